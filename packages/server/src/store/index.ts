@@ -1,0 +1,2 @@
+export type { RateLimiter, RateLimiterOptions, Store, StoreWrite } from './port.js';
+export { StoreUnavailableError } from './port.js';

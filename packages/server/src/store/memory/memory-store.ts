@@ -1,0 +1,299 @@
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { type Clock, systemClock } from '../../clock/index.js';
+import type { RateLimiter, RateLimiterOptions, Store, StoreWrite } from '../port.js';
+import { limiterFrom } from '../rate-limiter.js';
+
+type Entry =
+  | { kind: 'string'; value: string; expiresAt: number | null }
+  | { kind: 'set'; value: Set<string>; expiresAt: number | null }
+  | { kind: 'sorted'; value: Map<string, number>; expiresAt: number | null };
+
+type QueueItem = { payload: string; dueAt: number };
+
+/**
+ * The embedded store: one process, no persistence. Every operation completes synchronously inside
+ * one call, which makes each one atomic as the Redis scripts are. Expiry follows the given clock.
+ */
+export class MemoryStore implements Store {
+  private readonly entries = new Map<string, Entry>();
+  private readonly queues = new Map<string, Map<string, QueueItem>>();
+  private closed = false;
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('memory store closed');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.readString(key);
+  }
+
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return keys.map((key) => this.readString(key));
+  }
+
+  async set(
+    key: string,
+    value: string,
+    options: { ttlMs?: number; onlyIfAbsent?: boolean } = {},
+  ): Promise<boolean> {
+    if (options.onlyIfAbsent && this.live(key)) return false;
+    this.writeString(key, value, options.ttlMs);
+    return true;
+  }
+
+  async setIfAbsentOrGet(key: string, value: string, ttlMs?: number): Promise<string | null> {
+    const existing = this.readString(key);
+    if (existing !== null) return existing;
+    this.writeString(key, value, ttlMs);
+    return null;
+  }
+
+  async compareAndSet(key: string, expected: string | null, next: string, ttlMs?: number): Promise<boolean> {
+    if (this.readString(key) !== expected) return false;
+    const keepTtl = ttlMs === undefined ? this.remaining(key) : ttlMs;
+    this.writeString(key, next, keepTtl ?? undefined);
+    return true;
+  }
+
+  async compareAndDelete(key: string, expected: string): Promise<boolean> {
+    if (this.readString(key) !== expected) return false;
+    this.entries.delete(key);
+    return true;
+  }
+
+  async del(keys: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (const key of keys) {
+      if (this.live(key)) removed += 1;
+      this.entries.delete(key);
+    }
+    return removed;
+  }
+
+  async ttlMs(key: string): Promise<number | null> {
+    return this.remaining(key);
+  }
+
+  async increment(key: string, by = 1, ttlMs?: number): Promise<number> {
+    return this.incrementNow(key, by, ttlMs);
+  }
+
+  async getAndIncrement(
+    valueKey: string,
+    counterKey: string,
+    ttlMs?: number,
+  ): Promise<{ value: string | null; count: number }> {
+    const value = this.readString(valueKey);
+    return { value, count: this.incrementNow(counterKey, 1, ttlMs) };
+  }
+
+  async setAdd(key: string, members: readonly string[], ttlMs?: number): Promise<number> {
+    return this.setAddNow(key, members, ttlMs);
+  }
+
+  async setRemove(key: string, members: readonly string[]): Promise<number> {
+    const set = this.collection(key, 'set');
+    if (!set) return 0;
+    let removed = 0;
+    for (const member of members) if (set.delete(member)) removed += 1;
+    if (set.size === 0) this.entries.delete(key);
+    return removed;
+  }
+
+  async setMembers(key: string): Promise<string[]> {
+    return [...(this.collection(key, 'set') ?? [])];
+  }
+
+  async sortedAdd(
+    key: string,
+    entries: readonly { member: string; score: number }[],
+    ttlMs?: number,
+  ): Promise<void> {
+    for (const entry of entries) this.sortedAddNow(key, entry.member, entry.score, ttlMs);
+  }
+
+  async sortedRange(
+    key: string,
+    min: number,
+    max: number,
+    options: { limit?: number; reverse?: boolean } = {},
+  ): Promise<{ member: string; score: number }[]> {
+    const sorted = this.collection(key, 'sorted');
+    if (!sorted) return [];
+    const inRange = [...sorted]
+      .filter(([, score]) => score >= min && score <= max)
+      .map(([member, score]) => ({ member, score }))
+      .sort((a, b) => a.score - b.score || (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
+    if (options.reverse) inRange.reverse();
+    return options.limit === undefined ? inRange : inRange.slice(0, options.limit);
+  }
+
+  async sortedCount(key: string, min: number, max: number): Promise<number> {
+    return (await this.sortedRange(key, min, max)).length;
+  }
+
+  async sortedRemove(key: string, members: readonly string[]): Promise<number> {
+    const sorted = this.collection(key, 'sorted');
+    if (!sorted) return 0;
+    let removed = 0;
+    for (const member of members) if (sorted.delete(member)) removed += 1;
+    return removed;
+  }
+
+  async sortedRemoveRange(key: string, min: number, max: number): Promise<number> {
+    const inRange = await this.sortedRange(key, min, max);
+    return this.sortedRemove(
+      key,
+      inRange.map((entry) => entry.member),
+    );
+  }
+
+  async batch(writes: readonly StoreWrite[]): Promise<void> {
+    for (const write of writes) {
+      switch (write.op) {
+        case 'set':
+          this.writeString(write.key, write.value, write.ttlMs);
+          break;
+        case 'del':
+          this.entries.delete(write.key);
+          break;
+        case 'increment':
+          this.incrementNow(write.key, write.by ?? 1, write.ttlMs);
+          break;
+        case 'setAdd':
+          this.setAddNow(write.key, write.members, write.ttlMs);
+          break;
+        case 'sortedAdd':
+          this.sortedAddNow(write.key, write.member, write.score, write.ttlMs);
+          break;
+      }
+    }
+  }
+
+  async enqueue(queue: string, id: string, payload: string, dueAtMs: number): Promise<void> {
+    this.queue(queue).set(id, { payload, dueAt: dueAtMs });
+  }
+
+  async claim(
+    queue: string,
+    nowMs: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<{ id: string; payload: string }[]> {
+    const items = [...this.queue(queue)]
+      .filter(([, item]) => item.dueAt <= nowMs)
+      .sort((a, b) => a[1].dueAt - b[1].dueAt)
+      .slice(0, limit);
+    for (const [, item] of items) item.dueAt = nowMs + leaseMs;
+    return items.map(([id, item]) => ({ id, payload: item.payload }));
+  }
+
+  async ack(queue: string, id: string): Promise<void> {
+    this.queue(queue).delete(id);
+  }
+
+  async reschedule(queue: string, id: string, payload: string, dueAtMs: number): Promise<void> {
+    this.queue(queue).set(id, { payload, dueAt: dueAtMs });
+  }
+
+  async queueSize(queue: string): Promise<number> {
+    return this.queue(queue).size;
+  }
+
+  rateLimiter(options: RateLimiterOptions): RateLimiter {
+    return limiterFrom(
+      new RateLimiterMemory({
+        keyPrefix: options.name,
+        points: options.points,
+        duration: options.durationSeconds,
+      }),
+    );
+  }
+
+  private queue(name: string): Map<string, QueueItem> {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Map();
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt !== null && entry.expiresAt <= this.clock.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private remaining(key: string): number | null {
+    const entry = this.live(key);
+    if (!entry || entry.expiresAt === null) return null;
+    return entry.expiresAt - this.clock.now();
+  }
+
+  private expiry(ttlMs: number | undefined): number | null {
+    return ttlMs === undefined ? null : this.clock.now() + ttlMs;
+  }
+
+  private readString(key: string): string | null {
+    const entry = this.live(key);
+    if (!entry) return null;
+    if (entry.kind !== 'string') throw new Error(`WRONGTYPE ${key} is not a string`);
+    return entry.value;
+  }
+
+  private writeString(key: string, value: string, ttlMs: number | undefined): void {
+    this.entries.set(key, { kind: 'string', value, expiresAt: this.expiry(ttlMs) });
+  }
+
+  private incrementNow(key: string, by: number, ttlMs: number | undefined): number {
+    const current = this.readString(key);
+    const next = (current === null ? 0 : Number(current)) + by;
+    const expiresAt = current === null ? this.expiry(ttlMs) : (this.live(key)?.expiresAt ?? null);
+    this.entries.set(key, { kind: 'string', value: String(next), expiresAt });
+    return next;
+  }
+
+  private collection<K extends 'set' | 'sorted'>(
+    key: string,
+    kind: K,
+  ): (K extends 'set' ? Set<string> : Map<string, number>) | undefined {
+    const entry = this.live(key);
+    if (!entry) return undefined;
+    if (entry.kind !== kind) throw new Error(`WRONGTYPE ${key} is not a ${kind}`);
+    return entry.value as K extends 'set' ? Set<string> : Map<string, number>;
+  }
+
+  private setAddNow(key: string, members: readonly string[], ttlMs: number | undefined): number {
+    let set = this.collection(key, 'set');
+    if (!set) {
+      set = new Set();
+      this.entries.set(key, { kind: 'set', value: set, expiresAt: this.expiry(ttlMs) });
+    }
+    let added = 0;
+    for (const member of members) {
+      if (!set.has(member)) added += 1;
+      set.add(member);
+    }
+    return added;
+  }
+
+  private sortedAddNow(key: string, member: string, score: number, ttlMs: number | undefined): void {
+    let sorted = this.collection(key, 'sorted');
+    if (!sorted) {
+      sorted = new Map();
+      this.entries.set(key, { kind: 'sorted', value: sorted, expiresAt: this.expiry(ttlMs) });
+    }
+    sorted.set(member, score);
+  }
+}

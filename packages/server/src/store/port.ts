@@ -1,0 +1,115 @@
+/**
+ * The store port: everything the domains keep, behind one small interface with two adapters
+ * (memory for embedded defaults and tests, Redis for production). Keys are built by the domains;
+ * a key's `{…}` part is its Redis Cluster hash tag, and every multi-key operation takes keys that
+ * share one tag. Adapters add their own prefix (`REDIS_KEY_PREFIX`).
+ *
+ * TTLs here only free memory: expiry that matters to the product is decided from timestamps kept
+ * in the records, with the clock port, so it is exact in tests and identical on both adapters.
+ */
+export interface Store {
+  /** Fails (rejects) when the store cannot answer; `/readyz` uses it. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  get(key: string): Promise<string | null>;
+  getMany(keys: readonly string[]): Promise<(string | null)[]>;
+  /** Writes a value; with `onlyIfAbsent` writes nothing and answers false when the key exists. */
+  set(key: string, value: string, options?: { ttlMs?: number; onlyIfAbsent?: boolean }): Promise<boolean>;
+  /** Sets the key if absent and answers null; else answers the value already there. One round trip. */
+  setIfAbsentOrGet(key: string, value: string, ttlMs?: number): Promise<string | null>;
+  /** Replaces `expected` (null: the key must be absent) with `next`, atomically; false if it changed. */
+  compareAndSet(key: string, expected: string | null, next: string, ttlMs?: number): Promise<boolean>;
+  /** Deletes the key only if it still holds `expected`; answers whether it did. */
+  compareAndDelete(key: string, expected: string): Promise<boolean>;
+  del(keys: readonly string[]): Promise<number>;
+  /** Remaining lifetime in ms, null when the key has none or does not exist. */
+  ttlMs(key: string): Promise<number | null>;
+
+  /** Adds `by` and answers the new total; the TTL is set when the counter is created. */
+  increment(key: string, by?: number, ttlMs?: number): Promise<number>;
+  /**
+   * Reads `valueKey` and increments `counterKey` in one atomic step (keys share a hash tag):
+   * e.g. "load the verification and count this attempt" in a single round trip.
+   */
+  getAndIncrement(
+    valueKey: string,
+    counterKey: string,
+    ttlMs?: number,
+  ): Promise<{ value: string | null; count: number }>;
+
+  setAdd(key: string, members: readonly string[], ttlMs?: number): Promise<number>;
+  setRemove(key: string, members: readonly string[]): Promise<number>;
+  setMembers(key: string): Promise<string[]>;
+
+  /** Sorted sets: sliding windows, time-ordered indexes. */
+  sortedAdd(
+    key: string,
+    entries: readonly { member: string; score: number }[],
+    ttlMs?: number,
+  ): Promise<void>;
+  sortedRange(
+    key: string,
+    min: number,
+    max: number,
+    options?: { limit?: number; reverse?: boolean },
+  ): Promise<{ member: string; score: number }[]>;
+  sortedCount(key: string, min: number, max: number): Promise<number>;
+  sortedRemove(key: string, members: readonly string[]): Promise<number>;
+  sortedRemoveRange(key: string, min: number, max: number): Promise<number>;
+
+  /** Several writes applied together in one round trip (MULTI on Redis). */
+  batch(writes: readonly StoreWrite[]): Promise<void>;
+
+  /**
+   * A durable queue of work due at a time (webhook deliveries): `enqueue` stores the payload;
+   * `claim` leases up to `limit` due items for `leaseMs` (unacked items come back after the lease,
+   * so a crash loses nothing); `ack` removes an item; `reschedule` puts it back for later.
+   */
+  enqueue(queue: string, id: string, payload: string, dueAtMs: number): Promise<void>;
+  claim(
+    queue: string,
+    nowMs: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<{ id: string; payload: string }[]>;
+  ack(queue: string, id: string): Promise<void>;
+  reschedule(queue: string, id: string, payload: string, dueAtMs: number): Promise<void>;
+  queueSize(queue: string): Promise<number>;
+
+  /** A rate limiter on this store (rate-limiter-flexible underneath), for the fraud domain. */
+  rateLimiter(options: RateLimiterOptions): RateLimiter;
+}
+
+export type StoreWrite =
+  | { op: 'set'; key: string; value: string; ttlMs?: number }
+  | { op: 'del'; key: string }
+  | { op: 'increment'; key: string; by?: number; ttlMs?: number }
+  | { op: 'setAdd'; key: string; members: readonly string[]; ttlMs?: number }
+  | { op: 'sortedAdd'; key: string; member: string; score: number; ttlMs?: number };
+
+export type RateLimiterOptions = {
+  /** Distinguishes limiters sharing the store, e.g. `send:number`. */
+  name: string;
+  points: number;
+  durationSeconds: number;
+};
+
+export interface RateLimiter {
+  /** Takes `points` for `key`; answers whether allowed and, if not, in how many ms to retry. */
+  consume(
+    key: string,
+    points?: number,
+  ): Promise<{ allowed: boolean; retryAfterMs: number; remaining: number }>;
+  /** Gives points back (e.g. a send that was not made after all). */
+  reward(key: string, points?: number): Promise<void>;
+  reset(key: string): Promise<void>;
+}
+
+/** Thrown by adapters when the store cannot be reached, so the edge answers 503 and fails closed. */
+export class StoreUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super('store unavailable', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}

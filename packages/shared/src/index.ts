@@ -1,0 +1,15 @@
+export * from './errors.js';
+export { maskPhone, maskPhonesIn } from './phone/mask.js';
+export {
+  formatPhone,
+  normalizePhone,
+  type PhoneErrorReason,
+  type PhoneFormats,
+  PhoneParseError,
+  type PhoneResult,
+  parsePhone,
+} from './phone/normalize.js';
+export * from './settings.js';
+export * from './siteverify.js';
+export * from './verification.js';
+export * from './webhooks.js';

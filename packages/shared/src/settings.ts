@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { Channel } from './verification.js';
+
+const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals');
+const OriginPattern = z
+  .string()
+  .max(256)
+  .regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://example.com or http://localhost:*');
+
+export const KycPolicy = z.strictObject({
+  min_score: z.number().int().min(0).max(99).default(80),
+  required_fields: z.array(z.string().max(64)).max(32).optional(),
+});
+export type KycPolicy = z.infer<typeof KycPolicy>;
+
+/** What a site may change; every key optional in a PUT, which merges. Unknown keys are refused. */
+export const SettingsPatch = z
+  .strictObject({
+    require_otp: z.boolean(),
+    otp_expiry_minutes: z.number().int().min(1).max(30),
+    max_otp_attempts: z.number().int().min(1).max(10),
+    max_sends: z.number().int().min(1).max(10),
+    resend_cooldown_seconds: z.number().int().min(0).max(600),
+    code_length: z.number().int().min(4).max(10),
+    channels: z
+      .array(Channel)
+      .min(1)
+      .max(4)
+      .refine((list) => new Set(list).size === list.length, 'each channel at most once'),
+    silent: z.boolean(),
+    block_voip: z.boolean(),
+    flag_voip: z.boolean(),
+    block_virtual: z.boolean(),
+    block_premium: z.boolean(),
+    sim_swap_check: z.boolean(),
+    sim_swap_threshold_days: z.number().int().min(1).max(100),
+    allowed_countries: z.array(CountryCode).min(1).max(250).nullable(),
+    brand: z.string().trim().min(1).max(64),
+    allowed_origins: z.array(OriginPattern).max(50),
+    webhook_url: z.url().max(2048).nullable(),
+    kyc_policy: KycPolicy,
+    risk_weights: z.record(z.string().max(64), z.number().int().min(0).max(100)),
+    android_app_hash: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{11}$/, '11 characters of the SMS Retriever hash')
+      .nullable(),
+    locale: z.string().max(16),
+  })
+  .partial();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const Settings = z.object({
+  require_otp: z.boolean(),
+  otp_expiry_minutes: z.number().int(),
+  max_otp_attempts: z.number().int(),
+  max_sends: z.number().int(),
+  resend_cooldown_seconds: z.number().int(),
+  code_length: z.number().int(),
+  channels: z.array(Channel),
+  silent: z.boolean(),
+  block_voip: z.boolean(),
+  flag_voip: z.boolean(),
+  block_virtual: z.boolean(),
+  block_premium: z.boolean(),
+  sim_swap_check: z.boolean(),
+  sim_swap_threshold_days: z.number().int(),
+  allowed_countries: z.array(z.string()).nullable(),
+  brand: z.string(),
+  allowed_origins: z.array(z.string()),
+  webhook_url: z.string().nullable(),
+  webhook_secret: z.string().nullable(),
+  kyc_policy: z.object({ min_score: z.number().int(), required_fields: z.array(z.string()).optional() }),
+  risk_weights: z.record(z.string(), z.number().int()),
+  android_app_hash: z.string().nullable(),
+  locale: z.string(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export function defaultSettings(brand: string, allowedOrigins: string[]): Settings {
+  return {
+    require_otp: true,
+    otp_expiry_minutes: 10,
+    max_otp_attempts: 5,
+    max_sends: 5,
+    resend_cooldown_seconds: 30,
+    code_length: 6,
+    channels: ['sms', 'whatsapp', 'voice', 'email'],
+    silent: true,
+    block_voip: false,
+    flag_voip: true,
+    block_virtual: false,
+    block_premium: true,
+    sim_swap_check: true,
+    sim_swap_threshold_days: 7,
+    allowed_countries: null,
+    brand,
+    allowed_origins: allowedOrigins,
+    webhook_url: null,
+    webhook_secret: null,
+    kyc_policy: { min_score: 80 },
+    risk_weights: {},
+    android_app_hash: null,
+    locale: 'auto',
+  };
+}
