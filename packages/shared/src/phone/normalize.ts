@@ -48,7 +48,7 @@ export function parsePhone(
   metadata: MetadataJson,
 ): PhoneResult {
   let text = input.trim();
-  if (defaultCountry !== undefined && !isSupportedCountry(defaultCountry, metadata)) {
+  if (defaultCountry !== undefined && !isSupportedCountry(defaultCountry as CountryCode, metadata)) {
     return { ok: false, reason: 'INVALID_COUNTRY' };
   }
   const compact = text.replace(/[\s().\-\u00a0]/g, '');

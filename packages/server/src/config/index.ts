@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+/**
+ * The server's configuration, read from the environment once at start. A wrong value stops
+ * start-up with one line naming the variable (see {@link loadConfig}).
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(8787),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: the in-memory store. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_KEY_PREFIX: z.string().max(64).default('proofline:'),
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z.string().optional(),
+  PROOFLINE_CONFIG: z.string().min(1).optional(),
+  /** Keyed hash of OTP codes; generated per process on embedded defaults. */
+  SERVER_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** A private JWK (JSON) or a JSON array of them, newest first. */
+  SIGNING_KEY: z.string().min(2).optional(),
+  OPERATOR_BASE_URL: z.url().optional(),
+  OPERATOR_CLIENT_ID: z.string().optional(),
+  OPERATOR_CLIENT_SECRET: z.string().optional(),
+  OPERATOR_DIALECT: z.enum(['camara', 'aggregator']).default('camara'),
+  OPERATOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  SILENT_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
+  ENABLE_SANDBOX: booleanFlag.optional(),
+  ENABLE_DEV_INBOX: booleanFlag.optional(),
+  ALLOW_INSECURE_WEBHOOKS: booleanFlag.optional(),
+  TRUSTED_PROXIES: z.string().optional(),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export type Config = Env & {
+  /** Embedded defaults: memory store, sandbox operator, dev inbox, generated keys. */
+  embedded: boolean;
+  sandboxEnabled: boolean;
+  devInboxEnabled: boolean;
+  allowInsecureWebhooks: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Production must be configured explicitly: these variables have no embedded default there. */
+const requiredInProduction = ['REDIS_URL', 'SIGNING_KEY', 'PROOFLINE_CONFIG', 'SERVER_SECRET'] as const;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(EnvSchema.shape)
+      .filter((name) => env[name] !== undefined && env[name] !== '')
+      .map((name) => [name, env[name]]),
+  );
+  const parsed = EnvSchema.safeParse(known);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`invalid ${name}: ${issue.message} (got ${JSON.stringify(env[name])})`);
+  }
+  const values = parsed.data;
+  const production = values.NODE_ENV === 'production';
+  if (production) {
+    for (const name of requiredInProduction) {
+      if (values[name] === undefined)
+        throw new ConfigError(`missing ${name}: required when NODE_ENV=production`);
+    }
+  }
+  const embedded = values.REDIS_URL === undefined && values.OPERATOR_BASE_URL === undefined && !production;
+  return {
+    ...values,
+    embedded,
+    sandboxEnabled: values.ENABLE_SANDBOX ?? !production,
+    devInboxEnabled: values.ENABLE_DEV_INBOX ?? !production,
+    allowInsecureWebhooks: values.ALLOW_INSECURE_WEBHOOKS ?? !production,
+  };
+}

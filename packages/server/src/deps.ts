@@ -1,0 +1,15 @@
+import type { Clock } from './clock/index.js';
+import type { Config } from './config/index.js';
+import type { Logger } from './logging/index.js';
+import type { Store } from './store/index.js';
+import type { SettingsRepository, TenantDirectory } from './tenants/index.js';
+
+/** Everything the HTTP layer hands to the domains, wired once in `app.ts` from configuration. */
+export type AppDeps = {
+  config: Config;
+  clock: Clock;
+  store: Store;
+  logger: Logger;
+  tenants: TenantDirectory;
+  settings: SettingsRepository;
+};

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { AppDeps } from '../deps.js';
+import { originMatches } from '../tenants/index.js';
+import { toProoflineError, toRestError } from './errors.js';
+import { registerHealthRoutes } from './rest/health-routes.js';
+import { contextFactory } from './trpc/context.js';
+import { type AppRouter, appRouter } from './trpc/router.js';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+const widgetDist = fileURLToPath(new URL('../../../widget/dist/', import.meta.url));
+
+/** The HTTP server: tRPC for the widget, REST for site backends, and the operational routes. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: deps.config.TRUSTED_PROXIES?.split(',').map((entry) => entry.trim()) ?? false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  // Only JSON and forms are bodies we understand; anything else is 415, not a guess.
+  app.removeContentTypeParser('text/plain');
+  await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
+
+  app.setErrorHandler((error, request, reply) => {
+    const mapped = toProoflineError(error);
+    if (mapped.code === 'internal_error') {
+      request.log.error({ err: mapped.cause ?? error, url: request.url.split('?')[0] }, 'request failed');
+    }
+    const answer = toRestError(mapped);
+    return reply.status(answer.status).headers(answer.headers).send(answer.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const answer = toRestError(toProoflineError({ statusCode: 404 }));
+    return reply.status(answer.status).send({
+      error: { ...answer.body.error, message: `No route ${request.method} ${request.url.split('?')[0]}.` },
+    });
+  });
+
+  registerHealthRoutes(app, deps);
+
+  await app.register(
+    async (trpc) => {
+      await trpc.register(cors, {
+        origin: (origin, callback) => {
+          if (!origin) return callback(null, false);
+          originAllowedForAnySite(deps, origin).then(
+            (allowed) => callback(null, allowed),
+            (error: unknown) => callback(error as Error, false),
+          );
+        },
+        methods: ['GET', 'POST', 'OPTIONS'],
+        maxAge: 600,
+      });
+      await trpc.register(fastifyTRPCPlugin, {
+        trpcOptions: {
+          router: appRouter,
+          createContext: contextFactory(deps),
+          responseMeta({ errors }) {
+            const retryAfter = errors
+              .map((error) => toProoflineError(error.cause ?? error).retryAfterSeconds)
+              .find((seconds) => seconds !== undefined);
+            return retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } };
+          },
+          onError({ error }) {
+            const mapped = toProoflineError(error.cause ?? error);
+            if (mapped.code === 'internal_error')
+              deps.logger.error({ err: error.cause ?? error }, 'trpc call failed');
+          },
+        } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+      });
+    },
+    { prefix: '/trpc' },
+  );
+
+  if (existsSync(widgetDist)) {
+    await app.register(fastifyStatic, {
+      root: widgetDist,
+      prefix: '/widget/',
+      cacheControl: false,
+      setHeaders(reply, path) {
+        // Hashed chunks never change; the entry script must be revalidated to pick up new releases.
+        const hashed = /-[A-Za-z0-9_-]{8,}\.js$/.test(path);
+        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+        reply.header('access-control-allow-origin', '*');
+      },
+    });
+  }
+
+  return app;
+}
+
+async function originAllowedForAnySite(deps: AppDeps, origin: string): Promise<boolean> {
+  for (const site of deps.tenants.all()) {
+    const settings = await deps.settings.get(site);
+    if (settings.allowed_origins.some((pattern) => originMatches(pattern, origin))) return true;
+  }
+  return false;
+}

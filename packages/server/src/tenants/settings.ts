@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { defaultSettings, type Settings, type SettingsPatch } from '@proofline/shared';
+import type { Store } from '../store/index.js';
+import type { Site } from './site.js';
+
+const settingsKey = (siteKey: string) => `site:{${siteKey}}:settings`;
+
+/** The stored overrides on top of the defaults; bookkeeping fields (the previous secret) stay inside. */
+function withDefaults(site: Site, stored: string | null): Settings {
+  const base = defaultSettings(site.brand, site.allowedOrigins);
+  if (stored === null) return base;
+  const { previous_webhook_secret: _previous, ...overrides } = JSON.parse(stored) as Partial<Settings> & {
+    previous_webhook_secret?: unknown;
+  };
+  return { ...base, ...overrides };
+}
+
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+/**
+ * A site's settings: the defaults, overridden by what the site stored. Read from the store on
+ * every request, so a change takes effect at once on every server instance.
+ */
+export class SettingsRepository {
+  constructor(private readonly store: Store) {}
+
+  async get(site: Site): Promise<Settings> {
+    return withDefaults(site, await this.store.get(settingsKey(site.siteKey)));
+  }
+
+  /** Merges the given keys; setting a webhook URL creates the signing secret if there is none. */
+  async update(site: Site, patch: SettingsPatch): Promise<Settings> {
+    for (;;) {
+      const key = settingsKey(site.siteKey);
+      const stored = await this.store.get(key);
+      const current: Partial<Settings> = stored === null ? {} : JSON.parse(stored);
+      const next: Partial<Settings> = { ...current, ...patch };
+      if (patch.webhook_url && !current.webhook_secret) next.webhook_secret = newWebhookSecret();
+      const serialized = JSON.stringify(next);
+      if (await this.store.compareAndSet(key, stored, serialized)) return withDefaults(site, serialized);
+    }
+  }
+
+  /** Replaces the signing secret; the previous one keeps signing for 24 h (Standard Webhooks rotation). */
+  async rotateWebhookSecret(site: Site, nowMs: number): Promise<Settings> {
+    for (;;) {
+      const key = settingsKey(site.siteKey);
+      const stored = await this.store.get(key);
+      const current: Partial<Settings> & { previous_webhook_secret?: { secret: string; until: number } } =
+        stored === null ? {} : JSON.parse(stored);
+      const next = {
+        ...current,
+        webhook_secret: newWebhookSecret(),
+        ...(current.webhook_secret
+          ? { previous_webhook_secret: { secret: current.webhook_secret, until: nowMs + 24 * 3_600_000 } }
+          : {}),
+      };
+      const serialized = JSON.stringify(next);
+      if (await this.store.compareAndSet(key, stored, serialized)) return withDefaults(site, serialized);
+    }
+  }
+
+  /** The secrets that sign a site's webhooks now: the current one and, for 24 h, the previous one. */
+  async signingSecrets(site: Site, nowMs: number): Promise<string[]> {
+    const stored = await this.store.get(settingsKey(site.siteKey));
+    if (stored === null) return [];
+    const current = JSON.parse(stored) as {
+      webhook_secret?: string;
+      previous_webhook_secret?: { secret: string; until: number };
+    };
+    const secrets = current.webhook_secret ? [current.webhook_secret] : [];
+    if (current.previous_webhook_secret && current.previous_webhook_secret.until > nowMs) {
+      secrets.push(current.previous_webhook_secret.secret);
+    }
+    return secrets;
+  }
+}
