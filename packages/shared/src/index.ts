@@ -1,4 +1,6 @@
+export * from './cases.js';
 export * from './errors.js';
+export * from './lookup.js';
 export { maskPhone, maskPhonesIn } from './phone/mask.js';
 export {
   formatPhone,
@@ -9,6 +11,7 @@ export {
   type PhoneResult,
   parsePhone,
 } from './phone/normalize.js';
+export * from './rules.js';
 export * from './settings.js';
 export * from './siteverify.js';
 export * from './verification.js';
