@@ -1,0 +1,9 @@
+export {
+  assessRisk,
+  defaultSimSwapThresholdDays,
+  newNumberDays,
+  type RiskSignals,
+  type RiskWeights,
+  recentPortDays,
+  riskLevelFor,
+} from './assess.js';
