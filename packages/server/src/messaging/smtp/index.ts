@@ -1,0 +1,1 @@
+export { type SmtpConfig, SmtpSender, smtpError } from './smtp-sender.js';
