@@ -131,7 +131,7 @@ export class MemoryStore implements Store {
       .map(([member, score]) => ({ member, score }))
       .sort((a, b) => a.score - b.score || (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
     if (options.reverse) inRange.reverse();
-    return options.limit === undefined ? inRange : inRange.slice(0, options.limit);
+    return options.limit === undefined ? inRange : inRange.slice(0, Math.max(0, options.limit));
   }
 
   async sortedCount(key: string, min: number, max: number): Promise<number> {
@@ -143,6 +143,7 @@ export class MemoryStore implements Store {
     if (!sorted) return 0;
     let removed = 0;
     for (const member of members) if (sorted.delete(member)) removed += 1;
+    if (sorted.size === 0) this.entries.delete(key);
     return removed;
   }
 
@@ -188,8 +189,8 @@ export class MemoryStore implements Store {
   ): Promise<{ id: string; payload: string }[]> {
     const items = [...this.queue(queue)]
       .filter(([, item]) => item.dueAt <= nowMs)
-      .sort((a, b) => a[1].dueAt - b[1].dueAt)
-      .slice(0, limit);
+      .sort(([idA, a], [idB, b]) => a.dueAt - b.dueAt || (idA < idB ? -1 : idA > idB ? 1 : 0))
+      .slice(0, Math.max(0, limit));
     for (const [, item] of items) item.dueAt = nowMs + leaseMs;
     return items.map(([id, item]) => ({ id, payload: item.payload }));
   }
@@ -275,6 +276,8 @@ export class MemoryStore implements Store {
   }
 
   private setAddNow(key: string, members: readonly string[], ttlMs: number | undefined): number {
+    // As on Redis, an empty set does not exist: adding nothing creates nothing.
+    if (members.length === 0) return 0;
     let set = this.collection(key, 'set');
     if (!set) {
       set = new Set();

@@ -1,0 +1,423 @@
+import { Cluster, Redis, ReplyError } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import type { RateLimiter, RateLimiterOptions, Store, StoreWrite } from '../port.js';
+import { StoreUnavailableError } from '../port.js';
+import { limiterFrom } from '../rate-limiter.js';
+import { connect, defaultTimeoutMs, type RedisClient, type RedisConnectionConfig } from './connection.js';
+import { type ScriptCommands, scripts } from './scripts.js';
+
+export type RedisStoreConfig = RedisConnectionConfig & {
+  /** Put before every key, scripts' keys included (`REDIS_KEY_PREFIX`); must not contain `{` or `}`. */
+  keyPrefix?: string;
+  /** An ioredis client to use instead of connecting from the options above; the store closes it. */
+  client?: RedisClient;
+};
+
+export const defaultKeyPrefix = 'proofline:';
+
+/** Replies that mean "Redis cannot answer now" rather than "this call is wrong". */
+const unavailableReplies = /^(CLUSTERDOWN|LOADING|MASTERDOWN|READONLY|TRYAGAIN|NOREPLICAS|BUSY)\b/;
+
+function storeError(error: unknown): unknown {
+  if (error instanceof StoreUnavailableError) return error;
+  if (error instanceof ReplyError && !unavailableReplies.test((error as Error).message)) return error;
+  return new StoreUnavailableError(error);
+}
+
+function ttlArg(ttlMs: number | undefined): string {
+  return ttlMs === undefined ? '' : String(Math.max(1, Math.round(ttlMs)));
+}
+
+function scoreArg(score: number): string {
+  if (score === Number.POSITIVE_INFINITY) return '+inf';
+  if (score === Number.NEGATIVE_INFINITY) return '-inf';
+  return String(score);
+}
+
+function parseScore(score: string): number {
+  if (score === 'inf' || score === '+inf') return Number.POSITIVE_INFINITY;
+  if (score === '-inf') return Number.NEGATIVE_INFINITY;
+  return Number(score);
+}
+
+/** The part of a key Redis Cluster hashes: the first non-empty `{…}`, else the whole key. */
+function hashTagOf(key: string): string {
+  const open = key.indexOf('{');
+  if (open === -1) return key;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+/**
+ * The store on Redis (single node, Sentinel or Cluster) through ioredis. Every read-then-write is a
+ * Lua script, so it is atomic and one round trip; keys are prefixed here rather than by ioredis so
+ * that keys handed to scripts, rate limiters and MGET/DEL get exactly the same prefix. When Redis
+ * cannot be reached every call rejects with `StoreUnavailableError` within the timeout (default
+ * 1 s), and the client keeps reconnecting so the store recovers by itself.
+ */
+export class RedisStore implements Store {
+  private readonly client: RedisClient;
+  private readonly scripts: ScriptCommands;
+  private readonly prefix: string;
+  private readonly timeoutMs: number;
+  private readonly isCluster: boolean;
+  /** Set once a connection attempt failed; calls then fail at once until the client is ready again. */
+  private connectionLost = false;
+  private closed = false;
+  /** Shared by the calls made while the first connection is being made. */
+  private firstConnection: Promise<void> | undefined;
+
+  constructor(source: RedisStoreConfig | RedisClient) {
+    const config: RedisStoreConfig =
+      source instanceof Redis || source instanceof Cluster ? { client: source } : source;
+    this.prefix = config.keyPrefix ?? defaultKeyPrefix;
+    if (/[{}]/.test(this.prefix)) {
+      throw new Error('redis: the key prefix must not contain { or }: it would become the hash tag');
+    }
+    this.timeoutMs = config.timeoutMs ?? defaultTimeoutMs;
+    this.client = config.client ?? connect(config);
+    if (this.client.options.keyPrefix) {
+      throw new Error('redis: give the prefix to the store (keyPrefix), not to the ioredis client');
+    }
+    this.isCluster = this.client instanceof Cluster;
+    for (const [name, definition] of Object.entries(scripts)) this.client.defineCommand(name, definition);
+    this.scripts = this.client as unknown as ScriptCommands;
+
+    this.client.on('ready', () => {
+      this.connectionLost = false;
+    });
+    // Listening also keeps ioredis from printing every reconnect failure as an unhandled error.
+    this.client.on('error', () => {
+      this.connectionLost = true;
+    });
+    this.client.on('close', () => {
+      this.connectionLost = true;
+    });
+    if (this.client.status === 'ready') this.connectionLost = false;
+  }
+
+  async ping(): Promise<void> {
+    await this.run(() => this.client.ping());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.client.status === 'ready') {
+      await this.client.quit().catch(() => this.client.disconnect());
+    } else {
+      this.client.disconnect();
+    }
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.run(() => this.client.get(this.key(key)));
+  }
+
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    if (keys.length === 0) return [];
+    const values: (string | null)[] = new Array(keys.length).fill(null);
+    await this.run(() =>
+      Promise.all(
+        this.bySlot(keys.map((key, index) => ({ key, index }))).map(async (group) => {
+          const found = await this.client.mget(group.map((entry) => this.key(entry.key)));
+          group.forEach((entry, at) => {
+            values[entry.index] = found[at] ?? null;
+          });
+        }),
+      ),
+    );
+    return values;
+  }
+
+  async set(
+    key: string,
+    value: string,
+    options: { ttlMs?: number; onlyIfAbsent?: boolean } = {},
+  ): Promise<boolean> {
+    const args: (string | number)[] = [this.key(key), value];
+    if (options.ttlMs !== undefined) args.push('PX', ttlArg(options.ttlMs));
+    if (options.onlyIfAbsent) args.push('NX');
+    const reply = await this.run(() => this.client.call('SET', ...args));
+    return reply === 'OK';
+  }
+
+  async setIfAbsentOrGet(key: string, value: string, ttlMs?: number): Promise<string | null> {
+    return this.run(() => this.scripts.setIfAbsentOrGet(this.key(key), value, ttlArg(ttlMs)));
+  }
+
+  async compareAndSet(key: string, expected: string | null, next: string, ttlMs?: number): Promise<boolean> {
+    const hasExpected = expected === null ? '0' : '1';
+    const reply = await this.run(() =>
+      this.scripts.compareAndSet(this.key(key), hasExpected, expected ?? '', next, ttlArg(ttlMs)),
+    );
+    return reply === 1;
+  }
+
+  async compareAndDelete(key: string, expected: string): Promise<boolean> {
+    return (await this.run(() => this.scripts.compareAndDelete(this.key(key), expected))) === 1;
+  }
+
+  async del(keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const counts = await this.run(() =>
+      Promise.all(
+        this.bySlot(keys.map((key) => ({ key }))).map((group) =>
+          this.client.del(...group.map((entry) => this.key(entry.key))),
+        ),
+      ),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  async ttlMs(key: string): Promise<number | null> {
+    const remaining = await this.run(() => this.client.pttl(this.key(key)));
+    return remaining < 0 ? null : remaining;
+  }
+
+  async increment(key: string, by = 1, ttlMs?: number): Promise<number> {
+    return this.run(() => this.scripts.increment(this.key(key), by, ttlArg(ttlMs)));
+  }
+
+  async getAndIncrement(
+    valueKey: string,
+    counterKey: string,
+    ttlMs?: number,
+  ): Promise<{ value: string | null; count: number }> {
+    const [value, count] = await this.run(() =>
+      this.scripts.getAndIncrement(this.key(valueKey), this.key(counterKey), ttlArg(ttlMs)),
+    );
+    return { value, count };
+  }
+
+  async setAdd(key: string, members: readonly string[], ttlMs?: number): Promise<number> {
+    if (members.length === 0) return 0;
+    return this.run(() => this.scripts.setAdd(this.key(key), ttlArg(ttlMs), ...members));
+  }
+
+  async setRemove(key: string, members: readonly string[]): Promise<number> {
+    if (members.length === 0) return 0;
+    return this.run(() => this.client.srem(this.key(key), ...members));
+  }
+
+  async setMembers(key: string): Promise<string[]> {
+    return this.run(() => this.client.smembers(this.key(key)));
+  }
+
+  async sortedAdd(
+    key: string,
+    entries: readonly { member: string; score: number }[],
+    ttlMs?: number,
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const pairs = entries.flatMap((entry) => [scoreArg(entry.score), entry.member]);
+    await this.run(() => this.scripts.sortedAdd(this.key(key), ttlArg(ttlMs), ...pairs));
+  }
+
+  async sortedRange(
+    key: string,
+    min: number,
+    max: number,
+    options: { limit?: number; reverse?: boolean } = {},
+  ): Promise<{ member: string; score: number }[]> {
+    const [from, to] = options.reverse ? [scoreArg(max), scoreArg(min)] : [scoreArg(min), scoreArg(max)];
+    const command = options.reverse ? 'ZREVRANGEBYSCORE' : 'ZRANGEBYSCORE';
+    const limit = options.limit === undefined ? [] : ['LIMIT', '0', String(Math.max(0, options.limit))];
+    if (options.limit !== undefined && options.limit <= 0) return [];
+    const reply = (await this.run(() =>
+      this.client.call(command, this.key(key), from, to, 'WITHSCORES', ...limit),
+    )) as (string | [string, string])[];
+    return pairsOf(reply).map(([member, score]) => ({ member, score: parseScore(score) }));
+  }
+
+  async sortedCount(key: string, min: number, max: number): Promise<number> {
+    return this.run(() => this.client.zcount(this.key(key), scoreArg(min), scoreArg(max)));
+  }
+
+  async sortedRemove(key: string, members: readonly string[]): Promise<number> {
+    if (members.length === 0) return 0;
+    return this.run(() => this.client.zrem(this.key(key), ...members));
+  }
+
+  async sortedRemoveRange(key: string, min: number, max: number): Promise<number> {
+    return this.run(() => this.client.zremrangebyscore(this.key(key), scoreArg(min), scoreArg(max)));
+  }
+
+  /**
+   * All writes in one script, so they apply together. On Cluster, writes are grouped by hash tag:
+   * each group is atomic, and a batch meant to be atomic as a whole must use one tag (as the port asks).
+   */
+  async batch(writes: readonly StoreWrite[]): Promise<void> {
+    const encoded = writes.flatMap((write) => {
+      const entry = encodeWrite(write);
+      return entry ? [{ key: write.key, args: entry }] : [];
+    });
+    if (encoded.length === 0) return;
+    await this.run(() =>
+      Promise.all(
+        this.bySlot(encoded).map((group) =>
+          this.scripts.batch(
+            group.length,
+            ...group.map((entry) => this.key(entry.key)),
+            ...group.flatMap((entry) => entry.args),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async enqueue(queue: string, id: string, payload: string, dueAtMs: number): Promise<void> {
+    const [items, due] = this.queueKeys(queue);
+    await this.run(() => this.scripts.queuePut(items, due, id, payload, scoreArg(dueAtMs)));
+  }
+
+  async claim(
+    queue: string,
+    nowMs: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<{ id: string; payload: string }[]> {
+    if (limit <= 0) return [];
+    const [items, due] = this.queueKeys(queue);
+    const reply = await this.run(() =>
+      this.scripts.queueClaim(items, due, scoreArg(nowMs), scoreArg(nowMs + leaseMs), limit),
+    );
+    return pairsOf(reply).map(([id, payload]) => ({ id, payload }));
+  }
+
+  async ack(queue: string, id: string): Promise<void> {
+    const [items, due] = this.queueKeys(queue);
+    await this.run(() => this.scripts.queueAck(items, due, id));
+  }
+
+  async reschedule(queue: string, id: string, payload: string, dueAtMs: number): Promise<void> {
+    await this.enqueue(queue, id, payload, dueAtMs);
+  }
+
+  async queueSize(queue: string): Promise<number> {
+    const [items] = this.queueKeys(queue);
+    return this.run(() => this.client.hlen(items));
+  }
+
+  rateLimiter(options: RateLimiterOptions): RateLimiter {
+    const limiter = limiterFrom(
+      new RateLimiterRedis({
+        storeClient: this.client,
+        keyPrefix: `${this.prefix}rl:${options.name}`,
+        points: options.points,
+        duration: options.durationSeconds,
+        // Fail closed at once instead of waiting on a dead connection.
+        rejectIfRedisNotReady: true,
+      }),
+    );
+    return {
+      consume: async (key, points) => {
+        await this.whenConnected();
+        return limiter.consume(key, points);
+      },
+      reward: async (key, points) => {
+        await this.whenConnected();
+        await limiter.reward(key, points);
+      },
+      reset: async (key) => {
+        await this.whenConnected();
+        await limiter.reset(key);
+      },
+    };
+  }
+
+  private key(key: string): string {
+    return this.prefix + key;
+  }
+
+  /** The payload hash and the due-time sorted set of a queue, under one hash tag. */
+  private queueKeys(queue: string): [string, string] {
+    return [this.key(`{q:${queue}}:items`), this.key(`{q:${queue}}:due`)];
+  }
+
+  /** Splits multi-key work by hash tag on Cluster (where one command cannot span slots); else one group. */
+  private bySlot<T extends { key: string }>(entries: readonly T[]): T[][] {
+    if (!this.isCluster) return [[...entries]];
+    const groups = new Map<string, T[]>();
+    for (const entry of entries) {
+      const tag = hashTagOf(this.key(entry.key));
+      groups.set(tag, [...(groups.get(tag) ?? []), entry]);
+    }
+    return [...groups.values()];
+  }
+
+  private async run<T>(command: () => Promise<T>): Promise<T> {
+    await this.whenConnected();
+    try {
+      return await command();
+    } catch (error) {
+      throw storeError(error);
+    }
+  }
+
+  /**
+   * Ready: go. Connection lost: fail now (the caller answers 503). Still making the first
+   * connection: wait for it, at most the timeout, so calls right after start-up succeed.
+   */
+  private async whenConnected(): Promise<void> {
+    if (this.client.status === 'ready') return;
+    if (this.closed) throw new StoreUnavailableError(new Error('redis store closed'));
+    if (this.connectionLost) throw new StoreUnavailableError(new Error(`redis ${this.client.status}`));
+    this.firstConnection ??= this.waitForReady().finally(() => {
+      this.firstConnection = undefined;
+    });
+    await this.firstConnection;
+  }
+
+  private waitForReady(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown) => {
+        clearTimeout(timer);
+        this.client.off('ready', onReady);
+        this.client.off('error', settle);
+        this.client.off('close', onClose);
+        if (error === undefined) resolve();
+        else reject(new StoreUnavailableError(error));
+      };
+      const onReady = () => settle();
+      const onClose = () => settle(new Error('redis connection closed'));
+      const timer = setTimeout(() => settle(new Error('redis connect timed out')), this.timeoutMs);
+      this.client.once('ready', onReady);
+      this.client.once('error', settle);
+      this.client.once('close', onClose);
+    });
+  }
+}
+
+/** Reads Redis's flat `[a, b, a, b…]` replies (and RESP3's nested `[[a, b]…]`) as pairs. */
+function pairsOf(reply: readonly (string | readonly [string, string])[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let at = 0; at < reply.length; ) {
+    const item = reply[at];
+    if (Array.isArray(item)) {
+      pairs.push([String(item[0]), String(item[1])]);
+      at += 1;
+    } else {
+      pairs.push([String(item), String(reply[at + 1])]);
+      at += 2;
+    }
+  }
+  return pairs;
+}
+
+/** ARGV for one write of the batch script: op, ttlMs, n, n values. Null for a write that does nothing. */
+function encodeWrite(write: StoreWrite): string[] | null {
+  switch (write.op) {
+    case 'set':
+      return ['set', ttlArg(write.ttlMs), '1', write.value];
+    case 'del':
+      return ['del', '', '0'];
+    case 'increment':
+      return ['increment', ttlArg(write.ttlMs), '1', String(write.by ?? 1)];
+    case 'setAdd':
+      if (write.members.length === 0) return null;
+      return ['setAdd', ttlArg(write.ttlMs), String(write.members.length), ...write.members];
+    case 'sortedAdd':
+      return ['sortedAdd', ttlArg(write.ttlMs), '2', scoreArg(write.score), write.member];
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The Lua scripts behind every read-then-write of the Redis store. A script runs atomically on the
+ * server, so each of these is one round trip with no race. Every key a script touches arrives in
+ * KEYS (already prefixed by the store), never in ARGV, so Redis Cluster routes it and ioredis-style
+ * prefixing could not miss it. An empty string in ARGV means "no TTL".
+ */
+
+type ScriptDefinition = { lua: string; numberOfKeys?: number };
+
+/** KEYS[1]; ARGV: hasExpected ('1'|'0'), expected, next, ttlMs. Without a TTL the old one is kept. */
+const compareAndSet: ScriptDefinition = {
+  numberOfKeys: 1,
+  lua: `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+if ARGV[4] == '' then
+  redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+else
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+end
+return 1`,
+};
+
+/** KEYS[1]; ARGV: expected. */
+const compareAndDelete: ScriptDefinition = {
+  numberOfKeys: 1,
+  lua: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`,
+};
+
+/** KEYS[1]; ARGV: value, ttlMs. Answers the value already there, or nil after writing. */
+const setIfAbsentOrGet: ScriptDefinition = {
+  numberOfKeys: 1,
+  lua: `
+local current = redis.call('GET', KEYS[1])
+if current then return current end
+if ARGV[2] == '' then
+  redis.call('SET', KEYS[1], ARGV[1])
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+return false`,
+};
+
+/** KEYS[1]; ARGV: by, ttlMs. The TTL is set only when this call creates the counter. */
+const increment: ScriptDefinition = {
+  numberOfKeys: 1,
+  lua: `
+local created = redis.call('EXISTS', KEYS[1]) == 0
+local total = redis.call('INCRBY', KEYS[1], ARGV[1])
+if created and ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return total`,
+};
+
+/** KEYS: value, counter; ARGV: ttlMs. Answers {value or nil, new count}. */
+const getAndIncrement: ScriptDefinition = {
+  numberOfKeys: 2,
+  lua: `
+local value = redis.call('GET', KEYS[1])
+local created = redis.call('EXISTS', KEYS[2]) == 0
+local total = redis.call('INCRBY', KEYS[2], 1)
+if created and ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
+return {value, total}`,
+};
+
+/** KEYS[1]; ARGV: ttlMs, member... Answers how many members were new. */
+const setAdd: ScriptDefinition = {
+  numberOfKeys: 1,
+  lua: `
+local created = redis.call('EXISTS', KEYS[1]) == 0
+local added = redis.call('SADD', KEYS[1], unpack(ARGV, 2))
+if created and ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return added`,
+};
+
+/** KEYS[1]; ARGV: ttlMs, score, member, score, member... */
+const sortedAdd: ScriptDefinition = {
+  numberOfKeys: 1,
+  lua: `
+local created = redis.call('EXISTS', KEYS[1]) == 0
+redis.call('ZADD', KEYS[1], unpack(ARGV, 2))
+if created and ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return 0`,
+};
+
+/**
+ * Several writes at once. A script rather than MULTI because the TTL-on-create writes must read
+ * whether the key exists, which a MULTI cannot do without a script inside it.
+ * KEYS: one key per write; ARGV per write: op, ttlMs, n, then n values.
+ */
+const batch: ScriptDefinition = {
+  lua: `
+local at = 1
+for k = 1, #KEYS do
+  local key, op, ttl, n = KEYS[k], ARGV[at], ARGV[at + 1], tonumber(ARGV[at + 2])
+  local first = at + 3
+  at = first + n
+  if op == 'set' then
+    if ttl == '' then redis.call('SET', key, ARGV[first])
+    else redis.call('SET', key, ARGV[first], 'PX', ttl) end
+  elseif op == 'del' then
+    redis.call('DEL', key)
+  else
+    local created = redis.call('EXISTS', key) == 0
+    if op == 'increment' then
+      redis.call('INCRBY', key, ARGV[first])
+    elseif op == 'setAdd' then
+      redis.call('SADD', key, unpack(ARGV, first, at - 1))
+    else
+      redis.call('ZADD', key, ARGV[first], ARGV[first + 1])
+    end
+    if created and ttl ~= '' then redis.call('PEXPIRE', key, ttl) end
+  end
+end
+return #KEYS`,
+};
+
+/** Queue keys: KEYS[1] the payload hash, KEYS[2] the due-time sorted set (one hash tag). */
+const queuePut: ScriptDefinition = {
+  numberOfKeys: 2,
+  lua: `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+return 1`,
+};
+
+const queueAck: ScriptDefinition = {
+  numberOfKeys: 2,
+  lua: `
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1`,
+};
+
+/**
+ * ARGV: now, leaseUntil, limit. Takes the due items and pushes their due time to the end of the
+ * lease in the same step, so two workers never claim one item and a crashed worker's items return.
+ * Answers a flat list id, payload, id, payload...
+ */
+const queueClaim: ScriptDefinition = {
+  numberOfKeys: 2,
+  lua: `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+local claimed = {}
+for _, id in ipairs(ids) do
+  local payload = redis.call('HGET', KEYS[1], id)
+  if payload then
+    redis.call('ZADD', KEYS[2], ARGV[2], id)
+    claimed[#claimed + 1] = id
+    claimed[#claimed + 1] = payload
+  else
+    redis.call('ZREM', KEYS[2], id)
+  end
+end
+return claimed`,
+};
+
+export const scripts = {
+  compareAndSet,
+  compareAndDelete,
+  setIfAbsentOrGet,
+  increment,
+  getAndIncrement,
+  setAdd,
+  sortedAdd,
+  batch,
+  queuePut,
+  queueAck,
+  queueClaim,
+} satisfies Record<string, ScriptDefinition>;
+
+type Arg = string | number;
+
+/** The commands ioredis's `defineCommand` adds for the scripts above, as the store calls them. */
+export interface ScriptCommands {
+  compareAndSet(key: string, ...args: Arg[]): Promise<number>;
+  compareAndDelete(key: string, expected: string): Promise<number>;
+  setIfAbsentOrGet(key: string, ...args: Arg[]): Promise<string | null>;
+  increment(key: string, ...args: Arg[]): Promise<number>;
+  getAndIncrement(valueKey: string, counterKey: string, ttl: Arg): Promise<[string | null, number]>;
+  setAdd(key: string, ...args: Arg[]): Promise<number>;
+  sortedAdd(key: string, ...args: Arg[]): Promise<number>;
+  batch(numberOfKeys: number, ...keysAndArgs: Arg[]): Promise<number>;
+  queuePut(itemsKey: string, dueKey: string, ...args: Arg[]): Promise<number>;
+  queueAck(itemsKey: string, dueKey: string, id: string): Promise<number>;
+  queueClaim(itemsKey: string, dueKey: string, ...args: Arg[]): Promise<string[]>;
+}

@@ -1,0 +1,452 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/index.js';
+
+/** One store under test, fresh for each test. */
+export type StoreUnderTest = {
+  store: Store;
+  /**
+   * Lets `ms` of time pass for the store's TTLs: the memory store's ManualClock moves; on Redis,
+   * every TTL under the test's prefix is shortened (and keys past theirs removed), as time would.
+   */
+  advance(ms: number): Promise<void>;
+  /** Removes everything the test wrote and closes the store. */
+  dispose(): Promise<void>;
+};
+
+const minute = 60_000;
+const t0 = Date.UTC(2026, 11, 1, 12, 0, 0);
+
+/**
+ * The behaviour every Store adapter must share, so the domains run the same on memory and Redis.
+ * Keys in one test share one hash tag, as the domains' do, so the suite also runs on Redis Cluster.
+ */
+export function describeStoreContract(name: string, makeStore: () => Promise<StoreUnderTest>): void {
+  describe(`Store contract: ${name}`, () => {
+    let subject: StoreUnderTest;
+    let store: Store;
+    const k = (key: string) => `t:{c}:${key}`;
+
+    beforeEach(async () => {
+      subject = await makeStore();
+      store = subject.store;
+    });
+    afterEach(async () => {
+      await subject.dispose();
+    });
+
+    it('answers ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    describe('strings', () => {
+      it('gets null for a missing key and what was set otherwise', async () => {
+        expect(await store.get(k('a'))).toBeNull();
+        expect(await store.set(k('a'), 'one')).toBe(true);
+        expect(await store.get(k('a'))).toBe('one');
+        expect(await store.set(k('a'), 'two')).toBe(true);
+        expect(await store.get(k('a'))).toBe('two');
+      });
+
+      it('keeps unicode and empty values intact', async () => {
+        await store.set(k('u'), 'ünïcødé ☎ +44 7700 900123');
+        await store.set(k('e'), '');
+        expect(await store.get(k('u'))).toBe('ünïcødé ☎ +44 7700 900123');
+        expect(await store.get(k('e'))).toBe('');
+      });
+
+      it('writes nothing with onlyIfAbsent when the key exists', async () => {
+        expect(await store.set(k('a'), 'first', { onlyIfAbsent: true })).toBe(true);
+        expect(await store.set(k('a'), 'second', { onlyIfAbsent: true })).toBe(false);
+        expect(await store.get(k('a'))).toBe('first');
+      });
+
+      it('reads many keys in order, null where missing', async () => {
+        await store.set(k('x'), '1');
+        await store.set(k('z'), '3');
+        expect(await store.getMany([k('x'), k('y'), k('z')])).toEqual(['1', null, '3']);
+        expect(await store.getMany([])).toEqual([]);
+      });
+
+      it('deletes and counts only the keys that existed', async () => {
+        await store.set(k('a'), '1');
+        await store.set(k('b'), '2');
+        expect(await store.del([k('a'), k('b'), k('missing')])).toBe(2);
+        expect(await store.get(k('a'))).toBeNull();
+        expect(await store.del([k('a')])).toBe(0);
+        expect(await store.del([])).toBe(0);
+      });
+    });
+
+    describe('TTL', () => {
+      it('reports the remaining lifetime, null without one or without the key', async () => {
+        await store.set(k('ttl'), 'v', { ttlMs: 10 * minute });
+        await store.set(k('forever'), 'v');
+        const remaining = await store.ttlMs(k('ttl'));
+        expect(remaining).toBeGreaterThan(9 * minute);
+        expect(remaining).toBeLessThanOrEqual(10 * minute);
+        expect(await store.ttlMs(k('forever'))).toBeNull();
+        expect(await store.ttlMs(k('missing'))).toBeNull();
+      });
+
+      it('expires a key once its lifetime has passed, not before', async () => {
+        await store.set(k('a'), 'v', { ttlMs: 10 * minute });
+        await subject.advance(9 * minute);
+        expect(await store.get(k('a'))).toBe('v');
+        await subject.advance(minute);
+        expect(await store.get(k('a'))).toBeNull();
+        expect(await store.ttlMs(k('a'))).toBeNull();
+        expect(await store.set(k('a'), 'again', { onlyIfAbsent: true })).toBe(true);
+      });
+
+      it('drops the lifetime when a key is set again without one', async () => {
+        await store.set(k('a'), 'v', { ttlMs: minute });
+        await store.set(k('a'), 'w');
+        expect(await store.ttlMs(k('a'))).toBeNull();
+      });
+    });
+
+    describe('setIfAbsentOrGet', () => {
+      it('sets an absent key and answers null, else answers the value there and changes nothing', async () => {
+        expect(await store.setIfAbsentOrGet(k('a'), 'first', minute)).toBeNull();
+        expect(await store.setIfAbsentOrGet(k('a'), 'second', 5 * minute)).toBe('first');
+        expect(await store.get(k('a'))).toBe('first');
+        expect(await store.ttlMs(k('a'))).toBeLessThanOrEqual(minute);
+      });
+
+      it('sets a key again after it expired', async () => {
+        await store.setIfAbsentOrGet(k('a'), 'first', minute);
+        await subject.advance(minute);
+        expect(await store.setIfAbsentOrGet(k('a'), 'second')).toBeNull();
+        expect(await store.get(k('a'))).toBe('second');
+      });
+    });
+
+    describe('compareAndSet', () => {
+      it('creates only when the key is expected absent and is', async () => {
+        expect(await store.compareAndSet(k('a'), null, 'v1')).toBe(true);
+        expect(await store.compareAndSet(k('a'), null, 'v2')).toBe(false);
+        expect(await store.get(k('a'))).toBe('v1');
+      });
+
+      it('replaces only the expected value', async () => {
+        await store.set(k('a'), 'v1');
+        expect(await store.compareAndSet(k('a'), 'other', 'v2')).toBe(false);
+        expect(await store.compareAndSet(k('a'), 'v1', 'v2')).toBe(true);
+        expect(await store.get(k('a'))).toBe('v2');
+        expect(await store.compareAndSet(k('missing'), 'v1', 'v2')).toBe(false);
+        expect(await store.get(k('missing'))).toBeNull();
+      });
+
+      it('keeps the lifetime unless given a new one', async () => {
+        await store.set(k('a'), 'v1', { ttlMs: 10 * minute });
+        await store.compareAndSet(k('a'), 'v1', 'v2');
+        expect(await store.ttlMs(k('a'))).toBeGreaterThan(9 * minute);
+        await store.compareAndSet(k('a'), 'v2', 'v3', minute);
+        expect(await store.ttlMs(k('a'))).toBeLessThanOrEqual(minute);
+        await subject.advance(minute);
+        expect(await store.get(k('a'))).toBeNull();
+      });
+    });
+
+    describe('compareAndDelete', () => {
+      it('deletes only while the key holds the expected value', async () => {
+        await store.set(k('lock'), 'mine');
+        expect(await store.compareAndDelete(k('lock'), 'theirs')).toBe(false);
+        expect(await store.get(k('lock'))).toBe('mine');
+        expect(await store.compareAndDelete(k('lock'), 'mine')).toBe(true);
+        expect(await store.get(k('lock'))).toBeNull();
+        expect(await store.compareAndDelete(k('lock'), 'mine')).toBe(false);
+      });
+    });
+
+    describe('counters', () => {
+      it('increments by one or by a given amount and answers the total', async () => {
+        expect(await store.increment(k('n'))).toBe(1);
+        expect(await store.increment(k('n'), 5)).toBe(6);
+        expect(await store.increment(k('n'), -2)).toBe(4);
+        expect(await store.get(k('n'))).toBe('4');
+      });
+
+      it('sets the lifetime when the counter is created, not on later increments', async () => {
+        await store.increment(k('n'), 1, minute);
+        await subject.advance(minute / 2);
+        await store.increment(k('n'), 1, 10 * minute);
+        expect(await store.ttlMs(k('n'))).toBeLessThanOrEqual(minute / 2);
+        await subject.advance(minute / 2);
+        expect(await store.get(k('n'))).toBeNull();
+        expect(await store.increment(k('n'), 1, minute)).toBe(1);
+      });
+
+      it('getAndIncrement reads the value and counts in one step', async () => {
+        expect(await store.getAndIncrement(k('v'), k('attempts'), minute)).toEqual({ value: null, count: 1 });
+        await store.set(k('v'), 'record');
+        expect(await store.getAndIncrement(k('v'), k('attempts'), minute)).toEqual({
+          value: 'record',
+          count: 2,
+        });
+        expect(await store.ttlMs(k('attempts'))).toBeLessThanOrEqual(minute);
+        expect(await store.ttlMs(k('v'))).toBeNull();
+        await subject.advance(minute);
+        expect(await store.getAndIncrement(k('v'), k('attempts'))).toEqual({ value: 'record', count: 1 });
+        expect(await store.ttlMs(k('attempts'))).toBeNull();
+      });
+    });
+
+    describe('sets', () => {
+      it('adds, counts new members, lists and removes', async () => {
+        expect(await store.setAdd(k('s'), ['a', 'b'])).toBe(2);
+        expect(await store.setAdd(k('s'), ['b', 'c'])).toBe(1);
+        expect((await store.setMembers(k('s'))).sort()).toEqual(['a', 'b', 'c']);
+        expect(await store.setRemove(k('s'), ['a', 'missing'])).toBe(1);
+        expect((await store.setMembers(k('s'))).sort()).toEqual(['b', 'c']);
+        expect(await store.setMembers(k('none'))).toEqual([]);
+      });
+
+      it('treats empty member lists as no-ops and an emptied set as gone', async () => {
+        expect(await store.setAdd(k('s'), [], minute)).toBe(0);
+        expect(await store.ttlMs(k('s'))).toBeNull();
+        await store.setAdd(k('s'), ['a']);
+        expect(await store.setRemove(k('s'), [])).toBe(0);
+        await store.setRemove(k('s'), ['a']);
+        expect(await store.del([k('s')])).toBe(0);
+      });
+
+      it('sets the lifetime when the set is created', async () => {
+        await store.setAdd(k('s'), ['a'], minute);
+        await store.setAdd(k('s'), ['b'], 10 * minute);
+        expect(await store.ttlMs(k('s'))).toBeLessThanOrEqual(minute);
+        await subject.advance(minute);
+        expect(await store.setMembers(k('s'))).toEqual([]);
+      });
+    });
+
+    describe('sorted sets', () => {
+      const entries = [
+        { member: 'c', score: 3 },
+        { member: 'a', score: 1 },
+        { member: 'b2', score: 2 },
+        { member: 'b1', score: 2 },
+        { member: 'd', score: 4.5 },
+      ];
+
+      it('ranges by score, ties by member, forwards and in reverse, with a limit', async () => {
+        await store.sortedAdd(k('z'), entries);
+        expect(await store.sortedRange(k('z'), 2, 3)).toEqual([
+          { member: 'b1', score: 2 },
+          { member: 'b2', score: 2 },
+          { member: 'c', score: 3 },
+        ]);
+        expect(await store.sortedRange(k('z'), 2, 4.5, { reverse: true, limit: 2 })).toEqual([
+          { member: 'd', score: 4.5 },
+          { member: 'c', score: 3 },
+        ]);
+        expect(await store.sortedRange(k('z'), 0, 10, { limit: 1 })).toEqual([{ member: 'a', score: 1 }]);
+        expect(await store.sortedRange(k('z'), 0, 10, { limit: 0 })).toEqual([]);
+        expect(
+          (await store.sortedRange(k('z'), Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)).map(
+            (entry) => entry.member,
+          ),
+        ).toEqual(['a', 'b1', 'b2', 'c', 'd']);
+        expect(await store.sortedRange(k('missing'), 0, 10)).toEqual([]);
+      });
+
+      it('keeps timestamps exact and updates a member score when added again', async () => {
+        await store.sortedAdd(k('z'), [{ member: 'm', score: t0 }]);
+        await store.sortedAdd(k('z'), [{ member: 'm', score: t0 + 1 }]);
+        expect(await store.sortedRange(k('z'), t0, t0 + 1)).toEqual([{ member: 'm', score: t0 + 1 }]);
+      });
+
+      it('counts and removes by member or by score range', async () => {
+        await store.sortedAdd(k('z'), entries);
+        expect(await store.sortedCount(k('z'), 2, 3)).toBe(3);
+        expect(await store.sortedCount(k('z'), Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)).toBe(5);
+        expect(await store.sortedRemove(k('z'), ['a', 'missing'])).toBe(1);
+        expect(await store.sortedRemove(k('z'), [])).toBe(0);
+        expect(await store.sortedRemoveRange(k('z'), 2, 3)).toBe(3);
+        expect(await store.sortedRange(k('z'), 0, 10)).toEqual([{ member: 'd', score: 4.5 }]);
+        expect(await store.sortedRemove(k('z'), ['d'])).toBe(1);
+        expect(await store.del([k('z')])).toBe(0);
+      });
+
+      it('sets the lifetime when the sorted set is created, including after it was emptied', async () => {
+        await store.sortedAdd(k('z'), [{ member: 'a', score: 1 }], minute);
+        await store.sortedAdd(k('z'), [{ member: 'b', score: 2 }], 10 * minute);
+        expect(await store.ttlMs(k('z'))).toBeLessThanOrEqual(minute);
+        await store.sortedRemove(k('z'), ['a', 'b']);
+        await store.sortedAdd(k('z'), [{ member: 'c', score: 3 }], 10 * minute);
+        expect(await store.ttlMs(k('z'))).toBeGreaterThan(9 * minute);
+        await store.sortedAdd(k('z'), []);
+        await subject.advance(10 * minute);
+        expect(await store.sortedCount(k('z'), 0, 10)).toBe(0);
+      });
+    });
+
+    describe('batch', () => {
+      it('applies every kind of write', async () => {
+        await store.set(k('gone'), 'x');
+        await store.batch([
+          { op: 'set', key: k('s'), value: 'v', ttlMs: minute },
+          { op: 'del', key: k('gone') },
+          { op: 'increment', key: k('n'), by: 3, ttlMs: minute },
+          { op: 'increment', key: k('n') },
+          { op: 'setAdd', key: k('set'), members: ['a', 'b'], ttlMs: minute },
+          { op: 'setAdd', key: k('empty'), members: [] },
+          { op: 'sortedAdd', key: k('z'), member: 'm', score: t0, ttlMs: minute },
+        ]);
+        expect(await store.getMany([k('s'), k('gone'), k('n')])).toEqual(['v', null, '4']);
+        expect((await store.setMembers(k('set'))).sort()).toEqual(['a', 'b']);
+        expect(await store.setMembers(k('empty'))).toEqual([]);
+        expect(await store.sortedRange(k('z'), t0, t0)).toEqual([{ member: 'm', score: t0 }]);
+        for (const key of ['s', 'n', 'set', 'z']) {
+          expect(await store.ttlMs(k(key))).toBeLessThanOrEqual(minute);
+        }
+        await subject.advance(minute);
+        expect(await store.getMany([k('s'), k('n')])).toEqual([null, null]);
+      });
+
+      it('keeps an existing lifetime on increments and accepts an empty batch', async () => {
+        await store.increment(k('n'), 1, minute);
+        await store.batch([{ op: 'increment', key: k('n'), ttlMs: 10 * minute }]);
+        expect(await store.ttlMs(k('n'))).toBeLessThanOrEqual(minute);
+        await store.batch([]);
+        expect(await store.get(k('n'))).toBe('2');
+      });
+    });
+
+    describe('durable queue', () => {
+      const q = 'webhooks-test';
+
+      it('hands out due items in due order, leased, and removes them on ack', async () => {
+        await store.enqueue(q, 'late', 'p-late', t0 + 2_000);
+        await store.enqueue(q, 'b', 'p-b', t0);
+        await store.enqueue(q, 'a', 'p-a', t0);
+        await store.enqueue(q, 'first', 'p-first', t0 - 1_000);
+        expect(await store.queueSize(q)).toBe(4);
+        expect(await store.claim(q, t0 - 2_000, minute, 10)).toEqual([]);
+        expect(await store.claim(q, t0, minute, 10)).toEqual([
+          { id: 'first', payload: 'p-first' },
+          { id: 'a', payload: 'p-a' },
+          { id: 'b', payload: 'p-b' },
+        ]);
+        // Leased: not handed out again while the lease runs, but still counted.
+        expect(await store.claim(q, t0 + 2_000, minute, 10)).toEqual([{ id: 'late', payload: 'p-late' }]);
+        expect(await store.queueSize(q)).toBe(4);
+        await store.ack(q, 'a');
+        await store.ack(q, 'a');
+        expect(await store.queueSize(q)).toBe(3);
+      });
+
+      it('gives an unacked item back after its lease, as after a worker crash', async () => {
+        await store.enqueue(q, 'job', 'payload', t0);
+        expect(await store.claim(q, t0, minute, 1)).toHaveLength(1);
+        expect(await store.claim(q, t0 + minute - 1, minute, 1)).toEqual([]);
+        expect(await store.claim(q, t0 + minute, minute, 1)).toEqual([{ id: 'job', payload: 'payload' }]);
+        await store.ack(q, 'job');
+        expect(await store.claim(q, t0 + 10 * minute, minute, 1)).toEqual([]);
+        expect(await store.queueSize(q)).toBe(0);
+      });
+
+      it('reschedules an item with a new payload for later', async () => {
+        await store.enqueue(q, 'job', 'attempt-1', t0);
+        await store.claim(q, t0, minute, 1);
+        await store.reschedule(q, 'job', 'attempt-2', t0 + 5_000);
+        expect(await store.claim(q, t0 + 4_999, minute, 1)).toEqual([]);
+        expect(await store.claim(q, t0 + 5_000, minute, 1)).toEqual([{ id: 'job', payload: 'attempt-2' }]);
+        expect(await store.queueSize(q)).toBe(1);
+      });
+
+      it('respects the limit and keeps queues apart', async () => {
+        for (const id of ['1', '2', '3']) await store.enqueue(q, id, `p${id}`, t0);
+        await store.enqueue('other-queue', 'x', 'px', t0);
+        expect((await store.claim(q, t0, minute, 2)).map((item) => item.id)).toEqual(['1', '2']);
+        expect((await store.claim(q, t0, minute, 2)).map((item) => item.id)).toEqual(['3']);
+        expect(await store.claim(q, t0, minute, 0)).toEqual([]);
+        expect(await store.queueSize('other-queue')).toBe(1);
+        expect(await store.queueSize('never-used')).toBe(0);
+      });
+
+      it('never hands one item to two concurrent claimers', async () => {
+        for (let i = 0; i < 20; i += 1) await store.enqueue(q, `job-${i}`, `p${i}`, t0);
+        const claims = await Promise.all(Array.from({ length: 10 }, () => store.claim(q, t0, minute, 3)));
+        const ids = claims.flat().map((item) => item.id);
+        expect(ids).toHaveLength(20);
+        expect(new Set(ids).size).toBe(20);
+      });
+    });
+
+    describe('rate limiter', () => {
+      it('allows the configured points, then tells when to retry; reward and reset give points back', async () => {
+        const limiter = store.rateLimiter({ name: 'contract', points: 3, durationSeconds: 60 });
+        expect(await limiter.consume('{c}:user')).toEqual({ allowed: true, retryAfterMs: 0, remaining: 2 });
+        expect((await limiter.consume('{c}:user', 2)).remaining).toBe(0);
+        const denied = await limiter.consume('{c}:user');
+        expect(denied.allowed).toBe(false);
+        expect(denied.retryAfterMs).toBeGreaterThan(0);
+        expect(denied.retryAfterMs).toBeLessThanOrEqual(60_000);
+        expect((await limiter.consume('{c}:someone-else')).allowed).toBe(true);
+
+        await limiter.reset('{c}:user');
+        expect((await limiter.consume('{c}:user', 3)).allowed).toBe(true);
+        await limiter.reward('{c}:user', 1);
+        expect(await limiter.consume('{c}:user')).toMatchObject({ allowed: true, remaining: 0 });
+      });
+
+      it('keeps limiters with different names apart', async () => {
+        const sends = store.rateLimiter({ name: 'sends', points: 1, durationSeconds: 60 });
+        const checks = store.rateLimiter({ name: 'checks', points: 1, durationSeconds: 60 });
+        expect((await sends.consume('{c}:n')).allowed).toBe(true);
+        expect((await checks.consume('{c}:n')).allowed).toBe(true);
+        expect((await sends.consume('{c}:n')).allowed).toBe(false);
+      });
+    });
+
+    describe('under concurrency', () => {
+      const parallel = 50;
+      const many = <T>(call: (index: number) => Promise<T>) =>
+        Promise.all(Array.from({ length: parallel }, (_, index) => call(index)));
+
+      it('never loses an increment', async () => {
+        const totals = await many(() => store.increment(k('n'), 1, minute));
+        expect(new Set(totals).size).toBe(parallel);
+        expect(Math.max(...totals)).toBe(parallel);
+        expect(await store.get(k('n'))).toBe(String(parallel));
+      });
+
+      it('counts every getAndIncrement once', async () => {
+        const counts = await many(() => store.getAndIncrement(k('v'), k('count')));
+        expect(new Set(counts.map((result) => result.count)).size).toBe(parallel);
+      });
+
+      it('lets exactly one compareAndSet win on one key', async () => {
+        await store.set(k('state'), 'pending');
+        const wins = await many((index) => store.compareAndSet(k('state'), 'pending', `approved-${index}`));
+        expect(wins.filter(Boolean)).toHaveLength(1);
+        expect(await store.get(k('state'))).toBe(`approved-${wins.indexOf(true)}`);
+      });
+
+      it('lets exactly one compareAndSet create an absent key', async () => {
+        const wins = await many((index) => store.compareAndSet(k('new'), null, `v${index}`));
+        expect(wins.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('lets exactly one setIfAbsentOrGet set, and all others see its value', async () => {
+        const answers = await many((index) => store.setIfAbsentOrGet(k('once'), `v${index}`, minute));
+        const winner = answers.indexOf(null);
+        expect(answers.filter((answer) => answer === null)).toHaveLength(1);
+        expect(new Set(answers.filter((answer) => answer !== null))).toEqual(new Set([`v${winner}`]));
+      });
+
+      it('lets exactly one compareAndDelete delete', async () => {
+        await store.set(k('lock'), 'token');
+        const deleted = await many(() => store.compareAndDelete(k('lock'), 'token'));
+        expect(deleted.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('lets a rate limiter allow exactly its points', async () => {
+        const limiter = store.rateLimiter({ name: 'burst', points: 10, durationSeconds: 60 });
+        const results = await many(() => limiter.consume('{c}:burst'));
+        expect(results.filter((result) => result.allowed)).toHaveLength(10);
+      });
+    });
+  });
+}
