@@ -52,7 +52,11 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   }
 
   const app = await buildApp(deps);
-  const address = await app.listen({ host: config.HOST, port: config.PORT, listenTextResolver: () => '' });
+  const address = await app.listen({
+    host: config.HOST,
+    port: config.PORT,
+    listenTextResolver: (address) => `listening on ${address}`,
+  });
   const url = address.replace('[::1]', 'localhost');
 
   let closing: Promise<void> | undefined;

@@ -14,6 +14,14 @@ import { type AppRouter, appRouter } from './trpc/router.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+export type RegisteredRoute = { method: string; url: string };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: RegisteredRoute[];
+  }
+}
+
 const widgetDist = fileURLToPath(new URL('../../../widget/dist/', import.meta.url));
 
 /** The HTTP server: tRPC for the widget, REST for site backends, and the operational routes. */
@@ -26,6 +34,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  // Every route, as registered: the OpenAPI test and the bad-input test walk this list.
+  const routes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
+    }
   });
 
   // Only JSON and forms are bodies we understand; anything else is 415, not a guess.

@@ -15,13 +15,32 @@ const fastifyErrors: Record<string, ErrorCode> = {
   FST_ERR_VALIDATION: 'bad_request',
 };
 
+/** tRPC's own refusals (unknown procedure, wrong method, unparsable input) in the catalogue's words. */
+const trpcToCatalogue: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
+  PARSE_ERROR: 'bad_request',
+  BAD_REQUEST: 'bad_request',
+  NOT_FOUND: 'not_found',
+  METHOD_NOT_SUPPORTED: 'method_not_allowed',
+  PAYLOAD_TOO_LARGE: 'payload_too_large',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  UNAUTHORIZED: 'unauthorized',
+  FORBIDDEN: 'forbidden',
+  TOO_MANY_REQUESTS: 'rate_limited',
+};
+
 /**
  * The one error mapper: whatever was thrown becomes a ProoflineError. Anything unexpected becomes
  * `internal_error` with a generic message, so no stack trace or internal detail leaves the server.
  */
 export function toProoflineError(error: unknown): ProoflineError {
   if (error instanceof ProoflineError) return error;
-  if (error instanceof TRPCError && error.cause) return toProoflineError(error.cause);
+  if (error instanceof TRPCError) {
+    if (error.cause && !(error.cause instanceof TRPCError)) return toProoflineError(error.cause);
+    const mapped = trpcToCatalogue[error.code];
+    return mapped
+      ? new ProoflineError(mapped)
+      : new ProoflineError('internal_error', undefined, undefined, { cause: error });
+  }
   if (error instanceof ZodError) {
     return new ProoflineError('bad_request', 'The request is not valid.', toFieldIssues(error.issues));
   }

@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 8787, embedded: true, sandboxEnabled: true, devInboxEnabled: true });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'invalid PORT'],
+    [{ PORT: '70000' }, 'invalid PORT'],
+    [{ REDIS_URL: 'http://localhost' }, 'invalid REDIS_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'invalid LOG_LEVEL'],
+    [{ SERVER_SECRET: 'short' }, 'invalid SERVER_SECRET'],
+    [{ ENABLE_SANDBOX: 'maybe' }, 'invalid ENABLE_SANDBOX'],
+  ])('names the variable of a wrong value %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('needs the production variables in production, one at a time', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('missing REDIS_URL');
+    expect(() => loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      'missing SIGNING_KEY',
+    );
+  });
+
+  it('turns the sandbox and the dev inbox off in production unless asked', () => {
+    const production = {
+      NODE_ENV: 'production',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SIGNING_KEY: '{}',
+      PROOFLINE_CONFIG: '/etc/proofline.json',
+      SERVER_SECRET: 'x'.repeat(32),
+    };
+    expect(loadConfig(production)).toMatchObject({
+      sandboxEnabled: false,
+      devInboxEnabled: false,
+      embedded: false,
+    });
+    expect(loadConfig({ ...production, ENABLE_SANDBOX: 'true' })).toMatchObject({ sandboxEnabled: true });
+  });
+
+  it('stops the server at start with one line naming the variable', () => {
+    const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', main], {
+      env: { PATH: process.env.PATH, PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'proofline: invalid PORT: Invalid input: expected number, received NaN (got "eighty")',
+    ]);
+  });
+});

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningProofline } from '../../src/index.js';
+import { startTestServer } from '../support/server.js';
+
+/**
+ * Every route with a body, whatever it is: malformed JSON, a wrong content type, an oversized body
+ * and unknown fields answer 4xx with the error shape, never 5xx.
+ */
+let server: RunningProofline;
+const concrete = (url: string) =>
+  url
+    .replace('/trpc/:path', '/trpc/verification.start')
+    .replace(':id', 'ver_unknown')
+    .replace(':rule_id', 'rule_x')
+    .replace(':phone', '%2B447400123456');
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+function bodyRoutes() {
+  // tRPC answers every method on one route; its mutations are POSTs.
+  return server.app.registeredRoutes.filter(
+    (route) =>
+      ['POST', 'PUT', 'PATCH'].includes(route.method) &&
+      !route.url.includes('*') &&
+      !(route.url === '/trpc/:path' && route.method !== 'POST'),
+  );
+}
+
+async function expectErrorShape(response: Response, statuses: number[]) {
+  expect(statuses).toContain(response.status);
+  const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+  expect(
+    typeof body.error?.code === 'string' ||
+      typeof (body as { error?: { data?: unknown } }).error?.data === 'object',
+  ).toBe(true);
+  expect(typeof body.error?.message).toBe('string');
+  expect(JSON.stringify(body)).not.toMatch(/at .+\.ts:\d+|stack/);
+}
+
+describe('bad input on every route with a body', () => {
+  it('finds the routes to test', () => {
+    expect(bodyRoutes().length).toBeGreaterThan(0);
+  });
+
+  it('answers malformed JSON with 400', async () => {
+    for (const route of bodyRoutes()) {
+      const response = await fetch(server.url + concrete(route.url), {
+        method: route.method,
+        headers: {
+          'content-type': 'application/json',
+          authorization: 'Bearer sk_test_demo',
+          origin: 'http://localhost:3000',
+        },
+        body: '{"phone": ',
+      });
+      await expectErrorShape(response, [400]);
+    }
+  });
+
+  it('answers a wrong content type with 415', async () => {
+    for (const route of bodyRoutes()) {
+      const response = await fetch(server.url + concrete(route.url), {
+        method: route.method,
+        headers: {
+          'content-type': 'application/xml',
+          authorization: 'Bearer sk_test_demo',
+          origin: 'http://localhost:3000',
+        },
+        body: '<phone>+447400123456</phone>',
+      });
+      await expectErrorShape(response, [415]);
+    }
+  });
+
+  it('answers a body over 64 KB with 413', async () => {
+    for (const route of bodyRoutes()) {
+      const response = await fetch(server.url + concrete(route.url), {
+        method: route.method,
+        headers: {
+          'content-type': 'application/json',
+          authorization: 'Bearer sk_test_demo',
+          origin: 'http://localhost:3000',
+        },
+        body: JSON.stringify({ padding: 'x'.repeat(70 * 1024) }),
+      });
+      await expectErrorShape(response, [413]);
+    }
+  });
+
+  it('answers unknown fields with a 4xx naming the field', async () => {
+    for (const route of bodyRoutes()) {
+      const response = await fetch(server.url + concrete(route.url), {
+        method: route.method,
+        headers: {
+          'content-type': 'application/json',
+          authorization: 'Bearer sk_test_demo',
+          origin: 'http://localhost:3000',
+        },
+        body: JSON.stringify({ surprise_field: 1 }),
+      });
+      expect(response.status, `${route.method} ${route.url}`).toBeGreaterThanOrEqual(400);
+      expect(response.status, `${route.method} ${route.url}`).toBeLessThan(500);
+    }
+  });
+});
+
+describe('errors outside routes', () => {
+  it('answers an unknown route with 404 in the error shape', async () => {
+    const response = await fetch(`${server.url}/v1/nothing-here`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      error: { code: 'not_found', message: 'No route GET /v1/nothing-here.' },
+    });
+  });
+});
