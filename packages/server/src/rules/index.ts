@@ -1,0 +1,9 @@
+export { CasesRepository, type NewCase } from './cases.js';
+export {
+  evaluateRules,
+  type FactValue,
+  type RuleFacts,
+  ruleMatches,
+  type TriggeredAction,
+} from './evaluate.js';
+export { maxRulesPerSite, RulesRepository } from './repository.js';
