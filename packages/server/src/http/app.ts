@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.js';
 import { originMatches } from '../tenants/index.js';
 import { toProoflineError, toRestError } from './errors.js';
 import { registerHealthRoutes } from './rest/health-routes.js';
+import { registerSettingsRoutes } from './rest/settings-routes.js';
 import { contextFactory } from './trpc/context.js';
 import { type AppRouter, appRouter } from './trpc/router.js';
 
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerHealthRoutes(app, deps);
+  registerSettingsRoutes(app, deps);
 
   await app.register(
     async (trpc) => {
