@@ -77,8 +77,15 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function answers(port: number): Promise<void> {
+/** A one-shot client for probing a starting server: its refusals are expected, not worth a log line. */
+function probeClient(port: number): Redis {
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
+  client.on('error', () => {});
+  return client;
+}
+
+async function answers(port: number): Promise<void> {
+  const client = probeClient(port);
   try {
     await client.connect();
     await client.ping();
@@ -191,7 +198,7 @@ export async function startCluster(): Promise<LocalCluster> {
 }
 
 async function clusterIsOk(port: number): Promise<void> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
+  const client = probeClient(port);
   try {
     await client.connect();
     const info = await client.cluster('INFO');
@@ -242,7 +249,7 @@ export async function startSentinel(): Promise<LocalSentinel> {
 }
 
 async function sentinelKnowsMaster(port: number, name: string): Promise<void> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
+  const client = probeClient(port);
   try {
     await client.connect();
     const address = await client.call('SENTINEL', 'get-master-addr-by-name', name);

@@ -103,11 +103,19 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.client.status === 'end') return;
+    if (this.client.status === 'wait') {
+      // Never connected (lazyConnect): nothing to end.
+      this.client.disconnect();
+      return;
+    }
+    const ended = new Promise((resolve) => this.client.once('end', resolve));
     if (this.client.status === 'ready') {
       await this.client.quit().catch(() => this.client.disconnect());
     } else {
       this.client.disconnect();
     }
+    await ended;
   }
 
   async get(key: string): Promise<string | null> {
