@@ -85,7 +85,7 @@ export class CasesRepository {
     return stored === null ? null : publicView(JSON.parse(stored) as StoredCase);
   }
 
-  async list(siteKey: string, query: CaseListQuery): Promise<CaseList> {
+  async list(siteKey: string, query: Partial<CaseListQuery>): Promise<CaseList> {
     const limit = query.limit ?? 20;
     const matches = (item: StoredCase) =>
       (query.status === undefined || item.status === query.status) &&
