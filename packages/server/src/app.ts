@@ -5,6 +5,7 @@ import { type Config, loadConfig } from './config/index.js';
 import type { AppDeps } from './deps.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logging/index.js';
+import { Metrics } from './metrics/index.js';
 import type { Store } from './store/index.js';
 import { MemoryStore } from './store/memory/index.js';
 import { demoSite, SettingsRepository, TenantDirectory } from './tenants/index.js';
@@ -44,6 +45,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     clock,
     store,
     logger,
+    metrics: new Metrics(),
     tenants,
     settings: new SettingsRepository(store),
   };

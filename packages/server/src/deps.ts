@@ -1,6 +1,7 @@
 import type { Clock } from './clock/index.js';
 import type { Config } from './config/index.js';
 import type { Logger } from './logging/index.js';
+import type { Metrics } from './metrics/index.js';
 import type { Store } from './store/index.js';
 import type { SettingsRepository, TenantDirectory } from './tenants/index.js';
 
@@ -10,6 +11,7 @@ export type AppDeps = {
   clock: Clock;
   store: Store;
   logger: Logger;
+  metrics: Metrics;
   tenants: TenantDirectory;
   settings: SettingsRepository;
 };

@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.js';
 import { originMatches } from '../tenants/index.js';
 import { toProoflineError, toRestError } from './errors.js';
 import { registerHealthRoutes } from './rest/health-routes.js';
+import { registerMetricsRoutes } from './rest/metrics-routes.js';
 import { registerSettingsRoutes } from './rest/settings-routes.js';
 import { contextFactory } from './trpc/context.js';
 import { type AppRouter, appRouter } from './trpc/router.js';
@@ -52,6 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => {
     const mapped = toProoflineError(error);
+    if (mapped.code === 'service_unavailable') deps.metrics.storeErrors.inc();
     if (mapped.code === 'internal_error') {
       request.log.error({ err: mapped.cause ?? error, url: request.url.split('?')[0] }, 'request failed');
     }
@@ -67,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, deps);
   registerSettingsRoutes(app, deps);
+  registerMetricsRoutes(app, deps.metrics);
 
   await app.register(
     async (trpc) => {
@@ -93,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           },
           onError({ error }) {
             const mapped = toProoflineError(error.cause ?? error);
+            if (mapped.code === 'service_unavailable') deps.metrics.storeErrors.inc();
             if (mapped.code === 'internal_error')
               deps.logger.error({ err: error.cause ?? error }, 'trpc call failed');
           },

@@ -104,17 +104,14 @@ export class RedisStore implements Store {
     if (this.closed) return;
     this.closed = true;
     if (this.client.status === 'end') return;
-    if (this.client.status === 'wait') {
-      // Never connected (lazyConnect): nothing to end.
+    if (this.client.status !== 'ready') {
+      // Never connected, or reconnecting to a Redis that is gone: drop the connection attempt.
+      // ioredis does not always emit 'end' from these states, so nothing is awaited.
       this.client.disconnect();
       return;
     }
     const ended = new Promise((resolve) => this.client.once('end', resolve));
-    if (this.client.status === 'ready') {
-      await this.client.quit().catch(() => this.client.disconnect());
-    } else {
-      this.client.disconnect();
-    }
+    await this.client.quit().catch(() => this.client.disconnect());
     await ended;
   }
 
