@@ -1,8 +1,7 @@
-import { toFieldIssues } from '@proofline/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { ProoflineError } from '../../errors.js';
 import { type DevInbox, renderInboxHtml } from '../../messaging/index.js';
+import { parseInput } from './parse.js';
 
 export interface DevInboxRoutesOptions {
   inbox: DevInbox;
@@ -13,25 +12,19 @@ const DevInboxQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-function parseQuery(query: unknown): z.infer<typeof DevInboxQuery> {
-  const result = DevInboxQuery.safeParse(query);
-  if (!result.success) throw new ProoflineError('bad_request', undefined, toFieldIssues(result.error.issues));
-  return result.data;
-}
-
 /**
  * `GET /dev/inbox?to=` (JSON) and `GET /dev/inbox.html`: what the dev inbox "sent", newest first.
  * Mounted only when the dev inbox is enabled; answers are never cached since they hold live codes.
  */
 export const devInboxRoutes: FastifyPluginAsync<DevInboxRoutesOptions> = async (app, { inbox }) => {
   app.get('/dev/inbox', async (request, reply) => {
-    const query = parseQuery(request.query);
+    const query = parseInput(DevInboxQuery, request.query);
     reply.header('cache-control', 'no-store');
     return inbox.list({ to: query.to ?? null, ...(query.limit ? { limit: query.limit } : {}) });
   });
 
   app.get('/dev/inbox.html', async (request, reply) => {
-    const query = parseQuery(request.query);
+    const query = parseInput(DevInboxQuery, request.query);
     const { messages } = inbox.list({ to: query.to ?? null, ...(query.limit ? { limit: query.limit } : {}) });
     reply
       .header('cache-control', 'no-store')
