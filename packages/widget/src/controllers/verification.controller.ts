@@ -1,0 +1,430 @@
+import type { Channel, VerificationView, WidgetConfig } from '@proofline/shared';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ApiError, createApi, type ProoflineApi } from '../api/client.js';
+import { emit, type WidgetState } from '../events/index.js';
+
+export interface VerificationHost extends ReactiveControllerHost, HTMLElement {
+  siteKey: string;
+  apiUrl: string;
+  action: string;
+  cdata: string;
+  /** `fetch` (default) or `redirect`. */
+  silentMode: string;
+  /** Ordered channels from the `channels` attribute, e.g. "silent sms whatsapp voice". */
+  channels: string;
+  /** The language the widget speaks, sent so messages come in it too. */
+  readonly language: string;
+  /** Localized text for an error code, for the `proofline-error` event. */
+  errorMessage(code: string, retryAfter?: number): string;
+}
+
+/** Where an error is shown: next to the field it concerns, or in place of the steps. */
+export interface WidgetError {
+  code: string;
+  retryAfter?: number;
+  /** When the wait of `retryAfter` ends, in ms since the epoch. */
+  until?: number;
+  at: 'phone' | 'code' | 'widget';
+}
+
+/** Tokens are valid 300 s on the server; the widget clears its copy when it lapses. */
+const TOKEN_LIFETIME_MS = 300_000;
+const SILENT_POLL_MS = 700;
+const SILENT_POLLS = 20;
+const REDIRECT_KEY = 'proofline:redirect:';
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+
+/**
+ * The verification state machine: config → phone → (silent) → code → verified, with errors. It
+ * talks to the server, keeps the token, runs countdowns and WebOTP, and emits the public events.
+ */
+export class VerificationController implements ReactiveController {
+  state: WidgetState = 'loading';
+  config?: WidgetConfig;
+  view?: VerificationView;
+  /** The number being verified, E.164. */
+  phone = '';
+  token?: string;
+  error?: WidgetError;
+  /** True after a wrong code, until the next check. */
+  wrongCode = false;
+  /** Set when the state moved because of the user, so the view knows where focus goes. */
+  focusTarget?: 'phone' | 'code' | 'action';
+  busy = false;
+  now = Date.now();
+
+  private api?: ProoflineApi;
+  private run = new AbortController();
+  private ticker?: ReturnType<typeof setInterval>;
+  private tokenTimer?: ReturnType<typeof setTimeout>;
+  private webOtp?: AbortController;
+
+  constructor(
+    private readonly host: VerificationHost,
+    private readonly onToken: (token: string | undefined) => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.run = new AbortController();
+    void this.loadConfig();
+  }
+
+  hostDisconnected(): void {
+    // Removing the element (or proofline.remove) must leave no timer, fetch or WebOTP request behind.
+    this.run.abort();
+    this.stopTicker();
+    this.stopWebOtp();
+    clearTimeout(this.tokenTimer);
+  }
+
+  /** Channels the page allows, in the page's order; null when the attribute is absent. */
+  private pageChannels(): string[] | null {
+    const list = this.host.channels
+      .toLowerCase()
+      .split(/[\s,]+/)
+      .filter(Boolean);
+    return list.length ? list : null;
+  }
+
+  /** Other channels the user can switch to now (never email: the widget asks for no address). */
+  get otherChannels(): Channel[] {
+    const view = this.view;
+    if (!view) return [];
+    const page = this.pageChannels();
+    const available = view.availableChannels.filter((c) => c !== view.channel && c !== 'email');
+    return page ? page.filter((c): c is Channel => available.includes(c as Channel)) : available;
+  }
+
+  /** Seconds until a resend is allowed (0: now). */
+  get resendWait(): number {
+    const at = this.view?.resendAvailableAt;
+    return at ? Math.max(0, Math.ceil((Date.parse(at) - this.now) / 1000)) : 0;
+  }
+
+  /** Seconds left of a rate-limit wait shown with an error. */
+  get errorWait(): number {
+    return this.error?.until ? Math.max(0, Math.ceil((this.error.until - this.now) / 1000)) : 0;
+  }
+
+  async loadConfig(): Promise<void> {
+    if (!this.host.siteKey) return;
+    this.api = createApi(this.host.apiUrl);
+    this.setState('loading');
+    try {
+      this.config = await this.api.config({ siteKey: this.host.siteKey });
+      if (this.run.signal.aborted) return;
+      this.setState('phone');
+      this.resumeRedirect();
+    } catch (error) {
+      this.fail(error, 'widget');
+    }
+  }
+
+  async start(phone: string, country: string): Promise<void> {
+    if (!this.api || this.busy) return;
+    this.phone = phone;
+    this.error = undefined;
+    const page = this.pageChannels();
+    const silentAllowed = !page || page[0] === 'silent';
+    const firstOtp = page?.find((c) => c !== 'silent') as Channel | undefined;
+    const redirect = this.host.silentMode === 'redirect';
+    await this.request('sending', 'phone', async (api) => {
+      const view = await api.start({
+        siteKey: this.host.siteKey,
+        phone,
+        country,
+        channel: silentAllowed || !firstOtp ? 'auto' : firstOtp,
+        locale: this.host.language,
+        ...(this.host.action ? { action: this.host.action } : {}),
+        ...(this.host.cdata ? { cdata: this.host.cdata } : {}),
+        connection: connectionType(),
+        ...(redirect ? { returnUrl: location.href } : {}),
+      });
+      this.show(view);
+    });
+  }
+
+  async check(code: string): Promise<void> {
+    const view = this.view;
+    if (!this.api || !view || this.busy) return;
+    await this.request('code', 'code', async (api) => {
+      const next = await api.check({ siteKey: this.host.siteKey, verificationId: view.verificationId, code });
+      this.wrongCode = next.status === 'pending' && next.attemptsLeft < view.attemptsLeft;
+      this.show(next);
+      if (this.wrongCode) this.focusTarget = 'code';
+    });
+  }
+
+  async resend(channel?: Channel): Promise<void> {
+    const view = this.view;
+    if (!this.api || !view || this.busy) return;
+    this.wrongCode = false;
+    await this.request('code', 'code', async (api) => {
+      this.show(
+        await api.resend({
+          siteKey: this.host.siteKey,
+          verificationId: view.verificationId,
+          ...(channel ? { channel } : {}),
+        }),
+      );
+      this.focusTarget = 'code';
+    });
+  }
+
+  /** Back to the phone step, keeping the number typed; the pending verification is canceled. */
+  changeNumber(): void {
+    const view = this.view;
+    if (this.api && view?.status === 'pending') {
+      this.api.cancel({ siteKey: this.host.siteKey, verificationId: view.verificationId }).catch(() => {
+        // Canceling is a courtesy to the server; the verification expires on its own anyway.
+      });
+    }
+    this.clear();
+    this.focusTarget = 'phone';
+    this.setState(this.config ? 'phone' : 'loading');
+    if (!this.config) void this.loadConfig();
+  }
+
+  /** `reset()`: forget the token and the verification; the phone step shows again. */
+  reset(): void {
+    this.changeNumber();
+    this.focusTarget = undefined;
+  }
+
+  private clear(): void {
+    this.run.abort();
+    this.run = new AbortController();
+    this.stopTicker();
+    this.stopWebOtp();
+    clearTimeout(this.tokenTimer);
+    this.view = undefined;
+    this.error = undefined;
+    this.wrongCode = false;
+    this.busy = false;
+    this.setToken(undefined);
+  }
+
+  /** Runs one server call with the busy flag; errors land where `at` says. */
+  private async request(
+    busyState: WidgetState,
+    at: WidgetError['at'],
+    call: (api: ProoflineApi) => Promise<void>,
+  ) {
+    const signal = this.run.signal;
+    this.busy = true;
+    this.error = undefined;
+    if (busyState !== this.state) this.setState(busyState);
+    else this.host.requestUpdate();
+    try {
+      await call(this.api!);
+    } catch (error) {
+      if (!signal.aborted) this.fail(error, at);
+    } finally {
+      if (!signal.aborted) {
+        this.busy = false;
+        if (this.state === 'sending') this.setState('phone');
+        this.host.requestUpdate();
+      }
+    }
+  }
+
+  /** Moves to the state a verification view calls for. */
+  private show(view: VerificationView): void {
+    this.view = view;
+    switch (view.status) {
+      case 'approved':
+        this.approve(view);
+        return;
+      case 'pending':
+        if (view.silent && view.channel === null) {
+          this.setState('silent');
+          void this.silent(view);
+        } else {
+          if (this.state !== 'code') this.focusTarget = 'code';
+          this.setState('code');
+          this.startTicker();
+          this.startWebOtp();
+        }
+        return;
+      case 'expired':
+        this.fail(new ApiError('expired', ''), 'widget');
+        return;
+      case 'max_attempts_reached':
+        this.fail(new ApiError('max_attempts_reached', ''), 'widget');
+        return;
+      case 'blocked':
+        this.fail(new ApiError('blocked', view.reason ?? ''), 'widget');
+        return;
+      default:
+        this.fail(new ApiError(view.status, view.reason ?? ''), 'widget');
+    }
+  }
+
+  /** Silent verification: the operator hop, then polling until the server has an outcome. */
+  private async silent(view: VerificationView): Promise<void> {
+    const signal = this.run.signal;
+    const authUrl = view.silent!.authUrl;
+    if (this.host.silentMode === 'redirect') {
+      sessionStorage.setItem(
+        REDIRECT_KEY + this.host.siteKey,
+        JSON.stringify({ verificationId: view.verificationId, phone: this.phone }),
+      );
+      location.assign(authUrl);
+      return;
+    }
+    // Operator hops send no CORS headers: an opaque no-cors request still follows every redirect.
+    await fetch(authUrl, { mode: 'no-cors', redirect: 'follow', credentials: 'include', signal }).catch(
+      () => {
+        // A failed hop is the server's to notice (it times the attempt out and moves on).
+      },
+    );
+    await this.poll(view.verificationId, signal);
+  }
+
+  private async poll(verificationId: string, signal: AbortSignal): Promise<void> {
+    try {
+      for (let poll = 0; poll < SILENT_POLLS; poll++) {
+        const next = await this.api!.get({ siteKey: this.host.siteKey, verificationId });
+        if (signal.aborted) return;
+        if (next.status !== 'pending' || next.channel !== null || !next.silent) {
+          this.show(next);
+          return;
+        }
+        await sleep(SILENT_POLL_MS, signal);
+      }
+      this.fail(new ApiError('service_unavailable', ''), 'widget');
+    } catch (error) {
+      if (!signal.aborted) this.fail(error, 'widget');
+    }
+  }
+
+  /** After a `redirect`-mode hop the page loads again: pick the verification up where it was. */
+  private resumeRedirect(): void {
+    const key = REDIRECT_KEY + this.host.siteKey;
+    const saved = sessionStorage.getItem(key);
+    if (!saved) return;
+    sessionStorage.removeItem(key);
+    try {
+      const { verificationId, phone } = JSON.parse(saved) as { verificationId: string; phone: string };
+      this.phone = phone;
+      this.setState('silent');
+      void this.poll(verificationId, this.run.signal);
+    } catch {
+      // A damaged entry is ignored; the phone step is shown.
+    }
+  }
+
+  private approve(view: VerificationView): void {
+    this.stopTicker();
+    this.stopWebOtp();
+    if (!view.token) {
+      this.fail(new ApiError('internal_error', ''), 'widget');
+      return;
+    }
+    this.setToken(view.token);
+    this.setState('verified');
+    emit(this.host, 'proofline-verified', {
+      token: view.token,
+      phone: this.phone,
+      method: view.method ?? 'otp',
+    });
+    this.tokenTimer = setTimeout(() => this.expireToken(), TOKEN_LIFETIME_MS);
+  }
+
+  private expireToken(): void {
+    this.setToken(undefined);
+    this.error = { code: 'token_expired', at: 'widget' };
+    this.setState('error');
+    emit(this.host, 'proofline-expired', undefined);
+  }
+
+  private fail(error: unknown, at: WidgetError['at']): void {
+    const code = error instanceof ApiError ? error.code : 'internal_error';
+    const retryAfter = error instanceof ApiError ? error.retryAfter : undefined;
+    // Refusals that end the verification replace the steps; the rest stay next to their field.
+    const final = ['expired', 'max_attempts_reached', 'blocked', 'failed', 'canceled', 'verification_closed'];
+    const place = final.includes(code) ? 'widget' : at;
+    this.error = {
+      code,
+      at: place,
+      ...(retryAfter ? { retryAfter, until: Date.now() + retryAfter * 1000 } : {}),
+    };
+    if (place === 'widget') {
+      this.stopTicker();
+      this.stopWebOtp();
+      this.setState('error');
+      this.focusTarget = 'action';
+    } else {
+      this.focusTarget = place;
+      if (retryAfter) this.startTicker();
+    }
+    this.host.requestUpdate();
+    emit(this.host, 'proofline-error', { code, message: this.host.errorMessage(code, retryAfter) });
+  }
+
+  private setState(state: WidgetState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.host.requestUpdate();
+    emit(this.host, 'proofline-state', { state });
+  }
+
+  private setToken(token: string | undefined): void {
+    if (token === this.token) return;
+    this.token = token;
+    this.onToken(token);
+  }
+
+  private startTicker(): void {
+    this.now = Date.now();
+    this.ticker ??= setInterval(() => {
+      this.now = Date.now();
+      this.host.requestUpdate();
+      if (this.resendWait === 0 && this.errorWait === 0) this.stopTicker();
+    }, 1000);
+  }
+
+  private stopTicker(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  /** WebOTP: Chrome on Android reads the code from an SMS ending in `@<domain> #<code>`. */
+  private startWebOtp(): void {
+    if (this.webOtp || this.view?.channel !== 'sms' || !('OTPCredential' in window)) return;
+    const abort = new AbortController();
+    this.webOtp = abort;
+    navigator.credentials
+      .get({ otp: { transport: ['sms'] }, signal: abort.signal } as CredentialRequestOptions)
+      .then((credential) => {
+        const code = (credential as { code?: string } | null)?.code;
+        if (code && !abort.signal.aborted) void this.check(code);
+      })
+      .catch(() => {
+        // Aborted or refused: the user types the code.
+      })
+      .finally(() => {
+        if (this.webOtp === abort) this.webOtp = undefined;
+      });
+  }
+
+  private stopWebOtp(): void {
+    this.webOtp?.abort();
+    this.webOtp = undefined;
+  }
+}
+
+function connectionType(): 'cellular' | 'wifi' | 'unknown' {
+  const type = (navigator as Navigator & { connection?: { type?: string } }).connection?.type;
+  return type === 'cellular' || type === 'wifi' ? type : 'unknown';
+}

@@ -1,0 +1,66 @@
+import type { Translation } from './translation.js';
+
+const de: Translation = {
+  $code: 'de',
+  $dir: 'ltr',
+  widgetLabel: 'Telefonbestätigung',
+  countryLabel: 'Land',
+  phoneLabel: 'Telefonnummer',
+  phoneHint: 'Wir prüfen, ob diese Nummer Ihnen gehört.',
+  submit: 'Weiter',
+  busy: 'Bitte warten…',
+  silentChecking: 'Abfrage bei Ihrem Mobilfunkanbieter…',
+  silentHint: 'Das dauert ein paar Sekunden. Lassen Sie die mobilen Daten eingeschaltet.',
+  codeLabel: 'Bestätigungscode',
+  codeSent: (channel, to) =>
+    ({
+      sms: `Wir haben einen Code per SMS an ${to} gesendet.`,
+      voice: `Wir rufen ${to} an und sagen Ihnen einen Code an.`,
+      whatsapp: `Wir haben einen Code per WhatsApp an ${to} gesendet.`,
+      email: `Wir haben einen Code per E-Mail an ${to} gesendet.`,
+    })[channel],
+  verify: 'Bestätigen',
+  attemptsLeft: (count) => (count === 1 ? 'Noch 1 Versuch.' : `Noch ${count} Versuche.`),
+  wrongCode: (left) =>
+    `Der Code ist nicht richtig. ${left === 1 ? 'Noch 1 Versuch.' : `Noch ${left} Versuche.`}`,
+  resend: 'Code erneut senden',
+  resendIn: (wait) => `Code erneut senden in ${wait}`,
+  switchTo: {
+    sms: 'Stattdessen per SMS',
+    voice: 'Stattdessen anrufen',
+    whatsapp: 'Stattdessen per WhatsApp',
+    email: 'Stattdessen per E-Mail',
+  },
+  changeNumber: 'Nummer ändern',
+  verified: 'Telefonnummer bestätigt',
+  verifiedNumber: (phone) => `${phone} ist bestätigt.`,
+  useAnotherNumber: 'Andere Nummer verwenden',
+  tryAgain: 'Erneut versuchen',
+  sendNewCode: 'Neuen Code senden',
+  verifyAgain: 'Erneut bestätigen',
+  requiredMessage: 'Bestätigen Sie Ihre Telefonnummer, um fortzufahren.',
+  errors: {
+    phoneRequired: 'Geben Sie Ihre Telefonnummer ein.',
+    tooShort: 'Diese Nummer ist zu kurz.',
+    tooLong: 'Diese Nummer ist zu lang.',
+    invalidPhone: 'Diese Telefonnummer ist ungültig. Prüfen Sie Land und Ziffern.',
+    countryNotAllowed: (country) => `Nummern aus ${country} können hier nicht verwendet werden.`,
+    lineTypeNotAllowed: 'Diese Art von Nummer ist hier nicht möglich. Verwenden Sie eine Mobilnummer.',
+    codeRequired: 'Geben Sie den erhaltenen Code ein.',
+    invalidCode: (length) => `Geben Sie den ${length}-stelligen Code ein.`,
+    rateLimited: (wait) => `Zu viele Versuche. Versuchen Sie es in ${wait} erneut.`,
+    resendCooldown: (wait) => `Einen neuen Code können Sie in ${wait} anfordern.`,
+    blocked: 'Diese Nummer kann nicht bestätigt werden. Versuchen Sie eine andere Nummer.',
+    expired: 'Der Code ist abgelaufen. Fordern Sie einen neuen an.',
+    maxAttempts: 'Zu viele falsche Codes. Fordern Sie einen neuen an.',
+    failed: 'Wir konnten diese Nummer nicht bestätigen. Versuchen Sie es erneut.',
+    network: 'Keine Verbindung. Prüfen Sie Ihr Netzwerk und versuchen Sie es erneut.',
+    unavailable: 'Die Bestätigung ist gerade nicht verfügbar. Versuchen Sie es gleich noch einmal.',
+    siteNotAllowed: 'Die Telefonbestätigung ist für diese Seite nicht eingerichtet.',
+    maxSends:
+      'An diese Nummer können vorerst keine weiteren Codes gesendet werden. Versuchen Sie es später erneut.',
+    tokenExpired: 'Ihre Bestätigung ist abgelaufen. Bestätigen Sie Ihre Nummer erneut.',
+  },
+};
+
+export default de;

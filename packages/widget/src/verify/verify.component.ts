@@ -1,0 +1,438 @@
+import type { Channel } from '@proofline/shared';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
+import { LocalizeController } from '../controllers/localize.controller.js';
+import { PhoneController } from '../controllers/phone.controller.js';
+import { VerificationController, type WidgetError } from '../controllers/verification.controller.js';
+import { countryName } from '../phone/countries.js';
+import { defaultApiUrl } from './default-api-url.js';
+import { styles } from './verify.styles.js';
+
+const DEFAULT_NAME = 'proofline-token';
+
+/**
+ * `<proofline-verify site-key="pk_…">`: proves that a phone number is the user's and puts a signed
+ * token in the surrounding form. A thin view over three controllers: verification (server and state
+ * machine), phone (countries, formatting, validation) and localize (language).
+ */
+export class ProoflineVerify extends LitElement {
+  static override styles = styles;
+  static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+  static formAssociated = true;
+
+  @property({ attribute: 'site-key' }) siteKey = '';
+  @property({ attribute: 'api-url' }) apiUrl = defaultApiUrl;
+  @property({ attribute: 'default-country' }) defaultCountry = '';
+  @property() countries = '';
+  @property({ attribute: 'preferred-countries' }) preferredCountries = '';
+  @property() channels = '';
+  @property() locale = 'auto';
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
+  @property({ reflect: true }) size: 'normal' | 'compact' = 'normal';
+  @property() name = DEFAULT_NAME;
+  @property() phone = '';
+  @property() action = '';
+  @property() cdata = '';
+  @property({ attribute: 'silent-mode' }) silentMode: 'fetch' | 'redirect' = 'fetch';
+  @property({ type: Boolean, reflect: true }) required = false;
+  @property({ type: Boolean, reflect: true }) disabled = false;
+
+  @query('#phone') private phoneInput?: HTMLInputElement;
+  @query('#code') private codeInput?: HTMLInputElement;
+  @query('.forward') private forwardButton?: HTMLButtonElement;
+
+  private readonly internals = this.attachInternals();
+  private readonly localize = new LocalizeController(this);
+  private readonly phoneField = new PhoneController(this);
+  private readonly verification = new VerificationController(this, () => this.syncForm());
+  /** A problem found in the browser before anything is sent. */
+  private phoneProblem?: WidgetError;
+  /** The country a `country_not_allowed` problem names. */
+  private problemCountry?: string;
+  private display = '';
+
+  get siteCountries(): readonly string[] | null {
+    return this.verification.config?.countries ?? null;
+  }
+
+  get language(): string {
+    return this.localize.language;
+  }
+
+  /** The token once verified, else undefined (as `turnstile.getResponse`). */
+  getResponse(): string | undefined {
+    return this.verification.token;
+  }
+
+  /** Forgets the token and shows the phone step again. */
+  reset(): void {
+    this.verification.reset();
+    this.phoneProblem = undefined;
+  }
+
+  get form(): HTMLFormElement | null {
+    return this.internals.form;
+  }
+
+  get validity(): ValidityState {
+    return this.internals.validity;
+  }
+
+  get validationMessage(): string {
+    return this.internals.validationMessage;
+  }
+
+  checkValidity(): boolean {
+    return this.internals.checkValidity();
+  }
+
+  reportValidity(): boolean {
+    return this.internals.reportValidity();
+  }
+
+  formResetCallback(): void {
+    this.reset();
+  }
+
+  formDisabledCallback(disabled: boolean): void {
+    this.disabled = disabled;
+  }
+
+  errorMessage(code: string, retryAfter?: number, country?: string): string {
+    const t = this.localize.term;
+    const e = t.errors;
+    const wait = this.localize.wait(retryAfter ?? 0);
+    const messages: Record<string, string> = {
+      required: e.phoneRequired,
+      too_short: e.tooShort,
+      too_long: e.tooLong,
+      invalid: e.invalidPhone,
+      invalid_phone: e.invalidPhone,
+      country_not_allowed: e.countryNotAllowed(country ? countryName(country, this.language) : '—'),
+      line_type_not_allowed: e.lineTypeNotAllowed,
+      code_required: e.codeRequired,
+      invalid_code: e.invalidCode(this.verification.config?.codeLength ?? 6),
+      rate_limited: e.rateLimited(wait),
+      resend_cooldown: e.resendCooldown(wait),
+      max_sends_reached: e.maxSends,
+      blocked: e.blocked,
+      expired: e.expired,
+      max_attempts_reached: e.maxAttempts,
+      failed: e.failed,
+      canceled: e.failed,
+      verification_closed: e.failed,
+      network_error: e.network,
+      invalid_site_key: e.siteNotAllowed,
+      origin_not_allowed: e.siteNotAllowed,
+      channel_not_allowed: e.siteNotAllowed,
+      token_expired: e.tokenExpired,
+    };
+    return messages[code] ?? e.unavailable;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.syncForm();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('phone') && this.phone && !this.phoneField.text) this.phoneField.type(this.phone, true);
+    if (changed.has('required') || changed.has('name')) this.syncForm();
+    if (changed.has('siteKey') || changed.has('apiUrl')) {
+      if (changed.get('siteKey') !== undefined || changed.get('apiUrl') !== undefined) {
+        this.verification.reset();
+        void this.verification.loadConfig();
+      }
+    }
+  }
+
+  protected override updated(): void {
+    const target = this.verification.focusTarget;
+    if (!target) return;
+    const element = { phone: this.phoneInput, code: this.codeInput, action: this.forwardButton }[target];
+    if (!element) return;
+    this.verification.focusTarget = undefined;
+    element.focus();
+    if (element instanceof HTMLInputElement) element.select();
+  }
+
+  /** Form value, validity and custom state follow the token synchronously. */
+  private syncForm(): void {
+    const token = this.verification.token;
+    if (token) {
+      const data = new FormData();
+      data.append(this.name || DEFAULT_NAME, token);
+      this.internals.setFormValue(data);
+      this.internals.states.add('verified');
+    } else {
+      this.internals.setFormValue(null);
+      this.internals.states.delete('verified');
+    }
+    if (this.required && !token) {
+      this.internals.setValidity({ valueMissing: true }, this.localize.term.requiredMessage, this.phoneInput);
+    } else {
+      this.internals.setValidity({});
+    }
+  }
+
+  private async onPhoneSubmit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    if (this.disabled || this.verification.busy) return;
+    const result = await this.phoneField.validate();
+    if (!result.ok) {
+      this.phoneProblem = { code: result.problem, at: 'phone' };
+      this.problemCountry = result.country;
+      this.verification.focusTarget = 'phone';
+      this.requestUpdate();
+      return;
+    }
+    this.phoneProblem = undefined;
+    this.display = result.international;
+    await this.verification.start(result.e164, result.country);
+  }
+
+  private onCodeSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const code = this.codeInput?.value.replace(/\D/g, '') ?? '';
+    if (!code) {
+      this.verification.error = { code: 'code_required', at: 'code' };
+      this.verification.focusTarget = 'code';
+      this.requestUpdate();
+      return;
+    }
+    void this.verification.check(code);
+  }
+
+  private onPhoneInput(event: InputEvent): void {
+    const input = event.target as HTMLInputElement;
+    this.phoneProblem = undefined;
+    if (this.verification.error?.at === 'phone') this.verification.error = undefined;
+    this.phoneField.type(input.value, input.selectionStart === input.value.length);
+  }
+
+  private onCountryChange(event: Event): void {
+    this.phoneProblem = undefined;
+    this.phoneField.selectCountry((event.target as HTMLSelectElement).value);
+    this.phoneInput?.focus();
+  }
+
+  private forward(): void {
+    const v = this.verification;
+    const code = v.error?.code;
+    if (!v.config) void v.loadConfig();
+    else if (code === 'expired' || code === 'max_attempts_reached' || code === 'token_expired') {
+      void v.start(v.phone, this.phoneField.country);
+    } else v.changeNumber();
+  }
+
+  /** The one status message for the polite live region; it changes only when something happens. */
+  private announcement(): string {
+    const t = this.localize.term;
+    const v = this.verification;
+    const error = this.phoneProblem ?? v.error;
+    if (error) return this.errorMessage(error.code, error.retryAfter, this.problemCountry);
+    if (v.state === 'silent') return t.silentChecking;
+    if (v.state === 'verified') return t.verified;
+    if (v.state === 'code' && v.view?.channel) {
+      return v.wrongCode
+        ? t.wrongCode(v.view.attemptsLeft)
+        : t.codeSent(v.view.channel, v.view.to ?? this.display);
+    }
+    return '';
+  }
+
+  override render(): TemplateResult {
+    const state = this.verification.state;
+    const body =
+      state === 'phone' || state === 'sending' || state === 'loading'
+        ? this.renderPhone()
+        : state === 'silent'
+          ? this.renderSilent()
+          : state === 'code'
+            ? this.renderCode()
+            : state === 'verified'
+              ? this.renderVerified()
+              : this.renderError();
+    return html`<div
+      part="base"
+      class="base"
+      role="group"
+      aria-label=${this.localize.term.widgetLabel}
+      lang=${this.localize.term.$code}
+      data-state=${state}
+    >
+      ${body}
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement()}</div>
+    </div>`;
+  }
+
+  private renderPhone(): TemplateResult {
+    const t = this.localize.term;
+    const v = this.verification;
+    const problem = this.phoneProblem ?? (v.error?.at === 'phone' ? v.error : undefined);
+    const wait = problem?.until ? v.errorWait : 0;
+    const message = problem
+      ? this.errorMessage(problem.code, wait || problem.retryAfter, this.problemCountry)
+      : t.phoneHint;
+    const loading = v.state === 'loading';
+    const busy = v.state === 'sending';
+    const country = this.phoneField.country;
+    return html`<form part="form" novalidate @submit=${this.onPhoneSubmit}>
+      <label part="label" for="phone">${t.phoneLabel}</label>
+      <div class="row">
+        <div class="country" part="country">
+          <span class="country-value" aria-hidden="true">${country} +${this.phoneField.callingCode()}</span>
+          <select
+            id="country"
+            aria-label=${t.countryLabel}
+            autocomplete="tel-country-code"
+            ?disabled=${this.disabled || busy}
+            @change=${this.onCountryChange}
+          >
+            ${this.phoneField.options(this.language).map(
+              (option) =>
+                html`<option value=${option.country} ?selected=${option.country === country}>
+                    ${option.name} (+${option.callingCode})
+                  </option>`,
+            )}
+          </select>
+        </div>
+        <input
+          id="phone"
+          part="input phone"
+          type="tel"
+          inputmode="tel"
+          autocomplete="tel"
+          dir="ltr"
+          aria-describedby="phone-help"
+          aria-invalid=${problem ? 'true' : 'false'}
+          ?disabled=${this.disabled}
+          ?readonly=${busy}
+          .value=${live(this.phoneField.text)}
+          @input=${this.onPhoneInput}
+        />
+      </div>
+      <p id="phone-help" class=${problem ? 'message error' : 'message'} part=${problem ? 'error' : 'hint'}>
+        ${message}
+      </p>
+      <button
+        part="button submit"
+        class="primary"
+        type="submit"
+        ?disabled=${this.disabled || loading || wait > 0}
+        aria-busy=${busy ? 'true' : 'false'}
+      >
+        ${busy ? html`<span class="spinner small" aria-hidden="true"></span>${t.busy}` : t.submit}
+      </button>
+    </form>`;
+  }
+
+  private renderSilent(): TemplateResult {
+    const t = this.localize.term;
+    return html`<div class="panel" part="silent">
+        <span class="spinner" aria-hidden="true"></span>
+        <div>
+          <p class="title">${t.silentChecking}</p>
+          <p class="message">${t.silentHint}</p>
+        </div>
+      </div>
+      <progress part="progress" aria-label=${t.silentChecking}></progress>
+      <button class="link" part="link" type="button" @click=${() => this.verification.changeNumber()}>
+        ${t.changeNumber}
+      </button>`;
+  }
+
+  private renderCode(): TemplateResult {
+    const t = this.localize.term;
+    const v = this.verification;
+    const view = v.view!;
+    const error = v.error?.at === 'code' ? v.error : undefined;
+    const wait = v.resendWait;
+    const errorWait = error?.until ? v.errorWait : 0;
+    const message = error
+      ? this.errorMessage(error.code, errorWait || error.retryAfter)
+      : v.wrongCode
+        ? t.wrongCode(view.attemptsLeft)
+        : t.attemptsLeft(view.attemptsLeft);
+    const invalid = Boolean(error) || v.wrongCode;
+    return html`<p class="message sent" id="code-sent" part="sent">
+        ${view.channel ? t.codeSent(view.channel, view.to ?? this.display) : nothing}
+        <button class="link inline" part="link change-number" type="button" @click=${() => v.changeNumber()}>
+          ${t.changeNumber}
+        </button>
+      </p>
+      <form part="form" novalidate @submit=${this.onCodeSubmit}>
+        <label part="label" for="code">${t.codeLabel}</label>
+        <div class="row">
+          <input
+            id="code"
+            part="input code"
+            type="text"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            maxlength=${v.config?.codeLength ?? 10}
+            dir="ltr"
+            aria-describedby="code-help code-sent"
+            aria-invalid=${invalid ? 'true' : 'false'}
+            ?disabled=${this.disabled}
+          />
+          <button part="button verify" class="primary" type="submit" ?disabled=${this.disabled} aria-busy=${v.busy ? 'true' : 'false'}>
+            ${v.busy ? html`<span class="spinner small" aria-hidden="true"></span>` : nothing}${t.verify}
+          </button>
+        </div>
+        <p id="code-help" class=${invalid ? 'message error' : 'message'} part=${invalid ? 'error' : 'hint'}>${message}</p>
+      </form>
+      <div class="actions" part="actions">
+        <button class="link" part="link resend" type="button" ?disabled=${wait > 0 || v.busy} @click=${() => v.resend()}>
+          ${wait > 0 ? t.resendIn(this.localize.wait(wait)) : t.resend}
+        </button>
+        ${v.otherChannels.map(
+          (channel: Channel) =>
+            html`<button class="link" part="link channel" type="button" data-channel=${channel} ?disabled=${v.busy} @click=${() => v.resend(channel)}>
+              ${t.switchTo[channel]}
+            </button>`,
+        )}
+      </div>`;
+  }
+
+  private renderVerified(): TemplateResult {
+    const t = this.localize.term;
+    return html`<div class="panel done" part="verified">
+        <svg class="check" viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12.5l4.5 4.5L19 7.5" /></svg>
+        <div>
+          <p class="title">${t.verified}</p>
+          <p class="message" dir="auto">${t.verifiedNumber(this.display || this.verification.phone)}</p>
+        </div>
+      </div>
+      <button class="link" part="link" type="button" @click=${() => this.reset()}>${t.useAnotherNumber}</button>`;
+  }
+
+  private renderError(): TemplateResult {
+    const t = this.localize.term;
+    const v = this.verification;
+    const code = v.error?.code ?? 'internal_error';
+    const again = code === 'expired' || code === 'max_attempts_reached';
+    const label = !v.config
+      ? t.tryAgain
+      : again
+        ? t.sendNewCode
+        : code === 'token_expired'
+          ? t.verifyAgain
+          : code === 'blocked'
+            ? t.useAnotherNumber
+            : t.tryAgain;
+    return html`<div class="panel problem" part="problem">
+        <svg class="alert" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v6m0 4h.01" /></svg>
+        <p class="title">${this.errorMessage(code, v.error?.retryAfter)}</p>
+      </div>
+      <button class="primary forward" part="button forward" type="button" @click=${() => this.forward()}>${label}</button>
+      ${
+        again || code === 'token_expired'
+          ? html`<button class="link" part="link change-number" type="button" @click=${() => v.changeNumber()}>
+            ${t.changeNumber}
+          </button>`
+          : nothing
+      }`;
+  }
+}

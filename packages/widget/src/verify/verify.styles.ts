@@ -1,0 +1,358 @@
+import { css } from 'lit';
+
+/**
+ * Neutral looks that fit a signup form. Colors, radius and font are custom properties
+ * (`--proofline-*`) and every block has a `part`. Layout uses logical properties so it mirrors
+ * under `dir=rtl`; numbers stay left-to-right. Interactive targets are at least 44 px tall.
+ */
+export const styles = css`
+  :host {
+    --_accent: var(--proofline-color-accent, #1d4ed8);
+    --_on-accent: var(--proofline-color-on-accent, #ffffff);
+    --_background: var(--proofline-color-background, #ffffff);
+    --_field: var(--proofline-color-field, #ffffff);
+    --_text: var(--proofline-color-text, #111827);
+    --_muted: var(--proofline-color-muted, #4b5563);
+    --_border: var(--proofline-color-border, #8a94a3);
+    --_error: var(--proofline-color-error, #b91c1c);
+    --_success: var(--proofline-color-success, #15803d);
+    --_focus: var(--proofline-color-focus, #2563eb);
+    --_radius: var(--proofline-radius, 8px);
+    --_font: var(--proofline-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_gap: 12px;
+    --_pad: 16px;
+    display: block;
+    max-width: 28rem;
+    min-width: 0;
+    color-scheme: light;
+    font-family: var(--_font);
+    font-size: 1rem;
+    line-height: 1.45;
+  }
+
+  :host([hidden]) {
+    display: none;
+  }
+
+  :host([size='compact']) {
+    --_gap: 8px;
+    --_pad: 12px;
+    font-size: 0.9375rem;
+  }
+
+  :host([theme='dark']) {
+    --_accent: var(--proofline-color-accent, #93c5fd);
+    --_on-accent: var(--proofline-color-on-accent, #0b1220);
+    --_background: var(--proofline-color-background, #111827);
+    --_field: var(--proofline-color-field, #1f2937);
+    --_text: var(--proofline-color-text, #f3f4f6);
+    --_muted: var(--proofline-color-muted, #c1c8d2);
+    --_border: var(--proofline-color-border, #6b7280);
+    --_error: var(--proofline-color-error, #fca5a5);
+    --_success: var(--proofline-color-success, #86efac);
+    --_focus: var(--proofline-color-focus, #93c5fd);
+    color-scheme: dark;
+  }
+
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --_accent: var(--proofline-color-accent, #93c5fd);
+      --_on-accent: var(--proofline-color-on-accent, #0b1220);
+      --_background: var(--proofline-color-background, #111827);
+      --_field: var(--proofline-color-field, #1f2937);
+      --_text: var(--proofline-color-text, #f3f4f6);
+      --_muted: var(--proofline-color-muted, #c1c8d2);
+      --_border: var(--proofline-color-border, #6b7280);
+      --_error: var(--proofline-color-error, #fca5a5);
+      --_success: var(--proofline-color-success, #86efac);
+      --_focus: var(--proofline-color-focus, #93c5fd);
+      color-scheme: dark;
+    }
+  }
+
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+
+  .base {
+    display: flex;
+    flex-direction: column;
+    gap: var(--_gap);
+    padding: var(--_pad);
+    border: 1px solid color-mix(in srgb, var(--_border) 55%, transparent);
+    border-radius: calc(var(--_radius) + 4px);
+    background: var(--_background);
+    color: var(--_text);
+  }
+
+  form {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+    margin: 0;
+  }
+
+  label {
+    font-weight: 600;
+  }
+
+  p {
+    margin: 0;
+  }
+
+  .row {
+    display: flex;
+    gap: 8px;
+    min-width: 0;
+  }
+
+  input,
+  select,
+  button {
+    font: inherit;
+    color: inherit;
+  }
+
+  input {
+    flex: 1 1 auto;
+    min-width: 0;
+    min-height: 44px;
+    padding: 0 12px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_field);
+    color: var(--_text);
+    font-size: max(16px, 1em);
+    text-align: start;
+  }
+
+  /* Numbers read left to right in every language, also inside a right-to-left page. */
+  input[dir='ltr']:placeholder-shown,
+  input[dir='ltr'] {
+    direction: ltr;
+  }
+
+  #code {
+    letter-spacing: 0.2em;
+    font-variant-numeric: tabular-nums;
+  }
+
+  input[aria-invalid='true'] {
+    border-color: var(--_error);
+    box-shadow: inset 0 0 0 1px var(--_error);
+  }
+
+  .country {
+    position: relative;
+    flex: 0 0 auto;
+    display: flex;
+    align-items: center;
+    min-height: 44px;
+    padding-inline: 12px 28px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_field);
+    white-space: nowrap;
+    direction: ltr;
+  }
+
+  .country::after {
+    content: '';
+    position: absolute;
+    inset-inline-end: 11px;
+    top: 50%;
+    width: 7px;
+    height: 7px;
+    margin-top: -5px;
+    border-inline-end: 2px solid var(--_muted);
+    border-bottom: 2px solid var(--_muted);
+    transform: rotate(45deg);
+    pointer-events: none;
+  }
+
+  /* The native select keeps keyboard, screen reader and mobile pickers; only its face is ours. */
+  .country select {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    opacity: 0;
+    cursor: pointer;
+  }
+
+  .country:focus-within,
+  input:focus-visible,
+  button:focus-visible {
+    outline: 3px solid var(--_focus);
+    outline-offset: 2px;
+  }
+
+  input:focus {
+    outline: 3px solid var(--_focus);
+    outline-offset: 1px;
+  }
+
+  button {
+    min-height: 44px;
+    border-radius: var(--_radius);
+    cursor: pointer;
+  }
+
+  button:disabled {
+    cursor: default;
+  }
+
+  .primary {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 8px;
+    padding: 0 20px;
+    border: 0;
+    background: var(--_accent);
+    color: var(--_on-accent);
+    font-weight: 600;
+  }
+
+  form > .primary,
+  .forward {
+    width: 100%;
+    margin-top: 6px;
+  }
+
+  .primary:disabled {
+    opacity: 0.6;
+  }
+
+  .primary:not(:disabled):hover {
+    background: color-mix(in srgb, var(--_accent) 88%, var(--_text));
+  }
+
+  .link {
+    align-self: flex-start;
+    padding: 0 4px;
+    border: 0;
+    background: none;
+    color: var(--_accent);
+    text-decoration: underline;
+    text-underline-offset: 3px;
+    text-align: start;
+  }
+
+  .link:disabled {
+    color: var(--_muted);
+    text-decoration: none;
+  }
+
+  .link.inline {
+    min-height: 44px;
+    padding-inline: 4px;
+  }
+
+  .message {
+    color: var(--_muted);
+    font-size: 0.875em;
+  }
+
+  .message.error {
+    color: var(--_error);
+    font-weight: 500;
+  }
+
+  .sent {
+    color: var(--_text);
+    font-size: 0.9375em;
+  }
+
+  .title {
+    font-weight: 600;
+  }
+
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0 12px;
+  }
+
+  .panel {
+    display: flex;
+    align-items: flex-start;
+    gap: 12px;
+  }
+
+  .panel svg {
+    flex: 0 0 auto;
+    width: 28px;
+    height: 28px;
+    padding: 4px;
+    border-radius: 50%;
+    fill: none;
+    stroke-width: 2.5;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+
+  .done svg {
+    background: var(--_success);
+    stroke: var(--_background);
+  }
+
+  .problem svg {
+    background: var(--_error);
+    stroke: var(--_background);
+  }
+
+  .problem .title {
+    color: var(--_text);
+    padding-top: 2px;
+  }
+
+  progress {
+    width: 100%;
+    height: 4px;
+    border: 0;
+    border-radius: 2px;
+    accent-color: var(--_accent);
+  }
+
+  .spinner {
+    flex: 0 0 auto;
+    width: 24px;
+    height: 24px;
+    border: 3px solid color-mix(in srgb, var(--_accent) 25%, transparent);
+    border-top-color: var(--_accent);
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+
+  .spinner.small {
+    width: 16px;
+    height: 16px;
+    border-width: 2px;
+    border-color: color-mix(in srgb, var(--_on-accent) 35%, transparent);
+    border-top-color: var(--_on-accent);
+  }
+
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 2.4s;
+    }
+  }
+
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;

@@ -1,0 +1,33 @@
+import { defineConfig } from 'vite';
+import { classicLoader } from './scripts/classic-loader.js';
+import { metadataGroupOf, metadataRelease, phoneMetadata } from './scripts/phone-metadata.js';
+
+// An ES module entry (for bundlers and for the classic loader) plus lazy chunks — the phone engine,
+// one metadata chunk per calling code, one per non-English locale. Library mode: no preload helper
+// in front of each dynamic import (the chunks import nothing the entry lacks). Everything sits flat in dist/ so `import.meta.url` of
+// any chunk is the widget's base URL; the manifest lets scripts/size.mjs follow the import graph.
+export default defineConfig({
+  plugins: [phoneMetadata(), classicLoader()],
+  base: './',
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    manifest: true,
+    reportCompressedSize: false,
+    lib: {
+      entry: { proofline: 'src/index.ts' },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.esm.js`,
+    },
+    rollupOptions: {
+      output: {
+        // Library builds keep whitespace by default; the widget ships minified.
+        minify: true,
+        chunkFileNames: (chunk) => {
+          const group = metadataGroupOf(chunk.facadeModuleId);
+          return group ? `phone-${group}-${metadataRelease}.js` : '[name]-[hash].js';
+        },
+      },
+    },
+  },
+});
