@@ -116,7 +116,9 @@ export type RedisNodeProcess = {
   resume(): void;
 };
 
-export async function startRedisNode(): Promise<RedisNodeProcess & { close(): Promise<void> }> {
+export async function startRedisNode(
+  extraArgs: readonly string[] = [],
+): Promise<RedisNodeProcess & { close(): Promise<void> }> {
   await requireRedisServer();
   const dir = await mkdtemp(join(tmpdir(), 'proofline-redis-'));
   const port = await freePort();
@@ -125,7 +127,7 @@ export async function startRedisNode(): Promise<RedisNodeProcess & { close(): Pr
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawnRedis(['--port', String(port), ...ephemeral], dir);
+      child = spawnRedis(['--port', String(port), ...ephemeral, ...extraArgs], dir);
       await eventually(() => answers(port));
     },
     async stop() {
@@ -212,12 +214,19 @@ export type LocalSentinel = {
   sentinels: { host: string; port: number }[];
   name: string;
   master: RedisNodeProcess;
+  replica: RedisNodeProcess;
   close(): Promise<void>;
 };
 
-/** A master and one Sentinel watching it under the name `proofline-test`. */
+/**
+ * A master, its replica, and one Sentinel watching them under the name `proofline-test`, tuned to
+ * fail over within a second or two of the master dying.
+ */
 export async function startSentinel(): Promise<LocalSentinel> {
-  const master = await startRedisNode();
+  // No diskless-sync delay: by default the master waits 5 s for more replicas before syncing.
+  const master = await startRedisNode(['--repl-diskless-sync-delay', '0']);
+  const replica = await startRedisNode(['--replicaof', '127.0.0.1', String(master.port)]);
+  await eventually(() => replicaInSync(replica.port));
   const dir = await mkdtemp(join(tmpdir(), 'proofline-sentinel-'));
   const port = await freePort();
   const name = 'proofline-test';
@@ -230,30 +239,44 @@ export async function startSentinel(): Promise<LocalSentinel> {
       'bind 127.0.0.1',
       `dir ${dir}`,
       `sentinel monitor ${name} 127.0.0.1 ${master.port} 1`,
+      `sentinel down-after-milliseconds ${name} 300`,
+      `sentinel failover-timeout ${name} 3000`,
       '',
     ].join('\n'),
   );
   const child = spawnRedis([config, '--sentinel'], dir);
   const close = async () => {
     await stopProcess(child);
-    await master.close();
+    await Promise.all([master.close(), replica.close()]);
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await eventually(() => sentinelKnowsMaster(port, name));
-    return { sentinels: [{ host: '127.0.0.1', port }], name, master, close };
+    await eventually(() => sentinelKnowsReplica(port, name));
+    return { sentinels: [{ host: '127.0.0.1', port }], name, master, replica, close };
   } catch (error) {
     await close();
     throw error;
   }
 }
 
-async function sentinelKnowsMaster(port: number, name: string): Promise<void> {
+async function replicaInSync(port: number): Promise<void> {
   const client = probeClient(port);
   try {
     await client.connect();
-    const address = await client.call('SENTINEL', 'get-master-addr-by-name', name);
-    if (!Array.isArray(address)) throw new Error('sentinel does not know the master yet');
+    if (!(await client.info('replication')).includes('master_link_status:up')) {
+      throw new Error('replica not in sync yet');
+    }
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function sentinelKnowsReplica(port: number, name: string): Promise<void> {
+  const client = probeClient(port);
+  try {
+    await client.connect();
+    const replicas = await client.call('SENTINEL', 'replicas', name);
+    if (!Array.isArray(replicas) || replicas.length === 0) throw new Error('sentinel sees no replica yet');
   } finally {
     client.disconnect();
   }
