@@ -9,67 +9,17 @@ export const messageTerms: Record<MessageLocale, MessageTerms> = { en, es, fr, d
 export const messageLocales = Object.keys(messageTerms) as MessageLocale[];
 
 /** Countries whose main language we ship, by ISO 3166 alpha-2. Multilingual ones follow the majority. */
-const languageByCountry: Record<string, MessageLocale> = {
-  ...Object.fromEntries(
-    [
-      'ES',
-      'MX',
-      'AR',
-      'CO',
-      'CL',
-      'PE',
-      'VE',
-      'EC',
-      'GT',
-      'CU',
-      'BO',
-      'DO',
-      'HN',
-      'PY',
-      'SV',
-      'NI',
-      'CR',
-      'PA',
-      'UY',
-      'PR',
-      'GQ',
-    ].map((country) => [country, 'es' as const]),
-  ),
-  ...Object.fromEntries(
-    [
-      'FR',
-      'BE',
-      'LU',
-      'MC',
-      'SN',
-      'CI',
-      'CM',
-      'ML',
-      'BF',
-      'NE',
-      'TG',
-      'BJ',
-      'GA',
-      'CG',
-      'CD',
-      'GN',
-      'MG',
-      'HT',
-      'RE',
-      'GP',
-      'MQ',
-      'GF',
-      'YT',
-      'PF',
-      'NC',
-      'PM',
-      'BL',
-      'MF',
-      'WF',
-    ].map((country) => [country, 'fr' as const]),
-  ),
-  ...Object.fromEntries(['DE', 'AT', 'CH', 'LI'].map((country) => [country, 'de' as const])),
+const countriesByLanguage: Record<Exclude<MessageLocale, 'en'>, string> = {
+  es: 'ES MX AR CO CL PE VE EC GT CU BO DO HN PY SV NI CR PA UY PR GQ',
+  fr: 'FR BE LU MC SN CI CM ML BF NE TG BJ GA CG CD GN MG HT RE GP MQ GF YT PF NC PM BL MF WF',
+  de: 'DE AT CH LI',
 };
+
+const languageByCountry = new Map<string, MessageLocale>(
+  Object.entries(countriesByLanguage).flatMap(([language, countries]) =>
+    countries.split(' ').map((country) => [country, language as MessageLocale] as const),
+  ),
+);
 
 function isMessageLocale(value: string): value is MessageLocale {
   return value in messageTerms;
@@ -82,5 +32,5 @@ function isMessageLocale(value: string): value is MessageLocale {
 export function chooseLocale(requested?: string | null, country?: string | null): MessageLocale {
   const language = requested?.split(/[-_]/)[0]?.toLowerCase();
   if (language && isMessageLocale(language)) return language;
-  return languageByCountry[country?.toUpperCase() ?? ''] ?? 'en';
+  return languageByCountry.get(country?.toUpperCase() ?? '') ?? 'en';
 }
