@@ -1,0 +1,10 @@
+export {
+  type LookupContext,
+  type LookupDeps,
+  type LookupLineInfo,
+  lookupPhone,
+  type PhoneLookup,
+} from './lookup.js';
+export { offlinePrefixData, type PrefixData, type PrefixKey, prefixDataDirectory } from './prefix-data.js';
+export { metadataType, type ParsedPhone, readPhone, validatePhone } from './validate.js';
+export { voipCarriers, voipProviderOf } from './voip-carriers.js';
