@@ -1,5 +1,6 @@
 export * from './cases.js';
 export * from './errors.js';
+export * from './fraud.js';
 export * from './lookup.js';
 export { maskPhone, maskPhonesIn } from './phone/mask.js';
 export {

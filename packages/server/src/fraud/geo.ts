@@ -1,0 +1,54 @@
+import type { Channel, GeoPermissions, Settings } from '@proofline/shared';
+import { ProoflineError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import { fraudKeys } from './keys.js';
+
+/** Per-site, per-channel country permissions (Twilio's Geo Permissions), kept in the store. */
+export class GeoPermissionsRepository {
+  constructor(private readonly store: Store) {}
+
+  async get(siteKey: string): Promise<GeoPermissions> {
+    const stored = await this.store.get(fraudKeys.geo(siteKey));
+    return stored === null ? {} : (JSON.parse(stored) as GeoPermissions);
+  }
+
+  /** Replaces the channels named in `patch`, keeps the others. */
+  async update(siteKey: string, patch: GeoPermissions): Promise<GeoPermissions> {
+    const key = fraudKeys.geo(siteKey);
+    for (;;) {
+      const stored = await this.store.get(key);
+      const next = { ...(stored === null ? {} : (JSON.parse(stored) as GeoPermissions)), ...patch };
+      if (await this.store.compareAndSet(key, stored, JSON.stringify(next))) return next;
+    }
+  }
+}
+
+/**
+ * Refuses a country the channel may not reach: blocked for the channel, or outside the channel's
+ * allow-list, which defaults to the site's `allowed_countries` (null = every country).
+ */
+export function assertCountryAllowed(
+  permissions: GeoPermissions,
+  settings: Pick<Settings, 'allowed_countries'>,
+  channel: Channel,
+  country: string | null | undefined,
+): void {
+  const rule = permissions[channel];
+  const allowed = rule?.allowed_countries ?? settings.allowed_countries;
+  const refused =
+    (country != null && rule?.blocked_countries?.includes(country)) ||
+    (allowed !== null && (country == null || !allowed.includes(country)));
+  if (refused) throw new ProoflineError('country_not_allowed');
+}
+
+/** Premium-rate and shared-cost lines bill the sender: the classic toll-fraud destinations. */
+const premiumLineTypes = new Set(['PREMIUM_RATE', 'SHARED_COST', 'premium', 'premium_rate', 'shared_cost']);
+
+export function assertLineTypeAllowed(
+  settings: Pick<Settings, 'block_premium'>,
+  lineType: string | null | undefined,
+): void {
+  if (settings.block_premium && lineType != null && premiumLineTypes.has(lineType)) {
+    throw new ProoflineError('line_type_not_allowed');
+  }
+}

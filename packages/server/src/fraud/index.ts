@@ -1,0 +1,25 @@
+export { type BypassEntry, FraudCheckBypassAudit } from './audit.js';
+export { type ImposedBlock, NetworkBlocks } from './blocks.js';
+export { assertCountryAllowed, assertLineTypeAllowed, GeoPermissionsRepository } from './geo.js';
+export {
+  type ApprovalContext,
+  billedByNetwork,
+  FraudGuard,
+  type FraudGuardDeps,
+  type NetworkBlockedListener,
+  type NetworkInfo,
+  type NetworkOf,
+  type SendContext,
+  type SendDecision,
+} from './guard.js';
+export { networkOfFromOperator } from './network-of.js';
+export {
+  type Bucket,
+  defaultFraudPolicy,
+  type FraudPolicy,
+  type FraudPolicyOverrides,
+  fraudPolicy,
+  type PumpingPolicy,
+  type RateLimitRule,
+} from './policy.js';
+export { longestAdjacentRun } from './pumping.js';
