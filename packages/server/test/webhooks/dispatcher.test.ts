@@ -208,6 +208,46 @@ describe.each(stores)('webhook delivery on the $name store', (storeUnderTest) =>
     expect(receiver.received).toHaveLength(1);
   });
 
+  it('dead-letters a queued message whose target is no longer allowed', async () => {
+    const { receiver, dispatcher, clock, store } = await setUp();
+    await dispatcher.enqueue('pk_test_demo', receiver.url, [newSecret()], blocked);
+    const strict = new WebhookDispatcher({ store, clock, allowInsecure: false });
+    expect(await strict.drainOnce()).toMatchObject({ deadLettered: 1 });
+    expect(receiver.received).toHaveLength(0);
+    expect((await strict.deadLetters())[0]).toMatchObject({ lastError: 'target refused', attempts: 1 });
+  });
+
+  it('keeps polling after the store failed once, and logs without secrets', async () => {
+    const { receiver, clock, store } = await setUp();
+    const flaky = Object.create(store) as Store;
+    let failures = 1;
+    flaky.claim = (...args) => {
+      if (failures-- > 0) return Promise.reject(new Error('store unavailable'));
+      return store.claim(...args);
+    };
+    const lines: unknown[] = [];
+    const logger = {
+      info: (...entry: unknown[]) => lines.push(entry),
+      warn: (...entry: unknown[]) => lines.push(entry),
+    };
+    const dispatcher = new WebhookDispatcher({
+      store: flaky,
+      clock,
+      allowInsecure: true,
+      pollIntervalMs: 5,
+      logger,
+    });
+    const secret = newSecret();
+    await dispatcher.enqueue('pk_test_demo', receiver.url, [secret], blocked);
+    dispatcher.start();
+    await receiver.receivedCount(1);
+    await dispatcher.stop();
+    const logged = JSON.stringify(lines);
+    expect(logged).toContain('webhook queue unavailable');
+    expect(logged).not.toContain(secret.slice(6));
+    expect(logged).not.toContain('hooks/proofline');
+  });
+
   it('polls in the background between start() and stop()', async () => {
     const { receiver, dispatcher } = await setUp([], { pollIntervalMs: 5 });
     dispatcher.start();
