@@ -4,7 +4,7 @@ import { StoreUnavailableError } from '../../src/store/index.js';
 import { createRedisStore } from '../../src/store/redis/index.js';
 import { describeStoreContract } from './contract.js';
 import { keysUnder, redisStoreFactory, runPrefix } from './redis-harness.js';
-import { type LocalCluster, startCluster } from './redis-servers.js';
+import { freePort, type LocalCluster, startCluster } from './redis-servers.js';
 
 // A real 3-master Redis Cluster on free local ports: every store operation must route by hash tag
 // and never trip CROSSSLOT. Needs redis-server and redis-cli; without them this fails, by design.
@@ -54,6 +54,19 @@ describe('RedisStore on Redis Cluster', () => {
       const error = await store.getAndIncrement('{one}:v', '{two}:n').catch((caught: unknown) => caught);
       expect(error).not.toBeInstanceOf(StoreUnavailableError);
       expect(String(error)).toMatch(/same slot|CROSSSLOT/);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('RedisStore on a Redis Cluster that does not answer', () => {
+  it('rejects with StoreUnavailableError instead of waiting', async () => {
+    const port = await freePort();
+    const store = createRedisStore({ cluster: { nodes: [{ host: '127.0.0.1', port }] }, keyPrefix: prefix });
+    try {
+      await expect(store.get('{k}:a')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.claim('q', 0, 1_000, 1)).rejects.toBeInstanceOf(StoreUnavailableError);
     } finally {
       await store.close();
     }

@@ -346,7 +346,9 @@ export class RedisStore implements Store {
     const groups = new Map<string, T[]>();
     for (const entry of entries) {
       const tag = hashTagOf(this.key(entry.key));
-      groups.set(tag, [...(groups.get(tag) ?? []), entry]);
+      const group = groups.get(tag);
+      if (group) group.push(entry);
+      else groups.set(tag, [entry]);
     }
     return [...groups.values()];
   }
