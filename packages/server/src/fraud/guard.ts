@@ -8,7 +8,6 @@ import { phone as phoneNumbers } from '@proofline/shared/phone';
 import type { z } from 'zod';
 import type { Clock } from '../clock/index.js';
 import type { Store } from '../store/index.js';
-import type { Site } from '../tenants/index.js';
 import { FraudCheckBypassAudit } from './audit.js';
 import { NetworkBlocks } from './blocks.js';
 import { assertCountryAllowed, assertLineTypeAllowed, GeoPermissionsRepository } from './geo.js';
@@ -24,20 +23,21 @@ export type NetworkOf = (e164: string) => Promise<NetworkInfo | null>;
 
 /** Where `network.blocked` goes (the webhooks domain signs and delivers it). */
 export type NetworkBlockedListener = (
-  site: Site,
+  siteKey: string,
   event: z.infer<typeof NetworkBlockedEvent>,
 ) => Promise<void>;
 
+/** The verification flow's send context (its `SendGuard` seam), plus what it may already know. */
 export type SendContext = {
-  site: Site;
+  siteKey: string;
   settings: Settings;
   /** E.164. */
   phone: string;
   /** ISO alpha-2 of the number, null when unknown. */
   country: string | null | undefined;
   channel: Channel;
-  /** The client IP of a widget call; absent for site backends (REST), which have no IP bucket. */
-  ip?: string | null;
+  /** The client IP of a widget call; null for site backends (REST), which have no IP bucket. */
+  ip: string | null;
   /** False only from REST send-otp with the secret key: network blocks are skipped and audited. */
   fraudCheck: boolean;
   verificationId: string;
@@ -46,7 +46,14 @@ export type SendContext = {
   network?: NetworkInfo | null;
 };
 
-export type ApprovalContext = Pick<SendContext, 'site' | 'phone' | 'verificationId' | 'channel' | 'network'>;
+export type ApprovalContext = {
+  siteKey: string;
+  phone: string;
+  channel: Channel | null;
+  /** Counts one approval per verification; without it, one per number. */
+  verificationId?: string;
+  network?: NetworkInfo | null;
+};
 
 export type SendDecision = { allow: true } | { allow: false; reason: string };
 
@@ -93,23 +100,23 @@ export class FraudGuard {
    */
   async beforeSend(ctx: SendContext): Promise<SendDecision> {
     assertLineTypeAllowed(ctx.settings, ctx.lineType ?? lineTypeOf(ctx.phone));
-    assertCountryAllowed(await this.geo.get(ctx.site.siteKey), ctx.settings, ctx.channel, ctx.country);
+    assertCountryAllowed(await this.geo.get(ctx.siteKey), ctx.settings, ctx.channel, ctx.country);
 
     const network = billedByNetwork(ctx.channel) ? await this.networkFor(ctx) : null;
-    const blocked = network !== null && (await this.blocks.isBlocked(ctx.site.siteKey, network.network));
+    const blocked = network !== null && (await this.blocks.isBlocked(ctx.siteKey, network.network));
     if (blocked && ctx.fraudCheck) return { allow: false, reason: networkBlockedReason(network.network) };
 
     await this.limits.consume({
-      number: `${ctx.site.siteKey}:${ctx.phone}`,
-      ...(ctx.ip ? { ip: `${ctx.site.siteKey}:${ctx.ip}` } : {}),
-      site: ctx.site.siteKey,
-      prefix: `${ctx.site.siteKey}:${prefixOf(ctx.phone)}`,
-      country: `${ctx.site.siteKey}:${ctx.country ?? 'unknown'}`,
+      number: `${ctx.siteKey}:${ctx.phone}`,
+      ...(ctx.ip ? { ip: `${ctx.siteKey}:${ctx.ip}` } : {}),
+      site: ctx.siteKey,
+      prefix: `${ctx.siteKey}:${prefixOf(ctx.phone)}`,
+      country: `${ctx.siteKey}:${ctx.country ?? 'unknown'}`,
     });
 
     if (!ctx.fraudCheck) {
       await this.bypassAudit.record({
-        siteKey: ctx.site.siteKey,
+        siteKey: ctx.siteKey,
         phone: ctx.phone,
         verificationId: ctx.verificationId,
         channel: ctx.channel,
@@ -123,11 +130,11 @@ export class FraudGuard {
   }
 
   /** Counts a send the provider accepted and blocks the network when it looks like pumping. */
-  async afterSend(ctx: SendContext): Promise<void> {
-    if (!billedByNetwork(ctx.channel)) return;
+  async afterSend(ctx: SendContext & { delivered?: boolean }): Promise<void> {
+    if (ctx.delivered === false || !billedByNetwork(ctx.channel)) return;
     const network = await this.networkFor(ctx);
     if (network === null) return;
-    const siteKey = ctx.site.siteKey;
+    const { siteKey } = ctx;
     await this.pumping.recordSend({
       siteKey,
       network: network.network,
@@ -139,7 +146,7 @@ export class FraudGuard {
     if (finding === null) return;
     const imposed = await this.blocks.impose(siteKey, network.network, network.operatorName, finding);
     if (imposed === null || !this.deps.onNetworkBlocked) return;
-    await this.deps.onNetworkBlocked(ctx.site, {
+    await this.deps.onNetworkBlocked(siteKey, {
       network: imposed.network,
       operator_name: imposed.operatorName,
       level: imposed.level,
@@ -150,20 +157,20 @@ export class FraudGuard {
 
   /** Counts a confirmed code: conversion is what tells real users from pumped numbers. */
   async onApproved(ctx: ApprovalContext): Promise<void> {
-    if (!billedByNetwork(ctx.channel)) return;
-    const network = ctx.network === undefined ? await this.safeNetworkOf(ctx.phone) : ctx.network;
+    if (ctx.channel === null || !billedByNetwork(ctx.channel)) return;
+    const network = await this.networkFor(ctx);
     if (network === null) return;
     await this.pumping.recordApproval({
-      siteKey: ctx.site.siteKey,
+      siteKey: ctx.siteKey,
       network: network.network,
       phone: ctx.phone,
-      verificationId: ctx.verificationId,
+      verificationId: ctx.verificationId ?? ctx.phone,
     });
   }
 
   /** Whether the channel may not reach the network now (SMS and voice only; WhatsApp and email never). */
-  async channelBlocked(site: Site, network: string, channel: Channel): Promise<boolean> {
-    return billedByNetwork(channel) && (await this.blocks.isBlocked(site.siteKey, network));
+  async channelBlocked(siteKey: string, network: string, channel: Channel): Promise<boolean> {
+    return billedByNetwork(channel) && (await this.blocks.isBlocked(siteKey, network));
   }
 
   private networkFor(ctx: Pick<SendContext, 'phone' | 'network'>): Promise<NetworkInfo | null> {

@@ -11,7 +11,7 @@ import {
   type GuardHarness,
   guardHarness,
   networkOf,
-  otherSite,
+  OTHER_SITE,
   pumpedNumber,
   type StoreKind,
   send,
@@ -50,7 +50,7 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
       expect(error.retryAfterSeconds).toBeLessThanOrEqual(600);
       // Another number and the same number on another site have buckets of their own.
       expect((await send(harness.guard, '+447700900002')).allow).toBe(true);
-      expect((await send(harness.guard, '+447700900001', { site: otherSite })).allow).toBe(true);
+      expect((await send(harness.guard, '+447700900001', { siteKey: OTHER_SITE })).allow).toBe(true);
     });
 
     it('keeps a daily bucket per number apart from the 10-minute one', async () => {
@@ -99,7 +99,7 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
       // Site: 6 sends asked so far (refused ones count); the next one anywhere is over 6 / h.
       expect((await send(guard, '+33612345679', { country: 'FR' })).allow).toBe(true);
       expect((await refusal(send(guard, '+33698765432', { country: 'FR' }))).code).toBe('rate_limited');
-      expect((await send(guard, '+447700900021', { site: otherSite })).allow).toBe(true);
+      expect((await send(guard, '+447700900021', { siteKey: OTHER_SITE })).allow).toBe(true);
     });
 
     it('does not take points for a send stopped by a network block', async () => {
@@ -159,7 +159,7 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
       expect(next).toMatchObject({ allow: false, reason: REASON });
       expect(harness.blockedEvents).toEqual([
         {
-          site: expect.objectContaining({ siteKey: 'pk_test_demo' }),
+          siteKey: 'pk_test_demo',
           event: {
             network: '23415',
             operator_name: 'Vodafone UK',
@@ -172,11 +172,11 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
       // Voice is billed per call too; WhatsApp and email are not stopped by a network block.
       expect((await send(guard, pumpedNumber(300), { channel: 'voice' })).allow).toBe(false);
       expect((await send(guard, pumpedNumber(300), { channel: 'whatsapp' })).allow).toBe(true);
-      expect(await guard.channelBlocked(context('').site, '23415', 'sms')).toBe(true);
-      expect(await guard.channelBlocked(context('').site, '23415', 'email')).toBe(false);
+      expect(await guard.channelBlocked('pk_test_demo', '23415', 'sms')).toBe(true);
+      expect(await guard.channelBlocked('pk_test_demo', '23415', 'email')).toBe(false);
       // Another network and another site are not affected.
       expect((await send(guard, '+447700900051')).allow).toBe(true);
-      expect((await send(guard, pumpedNumber(400), { site: otherSite })).allow).toBe(true);
+      expect((await send(guard, pumpedNumber(400), { siteKey: OTHER_SITE })).allow).toBe(true);
     });
 
     it('blocks a network whose settled sends are rarely approved, and leaves a converting one alone', async () => {
@@ -209,6 +209,21 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
       clock.advance(61_000);
       await send(guard, '+447700999999');
       expect(await guard.blocks.isBlocked('pk_test_demo', '23410')).toBe(false);
+    });
+
+    it('counts neither undelivered messages nor channels that are not billed per network', async () => {
+      harness = await guardHarness(kind);
+      const { guard } = harness;
+      for (let n = 0; n < 8; n += 1) {
+        const undelivered = context(pumpedNumber(500 + n));
+        expect((await guard.beforeSend(undelivered)).allow).toBe(true);
+        await guard.afterSend({ ...undelivered, delivered: false });
+        await send(guard, pumpedNumber(600 + n), { channel: 'whatsapp' });
+      }
+      expect(await guard.blocks.list('pk_test_demo')).toEqual([]);
+      // An approval reported without a verification id counts once per number.
+      await guard.onApproved({ siteKey: 'pk_test_demo', phone: pumpedNumber(500), channel: 'sms' });
+      await guard.onApproved({ siteKey: 'pk_test_demo', phone: pumpedNumber(500), channel: null });
     });
 
     it('escalates 1 h → 6 h → 24 h → permanent, keeping the history', async () => {

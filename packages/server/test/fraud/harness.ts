@@ -12,11 +12,11 @@ import {
 import type { Store } from '../../src/store/index.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import { RedisStore } from '../../src/store/redis/index.js';
-import { demoSite, type Site } from '../../src/tenants/index.js';
+import { demoSite } from '../../src/tenants/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-export const otherSite: Site = { ...demoSite, siteKey: 'pk_test_other' };
+export const OTHER_SITE = 'pk_test_other';
 
 /** The network each test number is on: numbers starting +447400 are on the "pumped" network. */
 export const pumpedNetwork: NetworkInfo = { network: '23415', operatorName: 'Vodafone UK' };
@@ -34,7 +34,7 @@ export type GuardHarness = {
   guard: FraudGuard;
   store: Store;
   clock: ManualClock;
-  blockedEvents: { site: Site; event: unknown }[];
+  blockedEvents: { siteKey: string; event: unknown }[];
   dispose(): Promise<void>;
 };
 
@@ -53,8 +53,8 @@ export async function guardHarness(
     clock,
     networkOf,
     policy,
-    onNetworkBlocked: async (site, event) => {
-      blockedEvents.push({ site, event });
+    onNetworkBlocked: async (siteKey, event) => {
+      blockedEvents.push({ siteKey, event });
     },
   });
   return {
@@ -81,7 +81,7 @@ let sequence = 0;
 export function context(phone: string, overrides: Partial<SendContext> = {}): SendContext {
   sequence += 1;
   return {
-    site: demoSite,
+    siteKey: demoSite.siteKey,
     settings,
     phone,
     country: 'GB',
