@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.js';
 import { originMatches } from '../tenants/index.js';
 import { toProoflineError, toRestError } from './errors.js';
 import { registerHealthRoutes } from './rest/health-routes.js';
+import { registerIntelligenceRoutes } from './rest/intelligence-routes.js';
 import { registerMetricsRoutes } from './rest/metrics-routes.js';
 import { registerSettingsRoutes } from './rest/settings-routes.js';
 import { contextFactory } from './trpc/context.js';
@@ -69,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, deps);
   registerSettingsRoutes(app, deps);
+  registerIntelligenceRoutes(app, deps);
   registerMetricsRoutes(app, deps.metrics);
 
   await app.register(
