@@ -9,7 +9,10 @@ import { type ScriptCommands, scripts } from './scripts.js';
 export type RedisStoreConfig = RedisConnectionConfig & {
   /** Put before every key, scripts' keys included (`REDIS_KEY_PREFIX`); must not contain `{` or `}`. */
   keyPrefix?: string;
-  /** An ioredis client to use instead of connecting from the options above; the store closes it. */
+  /**
+   * An ioredis client to use instead of connecting from the options above; the store closes it.
+   * Its own retry and queueing options apply, so give it the fail-fast ones `connect` uses.
+   */
   client?: RedisClient;
 };
 
@@ -93,7 +96,6 @@ export class RedisStore implements Store {
     this.client.on('close', () => {
       this.connectionLost = true;
     });
-    if (this.client.status === 'ready') this.connectionLost = false;
   }
 
   async ping(): Promise<void> {
