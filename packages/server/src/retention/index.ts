@@ -1,0 +1,1 @@
+export { type RetainedRecords, RetentionJob, type RetentionJobDeps } from './retention-job.js';
