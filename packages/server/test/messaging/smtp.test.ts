@@ -66,7 +66,7 @@ afterAll(async () => {
 
 const clock = new ManualClock();
 
-function sender(url = `smtp://mailer:mail-secret@127.0.0.1:${smtpPort}`, timeoutMs = 2_000): SmtpSender {
+function sender(url = `smtp://mailer:mail-secret@127.0.0.1:${smtpPort}`, timeoutMs = 5_000): SmtpSender {
   return new SmtpSender({ url, from: '"Acme" <no-reply@acme.test>', timeoutMs }, { clock });
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseLocale, type RenderMessageInput, renderMessage } from '../../src/messaging/index.js';
+import { isGsm7, toGsm7 } from '../../src/messaging/templates/index.js';
 
 const base: RenderMessageInput = {
   channel: 'sms',
@@ -41,7 +42,7 @@ describe('renderMessage', () => {
   it.each([
     [
       'es',
-      'Acme: tu código de verificación es 482913. Es válido durante 10 minutos. No compartas este código con nadie.',
+      'Acme: tu codigo de verificacion es 482913. Es valido durante 10 minutos. No compartas este codigo con nadie.',
     ],
     [
       'fr',
@@ -54,6 +55,28 @@ describe('renderMessage', () => {
   ])('writes the SMS in %s', (locale, firstLine) => {
     const lines = renderMessage({ ...base, locale }).body.split('\n');
     expect(lines).toEqual([firstLine, '@acme.test #482913']);
+  });
+
+  it.each(['en', 'es', 'fr', 'de'])(
+    'keeps the %s SMS in GSM-7, one segment and within the 140 bytes of SMS Retriever',
+    (locale) => {
+      const { body } = renderMessage({
+        ...base,
+        locale,
+        brand: 'Acme Shop',
+        domain: 'shop.example.com',
+        appHash: 'FA+9qCX9VSu',
+      });
+      expect(isGsm7(body)).toBe(true);
+      expect(body.length).toBeLessThanOrEqual(160);
+      expect(Math.ceil((body.length * 7) / 8)).toBeLessThanOrEqual(140);
+    },
+  );
+
+  it('keeps accents in channels that are not SMS', () => {
+    expect(renderMessage({ ...base, channel: 'whatsapp', locale: 'es' }).body).toContain(
+      'código de verificación',
+    );
   });
 
   it('uses the singular for one minute', () => {
@@ -100,5 +123,13 @@ describe('renderMessage', () => {
     expect(subject).toBe('Tu código de verificación de Acme');
     expect(body.split('\n')).toContain('482913');
     expect(body).toContain('Es válido durante 10 minutos. No compartas este código con nadie.');
+  });
+});
+
+describe('toGsm7', () => {
+  it('rewrites accents and typographic punctuation outside GSM-7, and keeps what has no plain form', () => {
+    expect(toGsm7('código válido — l’été à Zürich')).toBe("codigo valido - l'été à Zürich");
+    expect(toGsm7('Код 123 🚀')).toBe('Код 123 🚀');
+    expect(isGsm7('Код')).toBe(false);
   });
 });

@@ -83,7 +83,7 @@ function sender(overrides: Partial<ConstructorParameters<typeof TwilioSender>[0]
       from: '+15005550006',
       whatsappFrom: '+14155238886',
       baseUrl: twilio.url,
-      timeoutMs: 500,
+      timeoutMs: 5_000,
       ...overrides,
     },
     { clock },

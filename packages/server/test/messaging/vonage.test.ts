@@ -141,7 +141,7 @@ function sender(overrides: Partial<VonageConfig> = {}): VonageSender {
       from: 'Acme',
       whatsappFrom: '+14157386102',
       baseUrl: vonage.url,
-      timeoutMs: 500,
+      timeoutMs: 5_000,
       ...overrides,
     },
     { clock },

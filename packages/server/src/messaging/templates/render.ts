@@ -1,4 +1,5 @@
 import type { Channel } from '@proofline/shared';
+import { toGsm7 } from './gsm.js';
 import { chooseLocale, messageTerms } from './locale.js';
 import type { MessageLocale } from './terms.js';
 
@@ -37,16 +38,15 @@ export function renderMessage(input: RenderMessageInput): RenderedMessage {
   const locale = terms.$code;
 
   switch (input.channel) {
-    case 'sms':
-    case 'whatsapp': {
-      const lines = [`${terms.sms(brand, input.code)} ${validity} ${terms.doNotShare}`];
-      if (input.channel === 'sms') {
-        // Google's SMS Retriever only needs the hash somewhere in the text, while WebOTP and Apple
-        // read the origin-bound line only when it is the last one: so the hash goes just above it.
-        if (input.appHash && appHashPattern.test(input.appHash)) lines.push(input.appHash);
-        const domain = input.domain.trim().toLowerCase();
-        if (hostPattern.test(domain)) lines.push(`@${domain} #${input.code}`);
-      }
+    case 'whatsapp':
+      return { body: `${terms.sms(brand, input.code)} ${validity} ${terms.doNotShare}`, locale };
+    case 'sms': {
+      const lines = [toGsm7(`${terms.sms(brand, input.code)} ${validity} ${terms.doNotShare}`)];
+      // Google's SMS Retriever only needs the hash somewhere in the text, while WebOTP and Apple
+      // read the origin-bound line only when it is the last one: so the hash goes just above it.
+      if (input.appHash && appHashPattern.test(input.appHash)) lines.push(input.appHash);
+      const domain = input.domain.trim().toLowerCase();
+      if (hostPattern.test(domain)) lines.push(`@${domain} #${input.code}`);
       return { body: lines.join('\n'), locale };
     }
     case 'voice': {
