@@ -7,3 +7,9 @@ export {
   type TriggeredAction,
 } from './evaluate.js';
 export { maxRulesPerSite, RulesRepository } from './repository.js';
+export {
+  type RuleEvent,
+  type RuleHooksDeps,
+  type RuleStartDecision,
+  ruleHooks,
+} from './verification-hooks.js';

@@ -1,0 +1,141 @@
+import type { Case, Channel, RiskAssessment, RuleTrigger, Settings } from '@proofline/shared';
+import type { Clock } from '../clock/index.js';
+import { type LookupDeps, lookupPhone } from '../lookup/index.js';
+import type { CasesRepository } from './cases.js';
+import { evaluateRules, type RuleFacts, type TriggeredAction } from './evaluate.js';
+import type { RulesRepository } from './repository.js';
+
+/** A verification at a trigger, as the verification flow reports it (its `VerificationEvent`). */
+export type RuleEvent = {
+  verificationId: string;
+  siteKey: string;
+  settings: Settings;
+  phone: string;
+  channel: Channel | null;
+  status: string;
+  flags: string[];
+  risk: RiskAssessment | null;
+  method?: 'silent' | 'otp' | null;
+};
+
+/** What the rules decided at the start: flags, risk, and whether to block, insist on a code, or pick a channel. */
+export type RuleStartDecision = {
+  flags: string[];
+  risk: RiskAssessment | null;
+  block?: { reason: string };
+  requireOtp?: boolean;
+  channel?: Channel;
+  requestInfo?: string[];
+  /** Events asked for by `webhook` actions. */
+  webhooks?: string[];
+  cases: Case[];
+};
+
+export type RuleHooksDeps = {
+  rules: RulesRepository;
+  cases: CasesRepository;
+  clock: Clock;
+  /** Operator-backed lookup sources; without them lookup uses offline prefix data. */
+  lookupSources?: Omit<LookupDeps, 'clock'>;
+  /** Told of each case a rule opened (the webhooks domain sends `case.created`). */
+  onCaseCreated?: (siteKey: string, item: Case) => Promise<void>;
+};
+
+function unique(list: readonly string[]): string[] {
+  return [...new Set(list)];
+}
+
+/**
+ * The rules and risk side of the verification flow: at start it looks the number up, scores it,
+ * and runs the `phone_lookup_complete` and `verification_started` rules; at the end it runs
+ * `verification_approved` or `verification_failed`. Fits the flow's `VerificationHooks` seam.
+ */
+export function ruleHooks(deps: RuleHooksDeps) {
+  async function apply(
+    event: RuleEvent,
+    actions: TriggeredAction[],
+    flags: string[],
+  ): Promise<RuleStartDecision> {
+    const decision: RuleStartDecision = { flags: [...flags], risk: event.risk, cases: [] };
+    for (const action of actions) {
+      if (action.type === 'add_flag') decision.flags.push(action.flag);
+      if (action.type === 'block')
+        decision.block ??= { reason: action.reason ?? `Blocked by rule ${action.rule_id}.` };
+      if (action.type === 'require_otp') decision.requireOtp = true;
+      if (action.type === 'send_otp') decision.channel ??= action.channel;
+      if (action.type === 'request_info')
+        decision.requestInfo = unique([...(decision.requestInfo ?? []), ...action.info_needed]);
+      if (action.type === 'webhook')
+        decision.webhooks = unique([...(decision.webhooks ?? []), action.event ?? 'rule.matched']);
+    }
+    decision.flags = unique(decision.flags);
+    // Cases carry every flag of the moment, so they are opened after all flags are known.
+    for (const action of actions) {
+      if (action.type !== 'create_case') continue;
+      const item = await deps.cases.create(event.siteKey, {
+        case_type: action.case_type,
+        priority: action.priority,
+        title: action.title,
+        verification_id: event.verificationId,
+        phone: event.phone,
+        flags: decision.flags,
+      });
+      decision.cases.push(item);
+      await deps.onCaseCreated?.(event.siteKey, item);
+    }
+    return decision;
+  }
+
+  function eventFacts(event: RuleEvent): RuleFacts {
+    return {
+      channel: event.channel,
+      status: event.status,
+      method: event.method ?? null,
+      flags: event.flags,
+      phone_otp_verified: event.status === 'approved' && event.method === 'otp',
+      silent_verified: event.status === 'approved' && event.method === 'silent',
+      ...(event.risk
+        ? {
+            risk_score: event.risk.risk_score,
+            risk_level: event.risk.risk_level,
+            risk_factors: event.risk.factors.map((factor) => factor.factor),
+          }
+        : {}),
+    };
+  }
+
+  async function atEnd(trigger: RuleTrigger, event: RuleEvent): Promise<RuleStartDecision> {
+    const rules = await deps.rules.list(event.siteKey);
+    return apply(event, evaluateRules(rules, trigger, eventFacts(event)), event.flags);
+  }
+
+  return {
+    async onStarted(event: RuleEvent): Promise<RuleStartDecision> {
+      const { settings } = event;
+      const lookup = await lookupPhone(
+        { phone: event.phone },
+        { ...deps.lookupSources, clock: deps.clock },
+        { riskWeights: settings.risk_weights, simSwapThresholdDays: settings.sim_swap_threshold_days },
+      );
+      const facts: RuleFacts = {
+        ...lookup.facts,
+        ...eventFacts({ ...event, risk: lookup.output.risk_assessment }),
+      };
+      const flags = [...event.flags];
+      if (settings.flag_voip && lookup.output.type === 'voip') flags.push('voip');
+      if (
+        settings.sim_swap_check &&
+        lookup.output.risk_assessment.factors.some((factor) => factor.factor === 'recent_sim_swap')
+      )
+        flags.push('sim_swap');
+      const rules = await deps.rules.list(event.siteKey);
+      const actions = [
+        ...evaluateRules(rules, 'phone_lookup_complete', facts),
+        ...evaluateRules(rules, 'verification_started', facts),
+      ];
+      return apply({ ...event, risk: lookup.output.risk_assessment }, actions, flags);
+    },
+    onApproved: (event: RuleEvent) => atEnd('verification_approved', event),
+    onFailed: (event: RuleEvent) => atEnd('verification_failed', event),
+  };
+}
