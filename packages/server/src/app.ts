@@ -3,12 +3,23 @@ import type { DestinationStream } from 'pino';
 import { type Clock, systemClock } from './clock/index.js';
 import { type Config, loadConfig } from './config/index.js';
 import type { AppDeps } from './deps.js';
+import { ProoflineError } from './errors.js';
+import { FraudGuard, type NetworkOf } from './fraud/index.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logging/index.js';
+import { createMessaging, messagingConfigFromEnv } from './messaging/index.js';
 import { Metrics } from './metrics/index.js';
 import type { Store } from './store/index.js';
 import { MemoryStore } from './store/memory/index.js';
 import { demoSite, SettingsRepository, TenantDirectory } from './tenants/index.js';
+import { parseSigningKeys, TokenIssuer } from './tokens/index.js';
+import {
+  createOtpCodes,
+  generateServerSecret,
+  VerificationService,
+  type VerificationWebhooks,
+} from './verification/index.js';
+import { WebhookDispatcher } from './webhooks/index.js';
 
 export type StartOptions = {
   /** Environment variables; defaults to `process.env`. */
@@ -19,6 +30,8 @@ export type StartOptions = {
   /** A store to use instead of the one configuration names (tests share one between servers). */
   store?: Store;
   logDestination?: DestinationStream;
+  /** Where numbers' operator networks come from instead of the operator's line-info (tests, simulations). */
+  networkOf?: NetworkOf;
 };
 
 export type RunningProofline = {
@@ -40,6 +53,46 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     ? TenantDirectory.fromFile(config.PROOFLINE_CONFIG)
     : new TenantDirectory([demoSite]);
 
+  const settings = new SettingsRepository(store);
+  const messaging = createMessaging(messagingConfigFromEnv(env), { clock, logger });
+  const tokens = await TokenIssuer.create({
+    issuer: config.PUBLIC_URL ?? 'urn:proofline',
+    clock,
+    ...(config.SIGNING_KEY ? { signingKeys: parseSigningKeys(config.SIGNING_KEY) } : {}),
+  });
+  const webhooks = new WebhookDispatcher({
+    store,
+    clock,
+    allowInsecure: config.allowInsecureWebhooks,
+    logger,
+  });
+  const loadSettings = async (siteKey: string) => {
+    const site = tenants.bySiteKeyOrNull(siteKey);
+    if (!site) throw new ProoflineError('invalid_site_key');
+    return settings.get(site);
+  };
+  const siteEvents = siteWebhooks(tenants, settings, webhooks, clock);
+  const fraud = new FraudGuard({
+    store,
+    clock,
+    // Without an operator line-info the network of a number is unknown (offline prefix data has no MCC-MNC).
+    networkOf: options.networkOf ?? (async () => null),
+    onNetworkBlocked: (siteKey, event) => siteEvents.publish(siteKey, 'network.blocked', event),
+  });
+  const verification = new VerificationService({
+    store,
+    clock,
+    logger,
+    codes: createOtpCodes(config.SERVER_SECRET ?? generateServerSecret()),
+    messaging,
+    tokens,
+    loadSettings,
+    webhooks: siteEvents,
+    sendGuard: fraud,
+    retentionDays: config.RETENTION_DAYS,
+    silentTimeoutMs: config.SILENT_TIMEOUT_MS,
+  });
+
   const deps: AppDeps = {
     config,
     clock,
@@ -47,13 +100,19 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     logger,
     metrics: new Metrics(),
     tenants,
-    settings: new SettingsRepository(store),
+    settings,
+    messaging,
+    tokens,
+    webhooks,
+    verification,
+    fraud,
   };
   if (config.NODE_ENV === 'production' && (config.sandboxEnabled || config.devInboxEnabled)) {
     logger.warn('the sandbox operator or the dev inbox is enabled in production');
   }
 
   const app = await buildApp(deps);
+  webhooks.start();
   const address = await app.listen({
     host: config.HOST,
     port: config.PORT,
@@ -69,9 +128,30 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     close() {
       closing ??= (async () => {
         await app.close();
+        await webhooks.stop();
+        messaging.close();
         if (!options.store) await store.close();
       })();
       return closing;
+    },
+  };
+}
+
+/** Verification events go to the site's webhook URL, when it set one, signed with its current secrets. */
+function siteWebhooks(
+  tenants: TenantDirectory,
+  settings: SettingsRepository,
+  dispatcher: WebhookDispatcher,
+  clock: Clock,
+): VerificationWebhooks {
+  return {
+    async publish(siteKey, type, data) {
+      const site = tenants.bySiteKeyOrNull(siteKey);
+      if (!site) return;
+      const current = await settings.get(site);
+      if (!current.webhook_url) return;
+      const secrets = await settings.signingSecrets(site, clock.now());
+      await dispatcher.enqueue(siteKey, current.webhook_url, secrets, { type, data });
     },
   };
 }

@@ -8,10 +8,15 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { AppDeps } from '../deps.js';
 import { originMatches } from '../tenants/index.js';
 import { toProoflineError, toRestError } from './errors.js';
+import { devInboxRoutes } from './rest/dev-inbox-routes.js';
+import { registerFraudRoutes } from './rest/fraud-routes.js';
 import { registerHealthRoutes } from './rest/health-routes.js';
 import { registerIntelligenceRoutes } from './rest/intelligence-routes.js';
 import { registerMetricsRoutes } from './rest/metrics-routes.js';
 import { registerSettingsRoutes } from './rest/settings-routes.js';
+import { registerSiteverifyRoutes } from './rest/siteverify-routes.js';
+import { registerVerificationRoutes } from './rest/verification-routes.js';
+import { registerWellKnownRoutes } from './rest/wellknown-routes.js';
 import { contextFactory } from './trpc/context.js';
 import { type AppRouter, appRouter } from './trpc/router.js';
 
@@ -69,7 +74,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerHealthRoutes(app, deps);
+  registerVerificationRoutes(app, deps);
+  registerSiteverifyRoutes(app, deps);
+  registerWellKnownRoutes(app, deps);
+  if (deps.config.devInboxEnabled && deps.messaging.devInbox) {
+    await app.register(devInboxRoutes, { inbox: deps.messaging.devInbox });
+  }
   registerSettingsRoutes(app, deps);
+  registerFraudRoutes(app, deps);
   registerIntelligenceRoutes(app, deps);
   registerMetricsRoutes(app, deps.metrics);
 

@@ -92,6 +92,8 @@ describe('bad input on every route with a body', () => {
 
   it('answers unknown fields with a 4xx naming the field', async () => {
     for (const route of bodyRoutes()) {
+      // siteverify keeps Turnstile's contract: 200 with `error-codes` for any body.
+      if (route.url === '/v1/siteverify') continue;
       const response = await fetch(server.url + concrete(route.url), {
         method: route.method,
         headers: {

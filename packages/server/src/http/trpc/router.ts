@@ -1,5 +1,6 @@
 import { ConfigGetInput, type WidgetConfig } from '@proofline/shared';
-import { router, widgetProcedure } from './trpc.js';
+import { publicProcedure, router, widgetProcedure } from './trpc.js';
+import { verificationRouter } from './verification-router.js';
 
 const configRouter = router({
   get: widgetProcedure.input(ConfigGetInput).query(
@@ -16,7 +17,10 @@ const configRouter = router({
 });
 
 export const appRouter = router({
+  /** A no-op: the baseline the benchmarks compare every procedure with (same stack, no domain work). */
+  ping: publicProcedure.query(() => ({ ok: true as const })),
   config: configRouter,
+  verification: verificationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,109 @@
+import type { Channel, RiskAssessment, Settings, WebhookEventType } from '@proofline/shared';
+import type { ResultTokenInput } from '../tokens/index.js';
+
+/** What a send guard is told before a message goes out (and after it went). */
+export type SendContext = {
+  siteKey: string;
+  settings: Settings;
+  /** E.164. */
+  phone: string;
+  /** ISO alpha-2 of the number, when known. */
+  country: string | null;
+  channel: Channel;
+  /** The caller's IP: the browser's for widget starts, the site backend's for REST. */
+  ip: string | null;
+  /** False only when a secret-key caller asked `fraud_check: false`. */
+  fraudCheck: boolean;
+  verificationId: string;
+};
+
+export type SendDecision = { allow: true } | { allow: false; reason: string };
+
+/**
+ * The fraud seam, asked before every send (first send, resend, fallback). It may refuse by
+ * throwing a ProoflineError (`rate_limited`, `country_not_allowed`, `line_type_not_allowed`: the
+ * caller gets that error and nothing is sent) or by answering `allow: false` (the verification
+ * ends `blocked` with the reason, as a network block does).
+ */
+export interface SendGuard {
+  beforeSend(context: SendContext): Promise<SendDecision>;
+  /** After the provider answered: `delivered` false when it refused the message. */
+  afterSend(context: SendContext & { delivered: boolean }): Promise<void>;
+  /** A verification was approved: conversion for SMS-pumping detection. */
+  onApproved(context: {
+    siteKey: string;
+    phone: string;
+    country: string | null;
+    channel: Channel | null;
+  }): Promise<void>;
+}
+
+export const allowAllSends: SendGuard = {
+  beforeSend: async () => ({ allow: true }),
+  afterSend: async () => {},
+  onApproved: async () => {},
+};
+
+/** A verification as the rules see it at each trigger. */
+export type VerificationEvent = {
+  verificationId: string;
+  siteKey: string;
+  settings: Settings;
+  phone: string;
+  country: string | null;
+  /** libphonenumber's type of the number (`MOBILE`, `VOIP`, …), when known. */
+  lineType: string | null;
+  channel: Channel | null;
+  status: string;
+  reason: string | null;
+  flags: string[];
+  risk: RiskAssessment | null;
+  ip: string | null;
+};
+
+/** What the rules may decide when a verification starts, before anything is sent. */
+export type StartDecision = {
+  flags?: string[];
+  risk?: RiskAssessment | null;
+  /** Ends the verification `blocked` with this reason; nothing is sent. */
+  block?: { reason: string };
+};
+
+/** The rules/risk seam: told at the product's triggers; only `onStarted` can change the flow. */
+export interface VerificationHooks {
+  onStarted(event: VerificationEvent): Promise<StartDecision | undefined>;
+  onApproved(event: VerificationEvent): Promise<void>;
+  onFailed(event: VerificationEvent): Promise<void>;
+}
+
+export const noVerificationHooks: VerificationHooks = {
+  onStarted: async () => undefined,
+  onApproved: async () => {},
+  onFailed: async () => {},
+};
+
+/** Signs result tokens (the tokens module's TokenIssuer fits). */
+export interface ResultTokenSigner {
+  issue(claims: ResultTokenInput): Promise<string>;
+}
+
+/** Queues a webhook for a site when it has a webhook URL; does nothing otherwise. */
+export interface VerificationWebhooks {
+  publish(siteKey: string, type: WebhookEventType, data: unknown): Promise<void>;
+}
+
+export const noWebhooks: VerificationWebhooks = { publish: async () => {} };
+
+/**
+ * The silent-verification seam: a workflow may start with a `silent` step. `begin` answers the
+ * operator URL the browser opens (the callback then calls `VerificationService.completeSilent`),
+ * or null when silent verification is impossible for this number, which moves on to the next step.
+ */
+export interface SilentVerifier {
+  begin(context: {
+    verificationId: string;
+    siteKey: string;
+    phone: string;
+    returnUrl: string | null;
+  }): Promise<{ authUrl: string; expiresAt: number } | null>;
+}

@@ -1,0 +1,200 @@
+import type {
+  BlockedSummary,
+  Channel,
+  RiskAssessment,
+  SendOtpOutput,
+  VerificationRecordView,
+  VerificationStatus,
+  VerificationView,
+} from '@proofline/shared';
+import { maskPhone } from '@proofline/shared';
+
+/** A workflow step: an OTP channel, or the operator's silent check. */
+export type StepChannel = Channel | 'silent';
+
+export type PlannedStep = { channel: StepChannel; to: string | null };
+
+/**
+ * What happened to one step the verification walked: `sent` (the provider took the message, or the
+ * silent check began), `failed` (refused: `reason` says why), `timed_out` (the next step began),
+ * `replaced` (a resend superseded it), or the verification's final status on its last step.
+ */
+export type StepRecord = {
+  channel: StepChannel;
+  to: string | null;
+  initiatedAt: number;
+  status: string;
+  reason: string | null;
+};
+
+/** The stored verification. Times are epoch ms from the clock port; expiry is decided from them. */
+export type VerificationRecord = {
+  id: string;
+  siteKey: string;
+  phone: string;
+  country: string | null;
+  lineType: string | null;
+  status: VerificationStatus;
+  reason: string | null;
+  workflow: PlannedStep[];
+  /** Index in `workflow` of the current step; -1 before the first. */
+  stepIndex: number;
+  steps: StepRecord[];
+  availableChannels: Channel[];
+  sends: number;
+  lastSentAt: number | null;
+  /** HMACs of the live codes, newest first (see OtpCodes). */
+  codeHashes: string[];
+  codeIssuedAt: number | null;
+  codeLength: number;
+  expiresAt: number;
+  maxAttempts: number;
+  maxSends: number;
+  cooldownMs: number;
+  stepTimeoutMs: number;
+  silentTimeoutMs: number;
+  /** The attempt counter when the verification ended, so later checks do not change the view. */
+  attemptsAtFinal: number | null;
+  locale: string | null;
+  brand: string;
+  domain: string;
+  appHash: string | null;
+  action: string | null;
+  cdata: string | null;
+  /** Host of the Origin that started it over tRPC; null for REST starts. */
+  hostname: string | null;
+  applicantId: string | null;
+  fraudCheck: boolean;
+  ip: string | null;
+  returnUrl: string | null;
+  flags: string[];
+  risk: RiskAssessment | null;
+  silent: { authUrl: string; expiresAt: number } | null;
+  createdAt: number;
+  updatedAt: number;
+  approvedAt: number | null;
+  finalizedAt: number | null;
+};
+
+export const isFinal = (record: VerificationRecord) => record.status !== 'pending';
+
+export function currentStep(record: VerificationRecord): PlannedStep | null {
+  return record.workflow[record.stepIndex] ?? null;
+}
+
+/** The OTP channel in use, null while silent or before anything was sent. */
+export function currentChannel(record: VerificationRecord): Channel | null {
+  const step = currentStep(record);
+  return step && step.channel !== 'silent' ? step.channel : null;
+}
+
+export function attemptsUsed(record: VerificationRecord, counter: number): number {
+  return record.attemptsAtFinal ?? counter;
+}
+
+export function attemptsLeft(record: VerificationRecord, counter: number): number {
+  return Math.max(0, record.maxAttempts - attemptsUsed(record, counter));
+}
+
+export function resendAvailableAt(record: VerificationRecord): number | null {
+  if (isFinal(record) || record.sends >= record.maxSends || record.lastSentAt === null) return null;
+  return record.lastSentAt + record.cooldownMs;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function methodOf(record: VerificationRecord): 'silent' | 'otp' | null {
+  const step = currentStep(record);
+  if (!step) return null;
+  return step.channel === 'silent' ? 'silent' : 'otp';
+}
+
+function destination(step: PlannedStep | null, phone: string): string | null {
+  if (!step || step.channel === 'silent') return null;
+  return step.to ?? phone;
+}
+
+function maskDestination(to: string): string {
+  if (!to.includes('@')) return maskPhone(to);
+  const [local = '', domain = ''] = to.split('@');
+  return `${local.slice(0, 1)}***@${domain}`;
+}
+
+/** The widget's view (tRPC): destination masked, no phone. */
+export function toWidgetView(record: VerificationRecord, counter: number, token?: string): VerificationView {
+  const to = destination(currentStep(record), record.phone);
+  const resendAt = resendAvailableAt(record);
+  const silent =
+    record.status === 'pending' && currentStep(record)?.channel === 'silent' && record.silent
+      ? { authUrl: record.silent.authUrl, expiresAt: iso(record.silent.expiresAt) }
+      : undefined;
+  return {
+    verificationId: record.id,
+    status: record.status,
+    method: methodOf(record),
+    channel: currentChannel(record),
+    to: to === null ? null : maskDestination(to),
+    expiresAt: iso(record.expiresAt),
+    resendAvailableAt: resendAt === null ? null : iso(resendAt),
+    attemptsLeft: attemptsLeft(record, counter),
+    availableChannels: record.availableChannels,
+    ...(silent ? { silent } : {}),
+    ...(token ? { token } : {}),
+    ...(record.reason ? { reason: record.reason } : {}),
+  };
+}
+
+/** `send-otp`'s answer: the site backend's own data, so `to` is in full. */
+export function toSendOtpOutput(record: VerificationRecord, counter: number): SendOtpOutput {
+  const resendAt = resendAvailableAt(record);
+  return {
+    verification_id: record.id,
+    status: record.status,
+    channel: currentChannel(record),
+    to: destination(currentStep(record), record.phone),
+    expires_at: iso(record.expiresAt),
+    resend_available_at: resendAt === null ? null : iso(resendAt),
+    attempts_left: attemptsLeft(record, counter),
+    ...(record.reason ? { reason: record.reason } : {}),
+  };
+}
+
+/** `GET /v1/verifications/:id`, and the data of `verification.approved|failed` webhooks. */
+export function toRecordView(record: VerificationRecord, counter: number): VerificationRecordView {
+  return {
+    verification_id: record.id,
+    status: record.status,
+    method: methodOf(record),
+    channel: currentChannel(record),
+    phone: record.phone,
+    created_at: iso(record.createdAt),
+    updated_at: iso(record.updatedAt),
+    attempts_left: attemptsLeft(record, counter),
+    workflow: record.steps.map((step) => ({
+      channel: step.channel,
+      initiated_at: iso(step.initiatedAt),
+      status: step.status,
+      ...(step.reason ? { reason: step.reason } : {}),
+    })),
+    flags: record.flags,
+    risk: record.risk,
+    ...(record.reason ? { reason: record.reason } : {}),
+  };
+}
+
+/** The `verification.blocked` webhook body (Vonage's summary callback). */
+export function toBlockedSummary(record: VerificationRecord): BlockedSummary {
+  return {
+    request_id: record.id,
+    submitted_at: iso(record.createdAt),
+    status: 'blocked',
+    type: 'summary',
+    workflow: record.steps.map((step) => ({
+      channel: step.channel,
+      initiated_at: iso(step.initiatedAt),
+      status: step.status,
+      reason: step.reason,
+    })),
+    finalized_at: iso(record.finalizedAt ?? record.updatedAt),
+  };
+}

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import type { Store } from '../store/index.js';
+import type { VerificationRecord } from './record.js';
+
+/**
+ * Keys: a verification's record and its attempt counter share the hash tag `{ver_…}`, so one
+ * atomic read-and-count serves a check; the live index per (site, number) has its own tag.
+ */
+const recordKey = (id: string) => `ver:{${id}}`;
+const attemptsKey = (id: string) => `ver:{${id}}:attempts`;
+/**
+ * Every record's id scored by its creation time, so the retention job finds old records without
+ * scanning keys. One key (one Cluster slot): a write per start, trimmed by the job as it purges.
+ */
+const createdIndexKey = 'ver:created:{index}';
+const liveKey = (siteKey: string, phone: string) =>
+  `ver:live:{${createHash('sha256').update(`${siteKey}\n${phone}`).digest('hex').slice(0, 32)}}`;
+
+/** Which verification is live for a (site, number), and since when (to recover from a crash mid-start). */
+export type LiveEntry = { id: string; at: number };
+
+/** A record as read, with its raw text: the expected value of the next compare-and-set. */
+export type Loaded = { record: VerificationRecord; raw: string; attempts: number };
+
+/** The verification records in the store. TTLs only free memory; they outlast every timestamp rule. */
+export class VerificationRepository {
+  constructor(
+    private readonly store: Store,
+    private readonly retentionMs: number,
+  ) {}
+
+  private ttlFor(record: VerificationRecord): number {
+    return Math.max(record.expiresAt - record.createdAt, 0) + this.retentionMs;
+  }
+
+  /** Claims the live slot for a new verification; answers the live entry already there, if any. */
+  async claimLive(
+    siteKey: string,
+    phone: string,
+    entry: LiveEntry,
+    ttlMs: number,
+  ): Promise<{ raw: string; entry: LiveEntry } | null> {
+    const raw = await this.store.setIfAbsentOrGet(liveKey(siteKey, phone), JSON.stringify(entry), ttlMs);
+    return raw === null ? null : { raw, entry: JSON.parse(raw) as LiveEntry };
+  }
+
+  /** Takes over a live slot whose verification has ended; false when someone else did first. */
+  replaceLive(
+    siteKey: string,
+    phone: string,
+    expectedRaw: string,
+    entry: LiveEntry,
+    ttlMs: number,
+  ): Promise<boolean> {
+    return this.store.compareAndSet(liveKey(siteKey, phone), expectedRaw, JSON.stringify(entry), ttlMs);
+  }
+
+  releaseLive(siteKey: string, phone: string, entry: LiveEntry): Promise<boolean> {
+    return this.store.compareAndDelete(liveKey(siteKey, phone), JSON.stringify(entry));
+  }
+
+  async findLive(siteKey: string, phone: string): Promise<LiveEntry | null> {
+    const raw = await this.store.get(liveKey(siteKey, phone));
+    return raw === null ? null : (JSON.parse(raw) as LiveEntry);
+  }
+
+  /** Stores a new record and indexes it by creation time, in one round trip on a single node. */
+  async create(record: VerificationRecord): Promise<string> {
+    const raw = JSON.stringify(record);
+    await this.store.batch([
+      { op: 'set', key: recordKey(record.id), value: raw, ttlMs: this.ttlFor(record) },
+      { op: 'sortedAdd', key: createdIndexKey, member: record.id, score: record.createdAt },
+    ]);
+    return raw;
+  }
+
+  /** Ids of records created before `cutoffMs`, oldest first (for the retention job). */
+  async createdBefore(cutoffMs: number, limit: number): Promise<string[]> {
+    const entries = await this.store.sortedRange(createdIndexKey, Number.NEGATIVE_INFINITY, cutoffMs - 1, {
+      limit,
+    });
+    return entries.map((entry) => entry.member);
+  }
+
+  /** Deletes records with their attempt counters, then drops them from the index. */
+  async purge(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.store.del(ids.flatMap((id) => [recordKey(id), attemptsKey(id)]));
+    await this.store.sortedRemove(createdIndexKey, ids);
+  }
+
+  /** The record and its attempt counter, in one round trip. */
+  async load(id: string): Promise<Loaded | null> {
+    const [raw, count] = await this.store.getMany([recordKey(id), attemptsKey(id)]);
+    if (raw === null || raw === undefined) return null;
+    return { record: JSON.parse(raw) as VerificationRecord, raw, attempts: Number(count ?? 0) };
+  }
+
+  /** Counts one check attempt and reads the record, atomically, in one round trip. */
+  async loadCountingAttempt(id: string): Promise<Loaded | null> {
+    const { value, count } = await this.store.getAndIncrement(
+      recordKey(id),
+      attemptsKey(id),
+      this.retentionMs * 2,
+    );
+    if (value === null) return null;
+    return { record: JSON.parse(value) as VerificationRecord, raw: value, attempts: count };
+  }
+
+  /** Writes `next` only if the record still reads `expectedRaw`; answers the new raw text or null. */
+  async replace(expectedRaw: string, next: VerificationRecord): Promise<string | null> {
+    const raw = JSON.stringify(next);
+    const written = await this.store.compareAndSet(recordKey(next.id), expectedRaw, raw, this.ttlFor(next));
+    return written ? raw : null;
+  }
+}
