@@ -223,7 +223,10 @@ describe('OAuth2 endpoints', () => {
       error: 'unsupported_grant_type',
     });
     const anonymous = await token({ grant_type: 'client_credentials', scope: 'sim-swap' }, {});
-    expect([anonymous.status, (await anonymous.json()).error]).toEqual([401, 'invalid_client']);
+    expect([anonymous.status, ((await anonymous.json()) as { error: string }).error]).toEqual([
+      401,
+      'invalid_client',
+    ]);
     const granted = await token({ grant_type: 'client_credentials', scope: 'sim-swap:check unknown:scope' });
     expect(await granted.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
   });
@@ -241,7 +244,10 @@ describe('OAuth2 endpoints', () => {
       code_challenge_method: 'S256',
     };
     const unknownClient = await authorize({ ...base, client_id: 'other' });
-    expect([unknownClient.status, (await unknownClient.json()).error]).toEqual([400, 'invalid_request']);
+    expect([unknownClient.status, ((await unknownClient.json()) as { error: string }).error]).toEqual([
+      400,
+      'invalid_request',
+    ]);
     const badRedirect = await authorize({ ...base, redirect_uri: 'javascript:alert(1)' });
     expect(badRedirect.status).toBe(400);
 
