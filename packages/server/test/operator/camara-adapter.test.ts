@@ -415,6 +415,14 @@ describe('transport: retries, faults, timeouts', () => {
     expect([timeout.code, timeout.status]).toEqual(['TIMEOUT', 504]);
   });
 
+  it('reads a lazy base URL on every call (the embedded sandbox listens after wiring)', async () => {
+    let base = 'http://127.0.0.1:1/sandbox/operator';
+    const lazy = h.operatorFor({ baseUrl: () => base });
+    expect((await operatorError(lazy.simSwap.check({ phoneNumber: mobile(54) }))).code).toBe('UNAVAILABLE');
+    base = h.sandbox.baseUrl;
+    expect(await lazy.simSwap.check({ phoneNumber: mobile(54) })).toBe(false);
+  });
+
   it('reports an unreachable operator as UNAVAILABLE', async () => {
     const nowhere = createCamaraOperator(
       {

@@ -45,8 +45,11 @@ export type ClientAuth =
 export type ScopeStyle = 'camara' | 'purpose-hash';
 
 export type CamaraOperatorConfig = {
-  /** The operator's apiRoot, e.g. `https://api.example.com` or `http://127.0.0.1:8787/sandbox/operator`. */
-  baseUrl: string;
+  /**
+   * The operator's apiRoot, e.g. `https://api.example.com` or `http://127.0.0.1:8787/sandbox/operator`.
+   * A function is read on every call: the embedded sandbox's port is known only once the server listens.
+   */
+  baseUrl: string | (() => string);
   /** Default `<baseUrl>/authorize`. */
   authorizeUrl?: string;
   /** Default `<baseUrl>/oauth2/token`. */
@@ -151,11 +154,18 @@ export type ResolvedCamaraConfig = {
 
 export function resolveCamaraConfig(config: CamaraOperatorConfig): ResolvedCamaraConfig {
   const aggregator = config.dialect === 'aggregator';
-  const baseUrl = config.baseUrl.replace(/\/+$/, '');
+  const baseUrl = () =>
+    (typeof config.baseUrl === 'function' ? config.baseUrl() : config.baseUrl).replace(/\/+$/, '');
   return {
-    baseUrl,
-    authorizeUrl: config.authorizeUrl ?? `${baseUrl}/authorize`,
-    tokenUrl: config.tokenUrl ?? `${baseUrl}/oauth2/token`,
+    get baseUrl() {
+      return baseUrl();
+    },
+    get authorizeUrl() {
+      return config.authorizeUrl ?? `${baseUrl()}/authorize`;
+    },
+    get tokenUrl() {
+      return config.tokenUrl ?? `${baseUrl()}/oauth2/token`;
+    },
     clientId: config.clientId,
     clientAuth: config.clientAuth,
     paths: { ...(aggregator ? aggregatorPaths : camaraPaths), ...config.paths },
