@@ -28,7 +28,7 @@ export {
   toWidgetView,
   type VerificationRecord,
 } from './record.js';
-export { VerificationRepository } from './repository.js';
+export { type LiveEntry, type Loaded, VerificationRepository } from './repository.js';
 export {
   type Caller,
   type CheckTarget,

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { VerificationView } from '@proofline/shared';
 import { expect } from 'vitest';
 
@@ -93,10 +94,17 @@ export function wrongCode(code: string): string {
     .join('');
 }
 
-let sequence = 0;
-/** A distinct valid GB mobile number per call, so tests sharing one server never meet. */
+/** A random valid GB mobile number, so tests sharing one server (and its fraud buckets) never meet. */
 export function uniqueMobile(): string {
-  sequence += 1;
-  const tail = String((Date.now() % 9000) * 100 + (sequence % 100)).padStart(6, '0');
-  return `+447400${tail}`;
+  return `+447400${String(randomInt(1_000_000)).padStart(6, '0')}`;
 }
+
+const generous = [{ points: 100_000, durationSeconds: 60 }];
+/**
+ * A fraud policy that never stands in the way, for tests of the verification rules themselves
+ * (the fraud guard has its own tests).
+ */
+export const RELAXED_FRAUD_POLICY = JSON.stringify({
+  rateLimits: { number: generous, ip: generous, site: generous, prefix: generous, country: generous },
+  pumping: { networkMinSends: 100_000, prefixMinSends: 100_000, adjacentNumbers: 100_000 },
+});
