@@ -9,6 +9,7 @@ import { buildApp } from './http/app.js';
 import { createLogger } from './logging/index.js';
 import { createMessaging, messagingConfigFromEnv } from './messaging/index.js';
 import { Metrics } from './metrics/index.js';
+import { RetentionJob } from './retention/index.js';
 import type { Store } from './store/index.js';
 import { MemoryStore } from './store/memory/index.js';
 import { demoSite, SettingsRepository, TenantDirectory } from './tenants/index.js';
@@ -16,6 +17,7 @@ import { parseSigningKeys, TokenIssuer } from './tokens/index.js';
 import {
   createOtpCodes,
   generateServerSecret,
+  VerificationRepository,
   VerificationService,
   type VerificationWebhooks,
 } from './verification/index.js';
@@ -78,6 +80,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     // Without an operator line-info the network of a number is unknown (offline prefix data has no MCC-MNC).
     networkOf: options.networkOf ?? (async () => null),
     onNetworkBlocked: (siteKey, event) => siteEvents.publish(siteKey, 'network.blocked', event),
+    ...(config.FRAUD_POLICY ? { policy: config.FRAUD_POLICY } : {}),
   });
   const verification = new VerificationService({
     store,
@@ -111,8 +114,17 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     logger.warn('the sandbox operator or the dev inbox is enabled in production');
   }
 
+  // Deletes verification records past RETENTION_DAYS; every instance may run it.
+  const retention = new RetentionJob({
+    records: new VerificationRepository(store, config.RETENTION_DAYS * 86_400_000),
+    clock,
+    logger,
+    retentionDays: config.RETENTION_DAYS,
+  });
+
   const app = await buildApp(deps);
   webhooks.start();
+  retention.start();
   const address = await app.listen({
     host: config.HOST,
     port: config.PORT,
@@ -129,6 +141,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
       closing ??= (async () => {
         await app.close();
         await webhooks.stop();
+        await retention.stop();
         messaging.close();
         if (!options.store) await store.close();
       })();

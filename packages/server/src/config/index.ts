@@ -6,6 +6,43 @@ const booleanFlag = z
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
+const rateLimitRules = z.array(
+  z.object({ points: z.number().int().min(1), durationSeconds: z.number().int().min(1) }).strict(),
+);
+
+/** Overrides of the fraud domain's documented defaults, as JSON (its `FraudPolicyOverrides`). */
+const fraudPolicyOverrides = z
+  .object({
+    rateLimits: z
+      .partialRecord(z.enum(['number', 'ip', 'site', 'prefix', 'country']), rateLimitRules)
+      .optional(),
+    pumping: z
+      .object({
+        windowSeconds: z.number().int().min(1),
+        settleSeconds: z.number().int().min(0),
+        networkMinSends: z.number().int().min(1),
+        prefixMinSends: z.number().int().min(1),
+        minConversion: z.number().min(0).max(1),
+        adjacentNumbers: z.number().int().min(2),
+        adjacentGap: z.number().int().min(1),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    blockDurationsSeconds: z.array(z.number().int().min(1).nullable()).min(1).optional(),
+    escalationMemorySeconds: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+const jsonText = z.string().transform((text, context) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    context.addIssue({ code: 'custom', message: 'not valid JSON' });
+    return z.NEVER;
+  }
+});
+
 /**
  * The server's configuration, read from the environment once at start. A wrong value stops
  * start-up with one line naming the variable (see {@link loadConfig}).
@@ -40,6 +77,8 @@ const EnvSchema = z.object({
   ENABLE_DEV_INBOX: booleanFlag.optional(),
   ALLOW_INSECURE_WEBHOOKS: booleanFlag.optional(),
   TRUSTED_PROXIES: z.string().optional(),
+  /** e.g. `{"rateLimits":{"site":[{"points":100000,"durationSeconds":3600}]}}` for load tests. */
+  FRAUD_POLICY: jsonText.pipe(fraudPolicyOverrides).optional(),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });

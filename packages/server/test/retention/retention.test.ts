@@ -1,124 +1,129 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
+import { createLogger } from '../../src/logging/index.js';
+import { createMessaging } from '../../src/messaging/index.js';
 import { RetentionJob } from '../../src/retention/index.js';
-import { VerificationRepository } from '../../src/verification/index.js';
-import { REDIS_URL, startTestServer, testKeyPrefix } from '../support/server.js';
+import type { Store } from '../../src/store/index.js';
+import { MemoryStore } from '../../src/store/memory/index.js';
+import { RedisStore } from '../../src/store/redis/index.js';
+import { demoSite, SettingsRepository } from '../../src/tenants/index.js';
+import { TokenIssuer } from '../../src/tokens/index.js';
+import { createOtpCodes, VerificationRepository, VerificationService } from '../../src/verification/index.js';
+import { REDIS_URL } from '../support/server.js';
 
 const DAY = 86_400_000;
-const caller = { siteKey: 'pk_test_demo', ip: '127.0.0.1' };
-const prefixes: string[] = [];
+const caller = { siteKey: demoSite.siteKey, ip: '127.0.0.1' };
+const runPrefix = `test:retention:${randomUUID().slice(0, 8)}:`;
+const opened: Store[] = [];
 
 afterAll(async () => {
+  for (const store of opened) await store.close();
   const admin = new Redis(REDIS_URL);
-  for (const prefix of prefixes) {
-    const keys = await admin.keys(`${prefix}*`);
-    if (keys.length > 0) await admin.del(...keys);
-  }
+  const keys = await admin.keys(`${runPrefix}*`);
+  if (keys.length > 0) await admin.del(...keys);
   admin.disconnect();
 });
 
-async function serverOn(store: 'memory' | 'redis', clock: ManualClock) {
-  const prefix = testKeyPrefix();
-  prefixes.push(prefix);
-  const server = await startTestServer({
-    clock,
-    env: { RETENTION_DAYS: '30', ...(store === 'redis' ? { REDIS_URL, REDIS_KEY_PREFIX: prefix } : {}) },
-  });
-  const job = new RetentionJob({
-    records: new VerificationRepository(server.deps.store, 30 * DAY),
-    clock,
-    logger: server.deps.logger,
-    retentionDays: server.deps.config.RETENTION_DAYS,
-    pageSize: 2,
-  });
-  return { server, job, verification: server.deps.verification };
+function openStore(kind: 'memory' | 'redis', clock: ManualClock): Store {
+  if (kind === 'memory') return new MemoryStore(clock);
+  const store = new RedisStore({ url: REDIS_URL, keyPrefix: `${runPrefix}${randomUUID().slice(0, 6)}:` });
+  opened.push(store);
+  return store;
 }
 
-describe.each(['memory', 'redis'] as const)('retention job on the %s store', (store) => {
+/** The verification service on its own store, with a retention job of 30 days over the same records. */
+async function setup(kind: 'memory' | 'redis', clock: ManualClock) {
+  const store = openStore(kind, clock);
+  const logger = createLogger('silent');
+  const settings = new SettingsRepository(store);
+  const records = new VerificationRepository(store, 30 * DAY);
+  const verification = new VerificationService({
+    store,
+    clock,
+    logger,
+    codes: createOtpCodes('a-server-secret-of-at-least-32-characters'),
+    messaging: createMessaging({}, { clock, logger }),
+    tokens: await TokenIssuer.create({ issuer: 'urn:test', clock }),
+    loadSettings: () => settings.get(demoSite),
+    retentionDays: 30,
+  });
+  const job = new RetentionJob({ records, clock, logger, retentionDays: 30, pageSize: 2 });
+  return { store, records, verification, job };
+}
+
+describe.each(['memory', 'redis'] as const)('retention job on the %s store', (kind) => {
   it('deletes records older than RETENTION_DAYS, keeps younger ones', async () => {
     const clock = new ManualClock();
-    const { server, job, verification } = await serverOn(store, clock);
-    try {
-      // Five old ones: more than one page of two, so the sweep pages until the index is drained.
-      const old = [];
-      for (let n = 0; n < 5; n += 1)
-        old.push(await verification.start(caller, { phone: `+4474001000${10 + n}` }));
-      clock.advance(29 * DAY);
-      const young = await verification.start(caller, { phone: '+447400100099' });
+    const { job, verification } = await setup(kind, clock);
+    // Five old ones: more than one page of two, so the sweep pages until the index is drained.
+    const old = [];
+    for (let n = 0; n < 5; n += 1)
+      old.push(await verification.start(caller, { phone: `+4474001000${10 + n}` }));
+    clock.advance(29 * DAY);
+    const young = await verification.start(caller, { phone: '+447400100099' });
 
-      expect(await job.sweep()).toBe(0);
-      clock.advance(DAY + 1);
-      expect(await job.sweep()).toBe(5);
+    expect(await job.sweep()).toBe(0);
+    clock.advance(DAY + 1);
+    expect(await job.sweep()).toBe(5);
 
-      for (const state of old) {
-        await expect(verification.get(caller, state.record.id)).rejects.toMatchObject({ code: 'not_found' });
-      }
-      expect((await verification.get(caller, young.record.id)).record.phone).toBe('+447400100099');
-      expect(await job.sweep()).toBe(0);
-
-      clock.advance(30 * DAY);
-      expect(await job.sweep()).toBe(1);
-      await expect(verification.get(caller, young.record.id)).rejects.toMatchObject({ code: 'not_found' });
-    } finally {
-      await server.close();
+    for (const state of old) {
+      await expect(verification.get(caller, state.record.id)).rejects.toMatchObject({ code: 'not_found' });
     }
+    expect((await verification.get(caller, young.record.id)).record.phone).toBe('+447400100099');
+    expect(await job.sweep()).toBe(0);
+
+    clock.advance(30 * DAY);
+    expect(await job.sweep()).toBe(1);
+    await expect(verification.get(caller, young.record.id)).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('keeps an approved record for the whole retention, then deletes it and its attempt counter', async () => {
     const clock = new ManualClock();
-    const { server, job, verification } = await serverOn(store, clock);
-    try {
-      const started = await verification.start(caller, { phone: '+447400100123' });
-      await verification.check(caller, { verificationId: started.record.id }, '000000');
-      const before = await server.deps.store.getMany([
-        `ver:{${started.record.id}}`,
-        `ver:{${started.record.id}}:attempts`,
-      ]);
-      expect(before.every((value) => value !== null)).toBe(true);
+    const { job, verification, store } = await setup(kind, clock);
+    const started = await verification.start(caller, { phone: '+447400100123' });
+    await verification.check(caller, { verificationId: started.record.id }, '000000');
+    const keys = [`ver:{${started.record.id}}`, `ver:{${started.record.id}}:attempts`];
+    expect((await store.getMany(keys)).every((value) => value !== null)).toBe(true);
 
-      // Exactly RETENTION_DAYS old is still kept; one millisecond more is past it.
-      clock.advance(30 * DAY);
-      expect(await job.sweep()).toBe(0);
-      clock.advance(1);
-      expect(await job.sweep()).toBe(1);
-      const after = await server.deps.store.getMany([
-        `ver:{${started.record.id}}`,
-        `ver:{${started.record.id}}:attempts`,
-      ]);
-      expect(after).toEqual([null, null]);
-    } finally {
-      await server.close();
-    }
+    // Exactly RETENTION_DAYS old is still kept; one millisecond more is past it.
+    clock.advance(30 * DAY);
+    expect(await job.sweep()).toBe(0);
+    clock.advance(1);
+    expect(await job.sweep()).toBe(1);
+    expect(await store.getMany(keys)).toEqual([null, null]);
   });
 });
 
 describe('retention job schedule', () => {
-  it('sweeps once when started and stops cleanly', async () => {
+  it('sweeps when started, tries again after a failed sweep, and stops', async () => {
     const clock = new ManualClock();
-    const { server, verification } = await serverOn('memory', clock);
-    try {
-      await verification.start(caller, { phone: '+447400100200' });
-      clock.advance(31 * DAY);
-      const records = new VerificationRepository(server.deps.store, 30 * DAY);
-      let purged = 0;
-      const job = new RetentionJob({
-        records: {
-          createdBefore: (cutoff, limit) => records.createdBefore(cutoff, limit),
-          purge: async (ids) => {
-            purged += ids.length;
-            await records.purge(ids);
-          },
+    const { records, verification } = await setup('memory', clock);
+    await verification.start(caller, { phone: '+447400100200' });
+    clock.advance(31 * DAY);
+    let purged = 0;
+    let calls = 0;
+    const job = new RetentionJob({
+      records: {
+        async createdBefore(cutoff, limit) {
+          calls += 1;
+          // The store is down for the first sweep: logged, and the next interval tries again.
+          if (calls === 1) throw new Error('store unavailable');
+          return records.createdBefore(cutoff, limit);
         },
-        clock,
-        logger: server.deps.logger,
-        retentionDays: 30,
-      });
-      job.start();
-      await expect.poll(() => purged).toBe(1);
-      await job.stop();
-    } finally {
-      await server.close();
-    }
+        async purge(ids) {
+          purged += ids.length;
+          await records.purge(ids);
+        },
+      },
+      clock,
+      logger: createLogger('silent'),
+      retentionDays: 30,
+      intervalMs: 10,
+    });
+    job.start();
+    await expect.poll(() => purged).toBe(1);
+    await job.stop();
   });
 });
