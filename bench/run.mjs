@@ -1,0 +1,359 @@
+// `pnpm bench`: the server on real Redis in one process, load from another (autocannon), every
+// figure taken in this one run and set against a no-op baseline measured in the same run.
+// Writes bench/results.json (DESIGN.md's shape, more keys allowed) and prints a table.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  deleteKeys,
+  inParallel,
+  metricSum,
+  metricsText,
+  ORIGIN,
+  REDIS_URL,
+  redisClient,
+  root,
+  runLoad,
+  runPrefix,
+  SECRET_KEY,
+  SITE_KEY,
+  startServerProcess,
+  trpc,
+} from './lib.mjs';
+import { phoneNumber } from './phones.mjs';
+
+const run = promisify(execFile);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const FIXED_RPS = 1_000;
+const ROUND_TRIP_SAMPLES = 50;
+const SILENT_SAMPLES = 20;
+/** One block of numbers per phase: no start ever meets a verification live for its number. */
+const blocks = { warmup: 0, start: 1, fixedStart: 2, checkTargets: 3, roundTrips: 4, silent: 5 };
+
+const began = Date.now();
+const log = (message) =>
+  process.stderr.write(`[bench ${((Date.now() - began) / 1000).toFixed(0)}s] ${message}\n`);
+
+const redis = redisClient();
+await redis.ping().catch((error) => {
+  console.error(`pnpm bench needs Redis at ${REDIS_URL}: ${error.message}`);
+  process.exit(1);
+});
+const prefix = runPrefix('bench');
+const server = await startServerProcess({ prefix });
+const { url } = server;
+log(`server pid ${server.pid} at ${url}, Redis ${REDIS_URL} prefix ${prefix}`);
+
+try {
+  const settings = await fetch(`${url}/v1/settings/phone-verification`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+    // Ten attempts per verification: the check phase spreads its wrong codes over fewer of them.
+    body: JSON.stringify({ max_otp_attempts: 10 }),
+  });
+  if (!settings.ok) throw new Error(`settings answered ${settings.status}`);
+
+  log('warm-up');
+  await runLoad({ url, kind: 'ping', durationSeconds: 3, connections: CONNECTIONS });
+  await runLoad({
+    url,
+    kind: 'start',
+    durationSeconds: 3,
+    connections: CONNECTIONS,
+    phoneBlock: blocks.warmup,
+  });
+
+  log('baseline: ping');
+  const baseline = await runLoad({
+    url,
+    kind: 'ping',
+    durationSeconds: DURATION_S,
+    connections: CONNECTIONS,
+  });
+  log('verification.start');
+  const start = await runLoad({
+    url,
+    kind: 'start',
+    durationSeconds: DURATION_S,
+    connections: CONNECTIONS,
+    phoneBlock: blocks.start,
+  });
+
+  // Enough verifications that each gets fewer wrong codes than its 10 attempts at the measured pace.
+  const targets = Math.min(Math.ceil((start.rps * 2.5 * DURATION_S) / 9), 60_000);
+  log(`creating ${targets} verifications for the check phase`);
+  const verificationIds = await inParallel(
+    Array.from({ length: targets }, (_, index) => index),
+    CONNECTIONS,
+    async (index) =>
+      (
+        await trpc(url, 'verification.start', {
+          siteKey: SITE_KEY,
+          phone: phoneNumber(blocks.checkTargets, index),
+        })
+      ).verificationId,
+  );
+  log('verification.check');
+  const check = await runLoad({
+    url,
+    kind: 'check',
+    durationSeconds: DURATION_S,
+    connections: CONNECTIONS,
+    verificationIds,
+  });
+  check.checks_per_verification = Number((check.requests / verificationIds.length).toFixed(2));
+
+  log(`verification.start and .check at a fixed ${FIXED_RPS} req/s`);
+  const fixedStart = await runLoad({
+    url,
+    kind: 'start',
+    durationSeconds: DURATION_S,
+    connections: CONNECTIONS,
+    overallRate: FIXED_RPS,
+    phoneBlock: blocks.fixedStart,
+  });
+  const fixedCheck = await runLoad({
+    url,
+    kind: 'check',
+    durationSeconds: DURATION_S,
+    connections: CONNECTIONS,
+    overallRate: FIXED_RPS,
+    verificationIds: verificationIds.slice().reverse(),
+  });
+
+  log('Redis round trips');
+  const roundTrips = await countRoundTrips(url, prefix);
+  log('silent flow');
+  const silent = await silentOverhead(url);
+  log('widget sizes');
+  const widget = await widgetSizes();
+
+  const ratio = (phase) => Number((phase.rps / baseline.rps).toFixed(3));
+  const results = {
+    generated_at: new Date().toISOString(),
+    command: 'pnpm bench',
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    setup: {
+      server: 'packages/server/src/main.ts in its own process, NODE_ENV=development, LOG_LEVEL=warn',
+      redis: REDIS_URL,
+      load: `autocannon in a separate process, ${CONNECTIONS} connections, ${DURATION_S} s per phase`,
+      baseline: 'tRPC `ping` (GET /trpc/ping): a no-op procedure on the same stack, Origin header included',
+    },
+    http: {
+      baseline: pick(baseline),
+      start: { ...pick(start), ratio_to_baseline: ratio(start) },
+      check: {
+        ...pick(check),
+        ratio_to_baseline: ratio(check),
+        checks_per_verification: check.checks_per_verification,
+      },
+      fixed_rate: { target_rps: FIXED_RPS, start: pick(fixedStart), check: pick(fixedCheck) },
+    },
+    redis_round_trips: roundTrips,
+    silent_overhead_ms: silent,
+    widget,
+    goals: {
+      otp_rps_at_least_half_baseline: ratio(start) >= 0.5 && ratio(check) >= 0.5,
+      p99_at_1000_rps_within_20ms: fixedStart.p99_ms <= 20 && fixedCheck.p99_ms <= 20,
+      round_trips_start_at_most_2: roundTrips.start <= 2,
+      round_trips_check_at_most_1: roundTrips.check <= 1,
+    },
+    duration_s: Math.round((Date.now() - began) / 1000),
+  };
+  await writeFile(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+} finally {
+  await server.stop();
+  await deleteKeys(redis, prefix);
+  redis.disconnect();
+}
+
+function pick(phase) {
+  return {
+    rps: phase.rps,
+    p50_ms: phase.p50_ms,
+    p99_ms: phase.p99_ms,
+    requests: phase.requests,
+    non_2xx: phase.non2xx,
+    errors: phase.errors + phase.timeouts,
+  };
+}
+
+/**
+ * Commands the server sends to Redis per operation, watched with MONITOR and kept to this run's
+ * prefix: a command issued by the server is one round trip (commands Lua runs inside a script are
+ * listed apart, and INFO commandstats would count them too). The webhook poller's commands are
+ * left out: they do not depend on traffic.
+ */
+async function countRoundTrips(url, prefix) {
+  const monitorClient = redisClient();
+  const monitor = await monitorClient.monitor();
+  let phase = null;
+  const seen = { ping: [], start: [], check: [] };
+  monitor.on('monitor', (_time, args, source) => {
+    if (!phase || !args.some((arg) => String(arg).includes(prefix))) return;
+    if (args.some((arg) => String(arg).includes('webhooks'))) return;
+    seen[phase].push({ command: String(args[0]).toLowerCase(), lua: source === 'lua' });
+  });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+  const measure = async (name, work) => {
+    phase = name;
+    for (let index = 0; index < ROUND_TRIP_SAMPLES; index += 1) await work(index);
+    await settle();
+    phase = null;
+  };
+  const ids = [];
+  await measure('ping', () => trpc(url, 'ping', undefined, { method: 'GET' }));
+  await measure('start', async (index) => {
+    const view = await trpc(url, 'verification.start', {
+      siteKey: SITE_KEY,
+      phone: phoneNumber(blocks.roundTrips, index),
+    });
+    ids.push(view.verificationId);
+  });
+  await measure('check', (index) =>
+    trpc(url, 'verification.check', { siteKey: SITE_KEY, verificationId: ids[index], code: '000000' }),
+  );
+  monitor.disconnect();
+  monitorClient.disconnect();
+
+  const per = (name, lua) =>
+    Number((seen[name].filter((entry) => entry.lua === lua).length / ROUND_TRIP_SAMPLES).toFixed(2));
+  const breakdown = (name) => {
+    const counts = {};
+    for (const entry of seen[name].filter((item) => !item.lua))
+      counts[entry.command] = (counts[entry.command] ?? 0) + 1;
+    return Object.fromEntries(
+      Object.entries(counts).map(([command, count]) => [command, count / ROUND_TRIP_SAMPLES]),
+    );
+  };
+  return {
+    start: per('start', false),
+    check: per('check', false),
+    ping: per('ping', false),
+    commands_inside_lua: { start: per('start', true), check: per('check', true) },
+    by_command: { ping: breakdown('ping'), start: breakdown('start'), check: breakdown('check') },
+    samples: ROUND_TRIP_SAMPLES,
+    method: 'MONITOR, commands carrying this run prefix, averaged over sequential requests',
+  };
+}
+
+/**
+ * The silent flow end to end as the widget drives it (start → operator authorize → callback), minus
+ * the time spent in the operator: the authorize hop and the server's own operator calls (its
+ * `proofline_operator_call_seconds` histogram). What is left is Proofline's own work.
+ */
+async function silentOverhead(url) {
+  const device = (phone) =>
+    fetch(`${url}/sandbox/operator/device`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone }),
+    });
+  const probe = await device(phoneNumber(blocks.silent, 0)).catch(() => null);
+  if (!probe?.ok) return { p50: null, p99: null, note: 'the sandbox operator is not mounted on this server' };
+
+  const overheads = [];
+  const operatorTimes = [];
+  for (let index = 0; index < SILENT_SAMPLES; index += 1) {
+    const phone = phoneNumber(blocks.silent, index);
+    await device(phone);
+    const operatorBefore = metricSum(await metricsText(url), 'proofline_operator_call_seconds_sum');
+    const t0 = performance.now();
+    const view = await trpc(url, 'verification.start', { siteKey: SITE_KEY, phone, connection: 'cellular' });
+    if (!view.silent?.authUrl) {
+      return {
+        p50: null,
+        p99: null,
+        note: `verification.start offered no silent step (method ${view.method})`,
+      };
+    }
+    let hop = 0;
+    let next = new URL(view.silent.authUrl, url).toString();
+    let status = view.status;
+    // Follow the redirect chain by hand, timing the operator's hops apart from the server's callback.
+    for (let step = 0; step < 10 && next; step += 1) {
+      const h0 = performance.now();
+      const response = await fetch(next, { redirect: 'manual', headers: { origin: ORIGIN } });
+      const isCallback = new URL(next).pathname.startsWith('/v1/silent/callback');
+      if (!isCallback) hop += performance.now() - h0;
+      const location = response.headers.get('location');
+      await response.arrayBuffer();
+      next = location && !isCallback ? new URL(location, next).toString() : null;
+    }
+    for (let poll = 0; poll < 50 && status === 'pending'; poll += 1) {
+      status = (
+        await trpc(
+          url,
+          'verification.get',
+          { siteKey: SITE_KEY, verificationId: view.verificationId },
+          { method: 'GET' },
+        )
+      ).status;
+    }
+    const total = performance.now() - t0;
+    if (status !== 'approved')
+      return { p50: null, p99: null, note: `the silent flow ended ${status}, not approved` };
+    const operatorCalls =
+      (metricSum(await metricsText(url), 'proofline_operator_call_seconds_sum') - operatorBefore) * 1000;
+    overheads.push(total - hop - operatorCalls);
+    operatorTimes.push(hop + operatorCalls);
+  }
+  const sorted = (values) => values.slice().sort((a, b) => a - b);
+  const at = (values, q) =>
+    Number(sorted(values)[Math.min(values.length - 1, Math.floor(q * values.length))].toFixed(2));
+  return {
+    p50: at(overheads, 0.5),
+    p99: at(overheads, 0.99),
+    operator_p50_ms: at(operatorTimes, 0.5),
+    samples: SILENT_SAMPLES,
+  };
+}
+
+async function widgetSizes() {
+  const script = join(root, 'packages', 'widget', 'scripts', 'size.mjs');
+  if (!existsSync(script))
+    return { initial_gzip_bytes: null, country_chunk_gzip_bytes_max: null, note: 'no size script' };
+  const ensure = join(root, 'packages', 'server', 'scripts', 'ensure-widget.mjs');
+  if (existsSync(ensure)) await run(process.execPath, [ensure], { cwd: join(root, 'packages', 'server') });
+  try {
+    const { stdout } = await run(process.execPath, [script], { cwd: root });
+    return JSON.parse(stdout);
+  } catch (error) {
+    // Exit 1 means over budget; the figures are still printed.
+    if (error.stdout) return JSON.parse(error.stdout);
+    return {
+      initial_gzip_bytes: null,
+      country_chunk_gzip_bytes_max: null,
+      note: String(error.message).split('\n')[0],
+    };
+  }
+}
+
+function printTable(results) {
+  const { http, redis_round_trips: trips, silent_overhead_ms: silent, widget } = results;
+  const row = (name, phase, extra = '') =>
+    `${name.padEnd(26)}${String(phase.rps).padStart(8)}${String(phase.p50_ms).padStart(9)}${String(phase.p99_ms).padStart(9)}${String(phase.non_2xx + phase.errors).padStart(8)}  ${extra}`;
+  const lines = [
+    '',
+    `${'phase'.padEnd(26)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`,
+    row('baseline (ping)', http.baseline),
+    row('verification.start', http.start, `${Math.round(http.start.ratio_to_baseline * 100)} % of baseline`),
+    row('verification.check', http.check, `${Math.round(http.check.ratio_to_baseline * 100)} % of baseline`),
+    row(`start @ ${http.fixed_rate.target_rps} req/s`, http.fixed_rate.start),
+    row(`check @ ${http.fixed_rate.target_rps} req/s`, http.fixed_rate.check),
+    '',
+    `Redis round trips: start ${trips.start}, check ${trips.check} (ping ${trips.ping}); inside Lua: start ${trips.commands_inside_lua.start}, check ${trips.commands_inside_lua.check}`,
+    `silent flow server overhead: ${silent.p50 === null ? `n/a (${silent.note})` : `p50 ${silent.p50} ms, p99 ${silent.p99} ms`}`,
+    `widget: initial ${widget.initial_gzip_bytes ?? 'n/a'} B gzip, largest country chunk ${widget.country_chunk_gzip_bytes_max ?? 'n/a'} B gzip`,
+    `goals: ${Object.entries(results.goals)
+      .map(([goal, met]) => `${goal} ${met ? 'yes' : 'NO'}`)
+      .join(', ')}`,
+    `total ${results.duration_s} s; bench/results.json written`,
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
