@@ -113,11 +113,11 @@ export class PhoneController implements ReactiveController {
         this.country = typed.country;
         this.userChoseCountry = true;
       }
-      void engine.loadFor(text, this.country).then(() => {
-        if (this.text === typed.text && engine.format(this.text, this.country).text !== this.text) {
-          this.type(this.text, true);
-        }
-      });
+      if (!typed.ready) {
+        void engine.loadFor(text, this.country).then(() => {
+          if (this.text === typed.text) this.type(this.text, true);
+        });
+      }
     }
     this.host.requestUpdate();
   }

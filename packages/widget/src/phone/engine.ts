@@ -19,6 +19,8 @@ export interface Typed {
   text: string;
   /** The country the number belongs to, when the text is international and tells it. */
   country?: string;
+  /** False while the metadata the text needs is not loaded yet (see `loadFor`). */
+  ready: boolean;
 }
 
 export interface PhoneEngine {
@@ -86,8 +88,9 @@ export function createEngine(codes: CallingCodes): PhoneEngine {
     loadFor: (text, country) => loadCallingCode(codeFor(text, country)),
     format(text, country) {
       const typed = typer(text, country);
-      if (!typed) return { text };
+      if (!typed) return { text, ready: false };
       return {
+        ready: true,
         text: typed.formatted,
         country: internationalDigits(text) === undefined ? undefined : typed.typer.getCountry(),
       };

@@ -147,6 +147,10 @@ export class ProoflineVerify extends LitElement {
     }
   }
 
+  protected override firstUpdated(): void {
+    this.syncForm();
+  }
+
   protected override updated(): void {
     const target = this.verification.focusTarget;
     if (!target) return;
@@ -170,7 +174,12 @@ export class ProoflineVerify extends LitElement {
       this.internals.states.delete('verified');
     }
     if (this.required && !token) {
-      this.internals.setValidity({ valueMissing: true }, this.localize.term.requiredMessage, this.phoneInput);
+      // The anchor is where the browser points its "fill this in" bubble: the number, once rendered.
+      this.internals.setValidity(
+        { valueMissing: true },
+        this.localize.term.requiredMessage,
+        this.phoneInput ?? undefined,
+      );
     } else {
       this.internals.setValidity({});
     }
@@ -384,7 +393,7 @@ export class ProoflineVerify extends LitElement {
         <p id="code-help" class=${invalid ? 'message error' : 'message'} part=${invalid ? 'error' : 'hint'}>${message}</p>
       </form>
       <div class="actions" part="actions">
-        <button class="link" part="link resend" type="button" ?disabled=${wait > 0 || v.busy} @click=${() => v.resend()}>
+        <button class="link" part="link resend" type="button" ?disabled=${wait > 0 || v.busy} @click=${() => v.resend(view.channel ?? undefined)}>
           ${wait > 0 ? t.resendIn(this.localize.wait(wait)) : t.resend}
         </button>
         ${v.otherChannels.map(

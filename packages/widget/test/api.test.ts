@@ -1,0 +1,145 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closePages, launchBrowser, openPage, type Stack, startStack, widgetPage } from './support/stack.js';
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchBrowser();
+});
+
+afterEach(closePages);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+const text = (value: string | null | undefined) => value?.replace(/\s+/g, ' ').trim();
+
+describe('public API', () => {
+  it('defines the element once when the script and the module both load, and calls onload', async () => {
+    const url = stack.page(
+      '/twice',
+      widgetPage(stack, {
+        head: `<script>window.loaded = 0; function onProofline() { window.loaded++; }</script>
+          <script src="${stack.server.url}/widget/proofline.js?onload=onProofline" async></script>
+          <script type="module">import('${stack.server.url}/widget/proofline.esm.js').then(() => { window.moduleLoaded = true; });</script>`,
+        body: '<proofline-verify site-key="pk_test_demo"></proofline-verify>',
+      }),
+    );
+    const { page, errors } = await openPage(browser, url);
+    await page.waitForFunction(() => (window as unknown as { loaded: number }).loaded === 1);
+    await page.waitForFunction(() => (window as unknown as { moduleLoaded?: boolean }).moduleLoaded === true);
+    await page.locator('proofline-verify #phone').waitFor();
+    expect(await page.evaluate(() => typeof customElements.get('proofline-verify'))).toBe('function');
+    expect(await page.evaluate(() => typeof window.proofline.render)).toBe('function');
+    expect(errors).toEqual([]);
+  });
+
+  it('renders, resets and removes widgets explicitly through window.proofline', async () => {
+    const url = stack.page(
+      '/explicit',
+      widgetPage(stack, {
+        head: `<script>function ready() {
+          window.widget = proofline.render('#box', { sitekey: 'pk_test_demo', theme: 'dark', size: 'compact',
+            defaultCountry: 'FR', countries: ['FR', 'BE'], callback: (token) => { window.token = token; } });
+        }</script><script src="${stack.server.url}/widget/proofline.js?onload=ready" async></script>`,
+        body: '<div id="box"></div>',
+      }),
+    );
+    const { page } = await openPage(browser, url);
+    await page.locator('#box proofline-verify #phone').waitFor();
+    const attributes = await page.evaluate(() => {
+      const widget = document.querySelector('#box proofline-verify')!;
+      return Object.fromEntries(widget.getAttributeNames().map((name) => [name, widget.getAttribute(name)]));
+    });
+    expect(attributes).toMatchObject({
+      'site-key': 'pk_test_demo',
+      theme: 'dark',
+      size: 'compact',
+      'default-country': 'FR',
+      countries: 'FR BE',
+    });
+    expect(await page.locator('#box proofline-verify #country').inputValue()).toBe('FR');
+    expect(await page.evaluate(() => window.proofline.getResponse('#box'))).toBeUndefined();
+    await page.locator('#box proofline-verify #phone').fill('06 12');
+    await page.evaluate(() => window.proofline.reset());
+    await page.evaluate(() => window.proofline.remove('#box proofline-verify'));
+    expect(await page.locator('#box proofline-verify').count()).toBe(0);
+  });
+
+  it('keeps a required widget from letting its form submit until verified', async () => {
+    const url = stack.page(
+      '/required',
+      widgetPage(stack, {
+        body: `<form id="signup" action="/submitted" method="post">
+          <proofline-verify site-key="pk_test_demo" required></proofline-verify>
+          <button id="send">Sign up</button></form>`,
+      }),
+    );
+    const { page } = await openPage(browser, url);
+    await page.locator('proofline-verify #phone').waitFor();
+    const submitted: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/submitted')) submitted.push(request.url());
+    });
+    expect(
+      await page.evaluate(() => (document.querySelector('#signup') as HTMLFormElement).checkValidity()),
+    ).toBe(false);
+    expect(await page.evaluate(() => document.querySelector('proofline-verify')!.validationMessage)).toBe(
+      'Verify your phone number to continue.',
+    );
+    expect(await page.evaluate(() => document.querySelector('proofline-verify')!.validity.valueMissing)).toBe(
+      true,
+    );
+    expect(
+      await page.evaluate(() => new FormData(document.querySelector('form')!).has('proofline-token')),
+    ).toBe(false);
+    await page.locator('#send').click();
+    // The browser blocks the submit and sends focus into the widget, to the number.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.id))
+      .toBe('phone');
+    expect(submitted).toEqual([]);
+  });
+
+  it('reports an unknown site key with a message, an event and the error-callback', async () => {
+    const url = stack.page(
+      '/bad-key',
+      widgetPage(stack, {
+        head: '<script>window.codes = []; function onProoflineError(code) { window.codes.push(code); }</script>',
+        body: '<proofline-verify site-key="pk_unknown" error-callback="onProoflineError"></proofline-verify>',
+      }),
+    );
+    const { page } = await openPage(browser, url);
+    await page.locator('proofline-verify .problem').waitFor();
+    expect(text(await page.locator('proofline-verify .problem .title').textContent())).toBe(
+      'Phone verification is not set up for this page.',
+    );
+    expect(await page.evaluate(() => (window as unknown as { codes: string[] }).codes)).toEqual([
+      'invalid_site_key',
+    ]);
+    expect(text(await page.locator('proofline-verify button.forward').textContent())).toBe('Try again');
+  });
+
+  it('says the network is down and recovers when it is back', async () => {
+    const url = stack.page(
+      '/offline',
+      widgetPage(stack, { body: '<proofline-verify site-key="pk_test_demo"></proofline-verify>' }),
+    );
+    const { page, context } = await openPage(browser, 'about:blank');
+    await page.route(`${stack.server.url}/trpc/**`, (route) => route.abort('internetdisconnected'));
+    await page.goto(url);
+    await page.locator('proofline-verify .problem').waitFor();
+    expect(text(await page.locator('proofline-verify .problem .title').textContent())).toBe(
+      'No connection. Check your network and try again.',
+    );
+    await page.unroute(`${stack.server.url}/trpc/**`);
+    await page.locator('proofline-verify button.forward').click();
+    await page.locator('proofline-verify #phone').waitFor();
+    await context.close();
+  });
+});

@@ -1,0 +1,120 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import de from '../src/translations/de.js';
+import en from '../src/translations/en.js';
+import es from '../src/translations/es.js';
+import fr from '../src/translations/fr.js';
+import { resolveLocale } from '../src/translations/index.js';
+import { closePages, launchBrowser, openPage, type Stack, startStack, widgetPage } from './support/stack.js';
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchBrowser();
+});
+
+afterEach(closePages);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+const text = (value: string | null | undefined) => value?.replace(/\s+/g, ' ').trim();
+
+/** Every string a dictionary yields, calling functions with sample arguments. */
+function strings(value: unknown, path = ''): [string, string][] {
+  if (typeof value === 'string') return [[path, value]];
+  if (typeof value === 'function') {
+    const sample = (value as (...args: unknown[]) => unknown)('sms', '+44 •••• ••0123');
+    return strings(sample, path);
+  }
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, inner]) => strings(inner, path ? `${path}.${key}` : key));
+  }
+  return [[path, String(value)]];
+}
+
+describe('translations', () => {
+  it('every language has every string, none empty and none left in English', () => {
+    const english = new Map(strings(en));
+    for (const dictionary of [es, fr, de]) {
+      const own = new Map(strings(dictionary));
+      expect([...own.keys()].sort()).toEqual([...english.keys()].sort());
+      for (const [key, value] of own) {
+        expect(value.length, key).toBeGreaterThan(0);
+        if (!key.startsWith('$')) expect(value, `${dictionary.$code}.${key}`).not.toBe(english.get(key));
+      }
+    }
+  });
+
+  it('picks the first supported language of the browser, else English', () => {
+    expect(resolveLocale('auto', ['pt-BR', 'fr-CA', 'en'])).toBe('fr');
+    expect(resolveLocale(undefined, ['ja'])).toBe('en');
+    expect(resolveLocale('de-AT', ['fr'])).toBe('de');
+    expect(resolveLocale('xx', ['fr'])).toBe('en');
+  });
+
+  it.each([
+    ['es', 'Número de teléfono', 'Continuar', 'País'],
+    ['fr', 'Numéro de téléphone', 'Continuer', 'Pays'],
+    ['de', 'Telefonnummer', 'Weiter', 'Land'],
+  ])(
+    'speaks %s when asked by attribute, labels and country names included',
+    async (locale, label, submit, country) => {
+      const url = stack.page(
+        `/locale-${locale}`,
+        widgetPage(stack, {
+          body: `<proofline-verify site-key="pk_test_demo" locale="${locale}" default-country="DE"></proofline-verify>`,
+        }),
+      );
+      const { page } = await openPage(browser, url);
+      const widget = page.locator('proofline-verify');
+      await expect.poll(async () => text(await widget.locator('label[for=phone]').textContent())).toBe(label);
+      expect(text(await widget.locator('button[type=submit]').textContent())).toBe(submit);
+      expect(await widget.locator('#country').getAttribute('aria-label')).toBe(country);
+      const germany = new Intl.DisplayNames([locale], { type: 'region' }).of('DE');
+      expect(text(await widget.locator('#country option[value=DE]').textContent())).toBe(`${germany} (+49)`);
+      expect(await widget.locator('.base').getAttribute('lang')).toBe(locale);
+    },
+  );
+
+  it('follows the browser language on auto and switches when the attribute changes', async () => {
+    const url = stack.page(
+      '/locale-auto',
+      widgetPage(stack, { body: '<proofline-verify site-key="pk_test_demo"></proofline-verify>' }),
+    );
+    const { page } = await openPage(browser, url, { locale: 'fr-FR' });
+    const label = page.locator('proofline-verify label[for=phone]');
+    await expect.poll(async () => text(await label.textContent())).toBe('Numéro de téléphone');
+    await page.evaluate(() => document.querySelector('proofline-verify')!.setAttribute('locale', 'de'));
+    await expect.poll(async () => text(await label.textContent())).toBe('Telefonnummer');
+    await page.evaluate(() => document.querySelector('proofline-verify')!.setAttribute('locale', 'en'));
+    await expect.poll(async () => text(await label.textContent())).toBe('Phone number');
+  });
+
+  it('mirrors the layout in a right-to-left page but keeps the number left-to-right', async () => {
+    const url = stack.page(
+      '/rtl',
+      widgetPage(stack, {
+        dir: 'rtl',
+        lang: 'ar',
+        body: '<proofline-verify site-key="pk_test_demo" default-country="GB"></proofline-verify>',
+      }),
+    );
+    const { page } = await openPage(browser, url);
+    const widget = page.locator('proofline-verify');
+    await widget.locator('#phone').fill('07400123456');
+    await expect.poll(() => widget.locator('#phone').inputValue()).toBe('07400 123456');
+    const country = (await widget.locator('.country').boundingBox())!;
+    const phone = (await widget.locator('#phone').boundingBox())!;
+    // In RTL the country (first in the row) sits to the right of the number.
+    expect(country.x).toBeGreaterThan(phone.x);
+    expect(await widget.locator('#phone').evaluate((input) => getComputedStyle(input).direction)).toBe('ltr');
+    expect(await widget.locator('.base').evaluate((base) => getComputedStyle(base).direction)).toBe('rtl');
+    const submit = (await widget.locator('button[type=submit]').boundingBox())!;
+    expect(submit.width).toBeGreaterThan(phone.width);
+  });
+});
