@@ -13,6 +13,7 @@ import { registerFraudRoutes } from './rest/fraud-routes.js';
 import { registerHealthRoutes } from './rest/health-routes.js';
 import { registerIntelligenceRoutes } from './rest/intelligence-routes.js';
 import { registerMetricsRoutes } from './rest/metrics-routes.js';
+import { registerOpenApiRoutes } from './rest/openapi.js';
 import { registerSettingsRoutes } from './rest/settings-routes.js';
 import { registerSiteverifyRoutes } from './rest/siteverify-routes.js';
 import { registerVerificationRoutes } from './rest/verification-routes.js';
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSettingsRoutes(app, deps);
   registerFraudRoutes(app, deps);
   registerIntelligenceRoutes(app, deps);
+  registerOpenApiRoutes(app, deps);
   registerMetricsRoutes(app, deps.metrics);
 
   await app.register(
