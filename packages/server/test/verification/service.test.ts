@@ -1,0 +1,149 @@
+import { connect } from 'node:net';
+import { defaultSettings } from '@proofline/shared';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock/index.js';
+import { DevInbox } from '../../src/messaging/index.js';
+import { createRedisStore, type RedisStore } from '../../src/store/redis/index.js';
+import { TokenIssuer } from '../../src/tokens/index.js';
+import { createOtpCodes, type OtpCodes, VerificationService } from '../../src/verification/index.js';
+import { codeIn, uniqueMobile, wrongCode } from '../http/otp-client.js';
+import { REDIS_URL, testKeyPrefix } from '../support/server.js';
+
+/** The domain on the real Redis: how many comparisons and how many Redis commands each operation costs. */
+const prefix = testKeyPrefix();
+const clock = new ManualClock();
+const inbox = new DevInbox({ clock });
+const settings = defaultSettings('Acme', ['https://acme.example']);
+let store: RedisStore;
+let comparisons = 0;
+let service: VerificationService;
+
+beforeAll(async () => {
+  store = createRedisStore({ url: REDIS_URL, keyPrefix: prefix });
+  const codes = createOtpCodes('a-test-server-secret-of-at-least-32-chars');
+  const counting: OtpCodes = {
+    ...codes,
+    matches: (...args) => {
+      comparisons += 1;
+      return codes.matches(...args);
+    },
+  };
+  service = new VerificationService({
+    store,
+    clock,
+    logger: pino({ level: 'silent' }),
+    codes: counting,
+    messaging: inbox,
+    tokens: await TokenIssuer.create({ issuer: 'urn:test', clock }),
+    loadSettings: async () => settings,
+  });
+});
+afterAll(() => store.close());
+
+const caller = { siteKey: 'pk_test_demo', settings, ip: '127.0.0.1', hostname: 'acme.example' };
+
+async function started() {
+  const phone = uniqueMobile();
+  const state = await service.start(caller, { phone, channel: 'sms' });
+  const [message] = inbox.list({ to: phone }).messages;
+  return { id: state.record.id, code: codeIn(message!.body) };
+}
+
+describe('attempts are counted before comparing', () => {
+  it('20 concurrent wrong guesses make at most 5 comparisons', async () => {
+    const { id, code } = await started();
+    comparisons = 0;
+    const states = await Promise.all(
+      Array.from({ length: 20 }, () => service.check(caller, { verificationId: id }, wrongCode(code))),
+    );
+    expect(comparisons).toBeLessThanOrEqual(5);
+    expect(states.some((state) => state.record.status === 'approved')).toBe(false);
+    expect((await service.get(caller, id)).record.status).toBe('max_attempts_reached');
+  });
+
+  it('the right code of one verification does not open another of the same number', async () => {
+    const phone = uniqueMobile();
+    const first = await service.start({ ...caller, siteKey: 'pk_a' }, { phone, channel: 'sms' });
+    const second = await service.start({ ...caller, siteKey: 'pk_b' }, { phone, channel: 'sms' });
+    const [latest] = inbox.list({ to: phone }).messages;
+    const code = codeIn(latest!.body);
+    const wrongOne = await service.check(
+      { ...caller, siteKey: 'pk_a' },
+      { verificationId: first.record.id },
+      code,
+    );
+    expect(wrongOne.record.status).toBe('pending');
+    const rightOne = await service.check(
+      { ...caller, siteKey: 'pk_b' },
+      { verificationId: second.record.id },
+      code,
+    );
+    expect(rightOne.record.status).toBe('approved');
+    await expect(service.get(caller, second.record.id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('stores no code in clear', async () => {
+    const { id, code } = await started();
+    const raw = await store.get(`ver:{${id}}`);
+    expect(raw).not.toBeNull();
+    expect(raw).not.toContain(code);
+  });
+});
+
+describe('Redis commands per operation (MONITOR, script-internal commands left out)', () => {
+  it('start ≤ 2 (live slot + record), a wrong check 1, a get 1', async () => {
+    const monitor = await watchCommands(prefix);
+    const seen = monitor.seen;
+    const measure = async (work: () => Promise<unknown>) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen.length = 0;
+      await work();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return seen.map((args) => args[0]!.toLowerCase());
+    };
+    try {
+      const phone = uniqueMobile();
+      let id = '';
+      const start = await measure(async () => {
+        id = (await service.start(caller, { phone, channel: 'sms' })).record.id;
+      });
+      const wrong = await measure(() => service.check(caller, { verificationId: id }, '000000'));
+      const get = await measure(() => service.get(caller, id));
+      const startAgain = await measure(() => service.start(caller, { phone, channel: 'sms' }));
+      console.info(
+        `redis commands: start ${start.length} (${start}), wrong check ${wrong.length} (${wrong}), get ${get.length}, start again ${startAgain.length}`,
+      );
+      expect(start.length).toBeLessThanOrEqual(2);
+      expect(wrong.length).toBe(1);
+      expect(get.length).toBe(1);
+      expect(startAgain.length).toBeLessThanOrEqual(2);
+    } finally {
+      monitor.close();
+    }
+  });
+});
+
+/**
+ * Redis MONITOR on a raw connection: the commands clients send that touch keys under `keyPrefix`,
+ * leaving out those a Lua script runs inside (`[0 lua]`), which cost no round trip.
+ */
+async function watchCommands(keyPrefix: string): Promise<{ seen: string[][]; close(): void }> {
+  const { hostname, port } = new URL(REDIS_URL);
+  const socket = connect({ host: hostname, port: Number(port || 6379) });
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const seen: string[][] = [];
+  let buffered = '';
+  socket.on('data', (chunk) => {
+    buffered += chunk.toString('utf8');
+    const lines = buffered.split('\r\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      const match = /^\+[\d.]+ \[\d+ ([^\]]+)\] (.*)$/.exec(line);
+      if (!match || match[1] === 'lua' || !match[2]!.includes(keyPrefix)) continue;
+      seen.push([...match[2]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((part) => part[1]!));
+    }
+  });
+  socket.write('MONITOR\r\n');
+  return { seen, close: () => socket.destroy() };
+}
