@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningProofline } from '../../src/index.js';
+import { type FakeProvider, startFakeProvider } from '../messaging/fake-provider.js';
+import { startTestServer } from '../support/server.js';
+import { startReceiver } from '../webhooks/receiver.js';
+import { clientOf } from './client.js';
+
+/**
+ * SMS goes through Twilio, which is down (a local server speaking Twilio's error answers); WhatsApp
+ * goes to the dev inbox. The user never retypes: the code arrives on the next channel, and the
+ * site's webhook tells which channel failed and why.
+ */
+describe('a messaging provider failing', () => {
+  let twilio: FakeProvider;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let server: RunningProofline;
+
+  beforeAll(async () => {
+    twilio = await startFakeProvider((_request, response) => {
+      response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ code: 20500, message: 'Internal Server Error', status: 500 }));
+    });
+    receiver = await startReceiver();
+    server = await startTestServer({
+      redis: true,
+      env: {
+        TWILIO_ACCOUNT_SID: 'AC1',
+        TWILIO_AUTH_TOKEN: 'token',
+        TWILIO_FROM: '+15005550006',
+        TWILIO_BASE_URL: twilio.url,
+        MESSAGING_SMS: 'twilio',
+        MESSAGING_WHATSAPP: 'dev',
+        ALLOW_INSECURE_WEBHOOKS: 'true',
+      },
+    });
+    const api = clientOf(server.url);
+    const settings = await api.backend('PUT', '/v1/settings/phone-verification', {
+      webhook_url: receiver.url,
+      channels: ['sms', 'whatsapp', 'voice'],
+    });
+    expect(settings.status).toBe(200);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await receiver?.close();
+    await twilio?.close();
+  });
+
+  it('moves on to the next channel, and the approved webhook records why the first one failed', async () => {
+    const api = clientOf(server.url);
+    const phone = '+447400300001';
+    const started = await api.start(phone);
+    expect(started.status).toBe(200);
+    const view = started.body.result.data;
+    expect(view).toMatchObject({ status: 'pending', channel: 'whatsapp' });
+    expect(twilio.requests.length).toBeGreaterThan(0);
+
+    const [message] = await api.inbox(phone);
+    expect(message?.channel).toBe('whatsapp');
+    const approved = await api.check(view.verificationId, await api.code(phone));
+    expect(approved.body.result.data.status).toBe('approved');
+
+    await receiver.receivedCount(1);
+    const event = JSON.parse(receiver.received[0]!.body);
+    expect(event.type).toBe('verification.approved');
+    expect(event.data.workflow).toMatchObject([
+      { channel: 'sms', status: 'failed', reason: 'provider_error' },
+      { channel: 'whatsapp', status: 'approved' },
+    ]);
+  });
+});
