@@ -120,6 +120,58 @@ describe('OTP flow against the real server', () => {
     ).toBe(true);
     const states = (await events(page, 'proofline-state')).map((e) => (e.detail as { state: string }).state);
     expect(states.slice(states.indexOf('sending'))).toEqual(['sending', 'code', 'verified']);
+
+    // The site's backend checks the submitted token with its secret, once.
+    const siteverify = () =>
+      fetch(`${stack.server.url}/v1/siteverify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ secret: 'sk_test_demo', response: token }),
+      }).then((response) => response.json() as Promise<Record<string, unknown>>);
+    const answer = await siteverify();
+    expect(answer).toMatchObject({
+      success: true,
+      phone: number.e164,
+      method: 'otp',
+      channel: 'sms',
+      hostname: '127.0.0.1',
+    });
+    expect(await siteverify()).toMatchObject({ success: false, 'error-codes': ['timeout-or-duplicate'] });
+
+    // A form reset forgets the token and shows the phone step again.
+    await page.evaluate(() => document.querySelector('form')!.reset());
+    await widget.locator('#phone').waitFor();
+    expect(
+      await page.evaluate(() => new FormData(document.querySelector('form')!).has('proofline-token')),
+    ).toBe(false);
+    expect(
+      await page.evaluate(() => document.querySelector('proofline-verify')!.getResponse()),
+    ).toBeUndefined();
+  });
+
+  it('submits the token with the form under the name given', async () => {
+    const page = await open(
+      '',
+      `<form id="signup" action="/signup" method="post"><input name="email" value="a@example.com">
+        <proofline-verify site-key="pk_test_demo" default-country="GB" name="phone-proof" required></proofline-verify>
+        <button id="send">Sign up</button></form>`,
+    );
+    let body: string | null = null;
+    await page.route('**/signup', (route) => {
+      body = route.request().postData();
+      return route.fulfill({ contentType: 'text/html', body: '<p>thanks</p>' });
+    });
+    const widget = page.locator('proofline-verify');
+    const number = freshUkMobile();
+    await sendCode(widget, number.national);
+    await widget.locator('#code').fill((await latestCode(stack, number.e164)).code);
+    await widget.locator('#code').press('Enter');
+    await widget.locator('.done').waitFor();
+    await page.locator('#send').click();
+    await expect.poll(() => body).not.toBeNull();
+    const fields = new URLSearchParams(body!);
+    expect(fields.get('email')).toBe('a@example.com');
+    expect(fields.get('phone-proof')?.length).toBeGreaterThan(20);
   });
 
   it('says a wrong code is wrong, counts attempts, then takes the right one', async () => {

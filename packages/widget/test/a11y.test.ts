@@ -1,0 +1,113 @@
+import { ManualClock } from '@proofline/server';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  axeViolations,
+  closePages,
+  launchBrowser,
+  openPage,
+  type Stack,
+  startStack,
+  widgetPage,
+} from './support/stack.js';
+import { walkStates } from './support/states.js';
+
+let browser: Browser;
+let stack: Stack | undefined;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterEach(async () => {
+  await closePages();
+  await stack?.close();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(
+  attributes: string,
+  options: { colorScheme?: 'light' | 'dark'; width?: number; dark?: boolean } = {},
+): Promise<{ page: Page; widget: Locator; clock: ManualClock }> {
+  const clock = new ManualClock(Date.now());
+  stack = await startStack({ clock });
+  const background = options.dark ? '<style>body{background:#0b1220;color:#f3f4f6}</style>' : '';
+  const url = stack.page(
+    '/a11y',
+    widgetPage(stack, {
+      head: background,
+      body: `<h1>Sign up</h1><proofline-verify site-key="pk_test_demo" default-country="GB" ${attributes}></proofline-verify>`,
+    }),
+  );
+  const { page } = await openPage(browser, 'about:blank', {
+    colorScheme: options.colorScheme ?? 'light',
+    viewport: { width: options.width ?? 1280, height: 800 },
+  });
+  await page.clock.install({ time: clock.now() });
+  await page.goto(url);
+  return { page, widget: page.locator('proofline-verify'), clock };
+}
+
+describe('accessibility (axe-core) in every state', () => {
+  it.each([
+    ['light', 'theme="light"', {}],
+    ['dark', 'theme="dark"', { dark: true }],
+    ['auto, dark system', '', { colorScheme: 'dark' as const, dark: true }],
+    ['compact', 'size="compact"', {}],
+  ])('%s: no violations', async (_name, attributes, options) => {
+    const { page, widget, clock } = await open(attributes, options);
+    const found: Record<string, string[]> = {};
+    await walkStates(page, widget, stack!, clock, async (state) => {
+      const violations = await axeViolations(page);
+      if (violations.length) found[state] = violations.map((v) => `${v.id}: ${v.help} ${v.nodes.join(' ')}`);
+    });
+    expect(found).toEqual({});
+  });
+
+  it('announces status changes in one polite live region', async () => {
+    const { page, widget, clock } = await open('');
+    const announced: string[] = [];
+    await walkStates(page, widget, stack!, clock, async () => {
+      expect(await widget.locator('[aria-live]').count()).toBe(1);
+      announced.push(
+        (await widget.locator('[role=status]').textContent())?.replace(/\s+/g, ' ').trim() ?? '',
+      );
+    });
+    expect(announced[0]).toBe('');
+    expect(announced[1]).toBe('Enter your phone number.');
+    expect(announced[2]).toMatch(/^We sent a code by SMS to \+44\*+\d{4}\.$/);
+    expect(announced[3]).toBe('That code is not right. 4 attempts left.');
+    expect(announced[4]).toBe('The code has expired. Ask for a new one.');
+    expect(announced[5]).toBe('Phone number verified');
+  });
+});
+
+describe('mobile layout', () => {
+  it.each([320, 375])(
+    'fits %i px without scrolling sideways, with touch targets of 44 px or more',
+    async (width) => {
+      const { page, widget, clock } = await open('', { width });
+      await walkStates(page, widget, stack!, clock, async (state) => {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, state).toBeLessThanOrEqual(0);
+        const targets = await widget.evaluate((host) =>
+          [...host.shadowRoot!.querySelectorAll('button, input, .country')].map((element) => {
+            const box = element.getBoundingClientRect();
+            return {
+              what: element.id || element.className || element.tagName,
+              height: box.height,
+              width: box.width,
+            };
+          }),
+        );
+        for (const target of targets) {
+          expect(target.height, `${state} ${target.what}`).toBeGreaterThanOrEqual(44);
+          expect(target.width, `${state} ${target.what}`).toBeGreaterThanOrEqual(44);
+        }
+      });
+    },
+  );
+});
