@@ -1,0 +1,433 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  FraudCheckBypassOutput,
+  GeoPermissionsOutput,
+  NetworkBlocksOutput,
+  SendOtpOutput,
+  Settings,
+  UnblockNetworkOutput,
+  VerifyOtpOutput,
+} from '@proofline/shared';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock/index.js';
+import type { NetworkInfo } from '../../src/fraud/index.js';
+import type { RunningProofline } from '../../src/index.js';
+import { StoreUnavailableError } from '../../src/store/index.js';
+import { MemoryStore } from '../../src/store/memory/index.js';
+import { createRedisStore } from '../../src/store/redis/index.js';
+import { codeIn, otpClient } from '../http/otp-client.js';
+import { eventually, freePort } from '../store/redis-servers.js';
+import { startTestServer } from '../support/server.js';
+
+const HOUR = 3_600_000;
+const REASON = 'Fraudulent traffic detected for your account on network [ 23415 ].';
+const GENERIC = 'Too many requests. Try again later.';
+
+/** Numbers +4474009… are on the pumped network 23415; every other number on 23410. */
+async function networkOf(e164: string): Promise<NetworkInfo | null> {
+  return e164.startsWith('+4474009')
+    ? { network: '23415', operatorName: 'Vodafone UK' }
+    : { network: '23410', operatorName: 'O2 UK' };
+}
+
+let addresses = 0;
+/**
+ * A client whose every call comes from its own address (through the trusted proxy), so that only
+ * the buckets a test is about fill up; `ip` pins the address.
+ */
+function fraudClient(server: RunningProofline) {
+  const base = otpClient(server.url);
+  async function call<T>(method: string, path: string, body?: unknown, ip?: string) {
+    addresses += 1;
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        authorization: 'Bearer sk_test_demo',
+        'x-forwarded-for': ip ?? `198.51.100.${addresses % 250}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as Partial<T> & {
+        error?: { code: string; message: string; details?: Record<string, unknown> };
+      },
+    };
+  }
+  async function widgetStart(phone: string, ip: string, extra: Record<string, unknown> = {}) {
+    const response = await fetch(`${server.url}/trpc/verification.start`, {
+      method: 'POST',
+      headers: { origin: 'http://localhost:5173', 'content-type': 'application/json', 'x-forwarded-for': ip },
+      body: JSON.stringify({ siteKey: 'pk_test_demo', phone, channel: 'sms', ...extra }),
+    });
+    const body = (await response.json()) as {
+      result?: { data: { status: string } };
+      error?: { message: string; data: { code: string; retryAfter?: number } };
+    };
+    return { status: response.status, headers: response.headers, body };
+  }
+  return { ...base, call, widgetStart };
+}
+
+function start(clock: ManualClock, extra: Parameters<typeof startTestServer>[0] = {}) {
+  return startTestServer({ redis: true, clock, networkOf, env: { TRUSTED_PROXIES: '127.0.0.1' }, ...extra });
+}
+
+describe('rate limits over HTTP', () => {
+  const clock = new ManualClock();
+  let server: RunningProofline;
+  let client: ReturnType<typeof fraudClient>;
+  beforeAll(async () => {
+    server = await start(clock);
+    client = fraudClient(server);
+  });
+  afterAll(() => server.close());
+
+  it('sends 3 codes to a number in 10 minutes, then answers a generic 429 with Retry-After and sends nothing', async () => {
+    const phone = '+447500100001';
+    const sent = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
+    expect(sent.status).toBe(200);
+    const id = sent.body.verification_id!;
+    for (let resend = 0; resend < 2; resend += 1) {
+      clock.advance(31_000);
+      expect((await client.call('POST', `/v1/verifications/${id}/resend`, {})).status).toBe(200);
+    }
+    clock.advance(31_000);
+    const limited = await client.call('POST', `/v1/verifications/${id}/resend`, {});
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(500);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    expect(limited.body).toEqual({
+      error: { code: 'rate_limited', message: GENERIC, details: { retry_after: retryAfter } },
+    });
+    expect(await client.inbox(phone)).toHaveLength(3);
+
+    // A number never seen gets the very same answer shape once its own bucket is full.
+    const fresh = await client.call('POST', '/v1/phone/send-otp', { phone: '+447500100001', channel: 'sms' });
+    expect(fresh.body.error?.message ?? 'live verification reused').not.toMatch(/known|number/i);
+  });
+
+  it('limits widget starts per client IP, taken from the trusted proxy header', async () => {
+    const ip = '203.0.113.7';
+    // Scattered numbers: adjacent ones would (rightly) look like pumping.
+    const scattered = (n: number) =>
+      `+4475${String(n).padStart(2, '0')}12${String((n * 731) % 10_000).padStart(4, '0')}`;
+    for (let n = 0; n < 10; n += 1) {
+      const started = await client.widgetStart(scattered(n), ip);
+      expect(started.status).toBe(200);
+      expect(started.body.result?.data.status).toBe('pending');
+    }
+    const limited = await client.widgetStart(scattered(10), ip);
+    expect(limited.status).toBe(429);
+    expect(limited.body.error?.data.code).toBe('rate_limited');
+    expect(limited.body.error?.message).toBe(GENERIC);
+    expect(limited.body.error?.data.retryAfter).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await client.inbox(scattered(10))).toEqual([]);
+    expect((await client.widgetStart(scattered(10), '203.0.113.8')).status).toBe(200);
+  });
+
+  it('refuses fraud_check from the widget: its input has no such field', async () => {
+    for (const field of ['fraudCheck', 'fraud_check']) {
+      const refused = await client.widgetStart('+447500200100', '203.0.113.9', { [field]: false });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error?.data.code).toBe('bad_request');
+    }
+    expect(await client.inbox('+447500200100')).toEqual([]);
+  });
+});
+
+describe('geo permissions and line types over HTTP', () => {
+  const clock = new ManualClock();
+  let server: RunningProofline;
+  let client: ReturnType<typeof fraudClient>;
+  beforeAll(async () => {
+    server = await start(clock);
+    client = fraudClient(server);
+  });
+  afterAll(() => server.close());
+
+  it('refuses a country blocked for the channel or outside the allow-list, before any send', async () => {
+    const put = await client.call<GeoPermissionsOutput>('PUT', '/v1/fraud/geo-permissions', {
+      voice: { blocked_countries: ['GB'] },
+    });
+    expect(put.body).toEqual({ geo_permissions: { voice: { blocked_countries: ['GB'] } } });
+    const voice = await client.call('POST', '/v1/phone/send-otp', {
+      phone: '+447500300001',
+      channel: 'voice',
+    });
+    expect(voice.status).toBe(403);
+    expect(voice.body.error?.code).toBe('country_not_allowed');
+    expect(await client.inbox('+447500300001')).toEqual([]);
+
+    await client.call<Settings>('PUT', '/v1/settings/phone-verification', { allowed_countries: ['FR'] });
+    const sms = await client.call('POST', '/v1/phone/send-otp', { phone: '+447500300002', channel: 'sms' });
+    expect(sms.status).toBe(403);
+    expect(sms.body.error?.code).toBe('country_not_allowed');
+    await client.call<Settings>('PUT', '/v1/settings/phone-verification', { allowed_countries: null });
+
+    const bad = await client.call('PUT', '/v1/fraud/geo-permissions', { fax: { blocked_countries: ['gb'] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.code).toBe('bad_request');
+  });
+
+  it('refuses premium-rate numbers by default', async () => {
+    const premium = await client.call('POST', '/v1/phone/send-otp', {
+      phone: '+449098790000',
+      channel: 'sms',
+    });
+    expect(premium.status).toBe(403);
+    expect(premium.body.error?.code).toBe('line_type_not_allowed');
+    expect(await client.inbox('+449098790000')).toEqual([]);
+  });
+});
+
+describe('fail closed when the store is down', () => {
+  it('answers 503 and sends nothing when Redis is unreachable', async () => {
+    const store = createRedisStore({
+      url: `redis://127.0.0.1:${await freePort()}`,
+      keyPrefix: 'proofline-test:',
+    });
+    const server = await startTestServer({ store, networkOf });
+    try {
+      const answer = await otpClient(server.url).rest('POST', '/v1/phone/send-otp', {
+        phone: '+447500400001',
+      });
+      expect(answer.status).toBe(503);
+      expect(answer.body.error?.code).toBe('service_unavailable');
+      expect(await otpClient(server.url).inbox('+447500400001')).toEqual([]);
+    } finally {
+      await server.close();
+      await store.close();
+    }
+  });
+
+  it('answers 503 and sends nothing when only the rate limiter cannot answer', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore(clock);
+    store.rateLimiter = () => ({
+      consume: () => Promise.reject(new StoreUnavailableError()),
+      reward: () => Promise.reject(new StoreUnavailableError()),
+      reset: () => Promise.reject(new StoreUnavailableError()),
+    });
+    const server = await startTestServer({ store, clock, networkOf });
+    try {
+      const client = otpClient(server.url);
+      const answer = await client.rest('POST', '/v1/phone/send-otp', {
+        phone: '+447500400002',
+        channel: 'sms',
+      });
+      expect(answer.status).toBe(503);
+      expect(await client.inbox('+447500400002')).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('SMS pumping, network blocks and unblock over HTTP', () => {
+  // Starts at the real time: the webhook signature's timestamp is checked against it.
+  const clock = new ManualClock(Date.now());
+  let server: RunningProofline;
+  let client: ReturnType<typeof fraudClient>;
+  let hooks: Server;
+  const received: { headers: Record<string, string>; body: string }[] = [];
+  let secret: string;
+
+  beforeAll(async () => {
+    hooks = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        received.push({ headers: request.headers as Record<string, string>, body });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+    server = await start(clock);
+    client = fraudClient(server);
+    const { port } = hooks.address() as AddressInfo;
+    const settings = await client.call<Settings>('PUT', '/v1/settings/phone-verification', {
+      webhook_url: `http://127.0.0.1:${port}/hooks`,
+    });
+    secret = settings.body.webhook_secret!;
+  });
+  afterAll(async () => {
+    await server.close();
+    await new Promise((resolve) => hooks.close(resolve));
+  });
+
+  /** Five codes to adjacent numbers of one range, never checked: the pumping signature. */
+  async function pump(range: number): Promise<void> {
+    for (let n = 0; n < 5; n += 1) {
+      const phone = `+4474009${range}${String(n).padStart(4, '0')}`;
+      const sent = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
+      expect(sent.body.status).toBe('pending');
+    }
+  }
+
+  async function blocks() {
+    return (await client.call<NetworkBlocksOutput>('GET', '/v1/networks/blocks')).body.blocks!;
+  }
+
+  it('blocks the network, ends SMS-only verifications blocked, and signs the network.blocked callback', async () => {
+    await pump(1);
+    const stopped = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone: '+447400919999',
+      channel: 'sms',
+    });
+    expect(stopped.status).toBe(200);
+    expect(stopped.body).toMatchObject({ status: 'blocked', reason: REASON });
+    expect(await client.inbox('+447400919999')).toEqual([]);
+
+    const [block] = await blocks();
+    expect(block).toMatchObject({
+      network: '23415',
+      operator_name: 'Vodafone UK',
+      level: 1,
+      blocked_at: new Date(clock.now()).toISOString(),
+      blocked_until: new Date(clock.now() + HOUR).toISOString(),
+      unblocked_until: null,
+      history: [],
+    });
+
+    const delivery = await eventually(async () => {
+      const found = received.find((entry) => JSON.parse(entry.body).type === 'network.blocked');
+      if (!found) throw new Error('no network.blocked callback yet');
+      return found;
+    });
+    const verified = new Webhook(secret).verify(delivery.body, {
+      'webhook-id': delivery.headers['webhook-id']!,
+      'webhook-timestamp': delivery.headers['webhook-timestamp']!,
+      'webhook-signature': delivery.headers['webhook-signature']!,
+    });
+    expect(verified).toMatchObject({
+      type: 'network.blocked',
+      data: {
+        network: '23415',
+        operator_name: 'Vodafone UK',
+        level: 1,
+        blocked_until: block!.blocked_until,
+        reason: REASON,
+      },
+    });
+
+    // Real users on another network are not touched.
+    const other = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone: '+447500500001' });
+    expect(other.body.status).toBe('pending');
+  });
+
+  it('lets fraud_check: false through for that request only, and audits it with the number masked', async () => {
+    const phone = '+447400918888';
+    const bypass = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone,
+      channel: 'sms',
+      fraud_check: false,
+    });
+    expect(bypass.body).toMatchObject({ status: 'pending', channel: 'sms' });
+    expect(await client.inbox(phone)).toHaveLength(1);
+    const next = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone: '+447400918887',
+      channel: 'sms',
+    });
+    expect(next.body.status).toBe('blocked');
+
+    const audit = await client.call<FraudCheckBypassOutput>('GET', '/v1/audit/fraud-check-bypass');
+    expect(audit.body.records).toEqual([
+      {
+        id: expect.any(String),
+        site_key: 'pk_test_demo',
+        at: new Date(clock.now()).toISOString(),
+        phone: '+44******8888',
+        verification_id: bypass.body.verification_id,
+        channel: 'sms',
+        network: '23415',
+        reason: 'fraud_check: false; the block of network [ 23415 ] was bypassed.',
+      },
+    ]);
+    expect((await client.call('GET', '/v1/audit/fraud-check-bypass?limit=0')).status).toBe(400);
+  });
+
+  it('unblocks for the time asked, then the block resumes', async () => {
+    const unblocked = await client.call<UnblockNetworkOutput>('POST', '/v1/networks/unblock', {
+      network: '23415',
+      unblock_duration: '600',
+    });
+    expect(unblocked.body).toEqual({
+      network: '23415',
+      unblocked_until: new Date(clock.now() + 600_000).toISOString(),
+    });
+    expect((await blocks())[0]?.unblocked_until).toBe(unblocked.body.unblocked_until);
+    const through = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone: '+447400917777',
+      channel: 'sms',
+    });
+    expect(through.body.status).toBe('pending');
+    // A real user who checks the code is approved as usual.
+    const code = codeIn((await client.inbox('+447400917777'))[0]!.body);
+    const checked = await client.call<VerifyOtpOutput>('POST', '/v1/phone/verify-otp', {
+      verification_id: through.body.verification_id,
+      code,
+    });
+    expect(checked.body.verification_status).toBe('verified');
+
+    clock.advance(600_000);
+    const again = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone: '+447400917776',
+      channel: 'sms',
+    });
+    expect(again.body.status).toBe('blocked');
+  });
+
+  it('refuses bad unblock input and answers 404 for a network that is not blocked', async () => {
+    for (const body of [
+      { network: '23415', unblock_duration: 86_401 },
+      { network: '23415', unblock_duration: 0 },
+      { network: 'abc' },
+    ]) {
+      const refused = await client.call('POST', '/v1/networks/unblock', body);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error?.code).toBe('bad_request');
+    }
+    const notBlocked = await client.call('POST', '/v1/networks/unblock', { network: '23410' });
+    expect(notBlocked.status).toBe(404);
+    expect(notBlocked.body.error?.code).toBe('network_not_blocked');
+    const anonymous = await fetch(`${server.url}/v1/networks/blocks`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('escalates 1 h → 6 h → 24 h → permanent on repeated attacks', async () => {
+    // The level-1 block of the first test ends after its hour (plus the 10 minutes already passed).
+    clock.advance(HOUR);
+    expect(await blocks()).toEqual([]);
+    const levels: (string | null)[] = [];
+    for (const [round, hours] of [
+      [2, 6],
+      [3, 24],
+    ] as const) {
+      await pump(round);
+      const [block] = await blocks();
+      expect(block?.level).toBe(round);
+      levels.push(block!.blocked_until);
+      expect(block!.blocked_until).toBe(new Date(clock.now() + hours * HOUR).toISOString());
+      clock.advance(hours * HOUR);
+    }
+    await pump(4);
+    const [permanent] = await blocks();
+    expect(permanent).toMatchObject({ level: 4, blocked_until: null });
+    expect(permanent?.history.map((period) => period.level)).toEqual([1, 2, 3]);
+    clock.advance(30 * 24 * HOUR);
+    const stillBlocked = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone: '+447400950000',
+      channel: 'sms',
+    });
+    expect(stillBlocked.body.status).toBe('blocked');
+  });
+});
