@@ -103,3 +103,6 @@ export function defaultSettings(brand: string, allowedOrigins: string[]): Settin
     locale: 'auto',
   };
 }
+
+/** `POST /v1/settings/webhook-secret/rotate` takes no fields. */
+export const RotateWebhookSecretInput = z.strictObject({});

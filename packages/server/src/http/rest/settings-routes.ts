@@ -1,4 +1,4 @@
-import { SettingsPatch } from '@proofline/shared';
+import { RotateWebhookSecretInput, SettingsPatch } from '@proofline/shared';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../deps.js';
 import { requireSecret } from './auth.js';
@@ -19,6 +19,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: AppDeps): voi
 
   app.post('/v1/settings/webhook-secret/rotate', async (request) => {
     const site = requireSecret(request, deps.tenants);
+    parseInput(RotateWebhookSecretInput, request.body);
     return deps.settings.rotateWebhookSecret(site, deps.clock.now());
   });
 }
