@@ -57,7 +57,8 @@ function toVerifyOtpOutput(state: VerificationState): VerifyOtpOutput {
 export function registerVerificationRoutes(app: FastifyInstance, deps: AppDeps): void {
   const callerOf = (request: FastifyRequest): Caller => ({
     siteKey: requireSecret(request, deps.tenants).siteKey,
-    ip: request.ip,
+    // The caller is the site's backend: its address says nothing about the end user, so no per-IP limit.
+    ip: null,
     hostname: null,
   });
   const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
