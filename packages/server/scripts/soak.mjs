@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// The soak test, on demand (not in CI): `node packages/server/scripts/soak.mjs` from the repo root.
+// A server process on real Redis takes a steady mix of verification.start and verification.check
+// (autocannon at a fixed rate, from separate processes) for SOAK_SECONDS (default 300); its RSS
+// and heap are sampled every 10 s from its own /metrics. Passes when there were 0 errors and, past
+// a 60 s warm-up, memory stays flat within 10 %: the median of the last minute of samples against
+// the median of the first (shorter runs use a fifth of their length for each). Prints JSON and writes bench/soak-results.json.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  deleteKeys,
+  inParallel,
+  redisClient,
+  root,
+  runLoad,
+  runPrefix,
+  SECRET_KEY,
+  SITE_KEY,
+  serverMemory,
+  startServerProcess,
+  trpc,
+} from '../../../bench/lib.mjs';
+import { phoneNumber } from '../../../bench/phones.mjs';
+
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
+const RPS = Number(process.env.SOAK_RPS ?? 200);
+const SAMPLE_MS = 10_000;
+/** Past the warm-up, the first and the last window of samples are compared (60 s each on 5 minutes). */
+const WARM_UP_MS = Math.min(60_000, SECONDS * 200);
+const WINDOW_MS = Math.min(60_000, SECONDS * 200);
+const log = (message) => process.stderr.write(`[soak] ${message}\n`);
+
+const redis = redisClient();
+const prefix = runPrefix('soak');
+const server = await startServerProcess({ prefix });
+const { url } = server;
+log(`server pid ${server.pid} at ${url}; ${SECONDS} s at ${RPS} req/s`);
+
+try {
+  await fetch(`${url}/v1/settings/phone-verification`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ max_otp_attempts: 10 }),
+  });
+  // Half the rate checks wrong codes, spread so no verification reaches its 10 attempts.
+  const checkRate = Math.floor(RPS / 2);
+  const targets = Math.ceil((checkRate * SECONDS) / 9);
+  log(`creating ${targets} verifications to check`);
+  const verificationIds = await inParallel(
+    Array.from({ length: targets }, (_, index) => index),
+    16,
+    async (index) =>
+      (await trpc(url, 'verification.start', { siteKey: SITE_KEY, phone: phoneNumber(3, index) }))
+        .verificationId,
+  );
+
+  const began = Date.now();
+  const samples = [];
+  const sample = async () =>
+    samples.push({ t_s: Math.round((Date.now() - began) / 1000), ...(await serverMemory(url)) });
+  await sample();
+  const sampler = setInterval(() => void sample().catch(() => {}), SAMPLE_MS);
+  const [starts, checks] = await Promise.all([
+    runLoad({
+      url,
+      kind: 'start',
+      durationSeconds: SECONDS,
+      connections: 8,
+      overallRate: RPS - checkRate,
+      phoneBlock: 4,
+    }),
+    runLoad({
+      url,
+      kind: 'check',
+      durationSeconds: SECONDS,
+      connections: 8,
+      overallRate: checkRate,
+      verificationIds,
+    }),
+  ]);
+  clearInterval(sampler);
+  await sample();
+
+  const median = (values) => {
+    const sorted = values.slice().sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  };
+  const steady = samples.filter((entry) => entry.t_s * 1000 >= WARM_UP_MS);
+  const firstMinute = steady.filter((entry) => entry.t_s * 1000 < WARM_UP_MS + WINDOW_MS);
+  const lastMinute = steady.filter((entry) => entry.t_s * 1000 >= samples.at(-1).t_s * 1000 - WINDOW_MS);
+  const drift = (field) => {
+    const from = median(firstMinute.map((entry) => entry[field]));
+    const to = median(lastMinute.map((entry) => entry[field]));
+    return Number(((to - from) / from).toFixed(3));
+  };
+  const errors = (phase) => phase.non2xx + phase.errors + phase.timeouts;
+  const result = {
+    generated_at: new Date().toISOString(),
+    command: 'node packages/server/scripts/soak.mjs',
+    seconds: SECONDS,
+    target_rps: RPS,
+    achieved_rps: starts.rps + checks.rps,
+    requests: starts.requests + checks.requests,
+    errors: errors(starts) + errors(checks),
+    latency_ms: {
+      start: { p50: starts.p50_ms, p99: starts.p99_ms },
+      check: { p50: checks.p50_ms, p99: checks.p99_ms },
+    },
+    memory_drift: { rss: drift('rss'), heap_used: drift('heapUsed') },
+    samples: samples.map((entry) => ({
+      t_s: entry.t_s,
+      rss_mb: mb(entry.rss),
+      heap_used_mb: mb(entry.heapUsed),
+    })),
+  };
+  result.passed =
+    result.errors === 0 &&
+    Math.abs(result.memory_drift.rss) <= 0.1 &&
+    Math.abs(result.memory_drift.heap_used) <= 0.1;
+  await writeFile(join(root, 'bench', 'soak-results.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+  process.exitCode = result.passed ? 0 : 1;
+} finally {
+  await server.stop();
+  await deleteKeys(redis, prefix);
+  redis.disconnect();
+}
+
+function mb(bytes) {
+  return Number((bytes / 1_048_576).toFixed(1));
+}
