@@ -9,6 +9,8 @@ import { metadataGroupOf, metadataRelease, phoneMetadata } from './scripts/phone
 export default defineConfig({
   plugins: [phoneMetadata(), classicLoader()],
   base: './',
+  // Always Lit's production build, also when a test runner (NODE_ENV=test) triggers the build.
+  resolve: { conditions: ['module', 'browser', 'production'] },
   build: {
     target: 'es2022',
     sourcemap: false,

@@ -35,7 +35,8 @@ function withStaticImports(key, files = new Set()) {
 
 const entryKey = Object.keys(manifest).find((key) => manifest[key].isEntry);
 const engineKey = Object.keys(manifest).find((key) => key.endsWith('phone/engine.ts'));
-const countryKeys = Object.keys(manifest).filter((key) => key.startsWith('virtual:proofline/metadata/'));
+// Keys are paths relative to the build's root; virtual modules may carry a `../` prefix.
+const countryKeys = Object.keys(manifest).filter((key) => key.includes('virtual:proofline/metadata/'));
 const localeKeys = Object.keys(manifest).filter((key) => /translations\/\w+\.ts$/.test(key));
 
 const initialFiles = withStaticImports(entryKey, new Set(['proofline.js']));

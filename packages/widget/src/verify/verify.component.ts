@@ -367,9 +367,6 @@ export class ProoflineVerify extends LitElement {
     const invalid = Boolean(error) || v.wrongCode;
     return html`<p class="message sent" id="code-sent" part="sent">
         ${view.channel ? t.codeSent(view.channel, view.to ?? this.display) : nothing}
-        <button class="link inline" part="link change-number" type="button" @click=${() => v.changeNumber()}>
-          ${t.changeNumber}
-        </button>
       </p>
       <form part="form" novalidate @submit=${this.onCodeSubmit}>
         <label part="label" for="code">${t.codeLabel}</label>
@@ -402,6 +399,9 @@ export class ProoflineVerify extends LitElement {
               ${t.switchTo[channel]}
             </button>`,
         )}
+        <button class="link" part="link change-number" type="button" @click=${() => v.changeNumber()}>
+          ${t.changeNumber}
+        </button>
       </div>`;
   }
 

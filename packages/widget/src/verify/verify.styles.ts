@@ -22,7 +22,7 @@ export const styles = css`
     --_gap: 12px;
     --_pad: 16px;
     display: block;
-    max-width: 28rem;
+    max-width: var(--proofline-max-width, none);
     min-width: 0;
     color-scheme: light;
     font-family: var(--_font);
@@ -232,7 +232,7 @@ export const styles = css`
 
   .link {
     align-self: flex-start;
-    padding: 0 4px;
+    padding: 0;
     border: 0;
     background: none;
     color: var(--_accent);
@@ -244,11 +244,6 @@ export const styles = css`
   .link:disabled {
     color: var(--_muted);
     text-decoration: none;
-  }
-
-  .link.inline {
-    min-height: 44px;
-    padding-inline: 4px;
   }
 
   .message {
@@ -273,7 +268,7 @@ export const styles = css`
   .actions {
     display: flex;
     flex-wrap: wrap;
-    gap: 0 12px;
+    gap: 0 20px;
   }
 
   .panel {
