@@ -47,7 +47,7 @@ function panelsHtml(): string {
   </section>
   <section class="panel phone-mockup" aria-labelledby="phone-title">
     <h2 id="phone-title">Phone</h2>
-    <p class="hint">Messages the dev inbox received for the number typed in the widget.</p>
+    <p class="hint">What this phone (the device number above) received, from the dev inbox.</p>
     <div class="phone-screen" id="phone-messages" aria-live="polite"><p class="empty">No messages yet.</p></div>
   </section>
   <section class="panel" aria-labelledby="settings-title">
