@@ -17,6 +17,11 @@ export type PumpingPolicy = {
   prefixMinSends: number;
   /** … with fewer than this share approved (0–1) blocks the network. */
   minConversion: number;
+  /**
+   * Burst rule: this many sends to one network within `settleSeconds`, where the settled traffic
+   * does not show real users converting, blocks without waiting for the sends to settle.
+   */
+  burstSends: number;
   /** Adjacency rule: this many numbers of one prefix, each within `adjacentGap` of the next. */
   adjacentNumbers: number;
   adjacentGap: number;
@@ -41,7 +46,8 @@ const DAY = 86_400;
  * figures); per IP (widget calls only) 10 / 10 min and 50 / 24 h, enough for an office behind one
  * NAT; per site 1,000 / h as a cost ceiling; per prefix 20 / h; per country 300 / h. Pumping: a
  * network with ≥ 20 settled sends (or a prefix with ≥ 10) and < 10 % approved in 1 h, or 5 numbers
- * of one prefix each within 10 of the next, is blocked for 1 h → 6 h → 24 h → permanently.
+ * of one prefix each within 10 of the next, or a burst of ≥ 50 sends in a minute without converting
+ * traffic before it, is blocked for 1 h → 6 h → 24 h → permanently.
  */
 export const defaultFraudPolicy: FraudPolicy = {
   rateLimits: {
@@ -63,6 +69,7 @@ export const defaultFraudPolicy: FraudPolicy = {
     networkMinSends: 20,
     prefixMinSends: 10,
     minConversion: 0.1,
+    burstSends: 50,
     adjacentNumbers: 5,
     adjacentGap: 10,
   },

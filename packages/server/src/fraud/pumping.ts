@@ -69,16 +69,23 @@ export class PumpingDetector {
     const from = Math.max(now - this.policy.windowSeconds * 1_000, sinceMs);
     const settled = now - this.policy.settleSeconds * 1_000;
     const prefix = prefixOf(phone);
-    const [networkSends, networkApprovals, prefixSends, prefixApprovals, prefixRecent] = await Promise.all([
-      this.store.sortedCount(fraudKeys.networkSends(siteKey, network), from, settled),
-      this.store.sortedCount(fraudKeys.networkApprovals(siteKey, network), from, now),
-      this.store.sortedCount(fraudKeys.prefixSends(siteKey, prefix), from, settled),
-      this.store.sortedCount(fraudKeys.prefixApprovals(siteKey, prefix), from, now),
-      this.store.sortedRange(fraudKeys.prefixSends(siteKey, prefix), from, now),
-    ]);
+    const [networkSends, networkBurst, networkApprovals, prefixSends, prefixApprovals, prefixRecent] =
+      await Promise.all([
+        this.store.sortedCount(fraudKeys.networkSends(siteKey, network), from, settled),
+        this.store.sortedCount(fraudKeys.networkSends(siteKey, network), Math.max(from, settled), now),
+        this.store.sortedCount(fraudKeys.networkApprovals(siteKey, network), from, now),
+        this.store.sortedCount(fraudKeys.prefixSends(siteKey, prefix), from, settled),
+        this.store.sortedCount(fraudKeys.prefixApprovals(siteKey, prefix), from, now),
+        this.store.sortedRange(fraudKeys.prefixSends(siteKey, prefix), from, now),
+      ]);
     const { minConversion } = this.policy;
     if (networkSends >= this.policy.networkMinSends && networkApprovals / networkSends < minConversion) {
       return `conversion ${percent(networkApprovals, networkSends)} of ${networkSends} sends to the network`;
+    }
+    const converting =
+      networkSends >= this.policy.networkMinSends && networkApprovals / networkSends >= minConversion;
+    if (networkBurst >= this.policy.burstSends && !converting) {
+      return `${networkBurst} sends to the network within ${this.policy.settleSeconds} s`;
     }
     if (prefixSends >= this.policy.prefixMinSends && prefixApprovals / prefixSends < minConversion) {
       return `conversion ${percent(prefixApprovals, prefixSends)} of ${prefixSends} sends to one number range`;

@@ -211,6 +211,33 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
       expect(await guard.blocks.isBlocked('pk_test_demo', '23410')).toBe(false);
     });
 
+    it('blocks a burst of 50 sends in a minute at once, unless the network has converting traffic', async () => {
+      harness = await guardHarness(kind);
+      const { guard, clock } = harness;
+      const scattered = (range: number, n: number) =>
+        `+4474${String(range).padStart(2, '0')}${String(n).padStart(2, '0')}${String((n * 7_919) % 10_000).padStart(4, '0')}`;
+      // Real users on the pumped network first: 25 sends, all approved, settled.
+      for (let n = 0; n < 25; n += 1) {
+        const sent = await send(guard, scattered(0, n));
+        await guard.onApproved(sent.ctx);
+      }
+      clock.advance(61_000);
+      for (let n = 0; n < 50; n += 1) await send(guard, scattered(1, n));
+      expect(await guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(false);
+
+      // Without that history the same burst is pumping.
+      const fresh = await guardHarness(kind);
+      try {
+        for (let n = 0; n < 49; n += 1) await send(fresh.guard, scattered(2, n));
+        expect(await fresh.guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(false);
+        await send(fresh.guard, scattered(2, 49));
+        const [block] = await fresh.guard.blocks.list('pk_test_demo');
+        expect(block?.reason).toBe('50 sends to the network within 60 s');
+      } finally {
+        await fresh.dispose();
+      }
+    });
+
     it('counts neither undelivered messages nor channels that are not billed per network', async () => {
       harness = await guardHarness(kind);
       const { guard } = harness;
