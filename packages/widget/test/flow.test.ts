@@ -312,4 +312,51 @@ describe('OTP flow against the real server', () => {
     ).toBeUndefined();
     expect(await b.locator('#phone').isVisible()).toBe(true);
   });
+
+  it('starts from a prefilled number and offers only the channels the page lists', async () => {
+    const number = freshUkMobile();
+    const page = await open(`phone="${number.e164}" channels="sms voice"`);
+    const widget = page.locator('proofline-verify');
+    await expect.poll(() => widget.locator('#phone').inputValue()).toBe(`+44 ${number.national.slice(1)}`);
+    await widget.locator('button[type=submit]').click();
+    await widget.locator('#code').waitFor();
+    const offered = await widget
+      .locator('button[data-channel]')
+      .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-channel')));
+    expect(offered).toEqual(['voice']);
+  });
+
+  it('tells the user to wait when the number asked for too many codes, counting down', async () => {
+    const page = await open();
+    const widget = page.locator('proofline-verify');
+    const number = freshUkMobile();
+    for (let send = 0; send < 3; send++) {
+      await sendCode(widget, number.national);
+      await widget.locator('button[part~=change-number]').click();
+      await widget.locator('#phone').waitFor();
+    }
+    await widget.locator('button[type=submit]').click();
+    const help = widget.locator('#phone-help');
+    await expect.poll(() => text(help)).toMatch(/^Too many attempts\. Try again in \d+:\d\d\.$/);
+    expect(await widget.locator('button[type=submit]').isDisabled()).toBe(true);
+    const [error] = (await events(page, 'proofline-error')) as {
+      detail: { code: string; message: string };
+    }[];
+    expect(error?.detail.code).toBe('rate_limited');
+    // Typing a different number clears the message and the wait.
+    await widget.locator('#phone').fill(freshUkMobile().national);
+    expect(await text(help)).toBe('We will check that this number is yours.');
+  });
+
+  it('explains a refusal of the server next to the number', async () => {
+    const page = await open();
+    const widget = page.locator('proofline-verify');
+    // A UK premium-rate number: valid, but the demo site blocks premium lines.
+    await widget.locator('#phone').fill('09098 790123');
+    await widget.locator('button[type=submit]').click();
+    await expect
+      .poll(() => text(widget.locator('#phone-help')))
+      .toBe('This kind of number cannot be used here. Use a mobile number.');
+    expect(await widget.locator('#phone').getAttribute('aria-invalid')).toBe('true');
+  });
 });
