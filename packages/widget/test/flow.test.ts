@@ -359,4 +359,32 @@ describe('OTP flow against the real server', () => {
       .toBe('This kind of number cannot be used here. Use a mobile number.');
     expect(await widget.locator('#phone').getAttribute('aria-invalid')).toBe('true');
   });
+
+  it('clears the token after its 300 s lifetime, fires expired and offers to verify again', async () => {
+    const page = await open('expired-callback="onExpired"');
+    await page.evaluate(() => {
+      (window as unknown as { expiredCalls: number }).expiredCalls = 0;
+      (window as unknown as { onExpired: () => void }).onExpired = () => {
+        (window as unknown as { expiredCalls: number }).expiredCalls++;
+      };
+    });
+    const widget = page.locator('proofline-verify');
+    const number = freshUkMobile();
+    await sendCode(widget, number.national);
+    await widget.locator('#code').fill((await latestCode(stack, number.e164)).code);
+    await widget.locator('#code').press('Enter');
+    await widget.locator('.done').waitFor();
+    expect(await page.evaluate(() => document.querySelector('proofline-verify')!.getResponse())).toBeTruthy();
+
+    await page.clock.fastForward(301_000);
+    await expect
+      .poll(() => text(widget.locator('.problem .title')))
+      .toBe('Your verification has expired. Verify your number again.');
+    expect(await events(page, 'proofline-expired')).toHaveLength(1);
+    expect(await page.evaluate(() => (window as unknown as { expiredCalls: number }).expiredCalls)).toBe(1);
+    expect(
+      await page.evaluate(() => document.querySelector('proofline-verify')!.getResponse()),
+    ).toBeUndefined();
+    expect(await text(widget.locator('button.forward'))).toBe('Verify again');
+  });
 });
