@@ -26,7 +26,12 @@ export const GENEROUS_FRAUD_POLICY = {
     prefix: [{ points: 10_000_000, durationSeconds: 3_600 }],
     country: [{ points: 10_000_000, durationSeconds: 3_600 }],
   },
-  pumping: { networkMinSends: 1_000_000_000, prefixMinSends: 1_000_000_000, adjacentNumbers: 1_000_000_000 },
+  pumping: {
+    networkMinSends: 1_000_000_000,
+    prefixMinSends: 1_000_000_000,
+    burstSends: 1_000_000_000,
+    adjacentNumbers: 1_000_000_000,
+  },
 };
 
 export function redisClient(url = REDIS_URL) {

@@ -196,7 +196,8 @@ async function countRoundTrips(url, prefix) {
   monitor.on('monitor', (_time, args, source) => {
     if (!phase || !args.some((arg) => String(arg).includes(prefix))) return;
     if (args.some((arg) => String(arg).includes('webhooks'))) return;
-    seen[phase].push({ command: String(args[0]).toLowerCase(), lua: source === 'lua' });
+    const key = String(args.find((arg) => String(arg).includes(prefix))).split(prefix)[1] ?? '';
+    seen[phase].push({ command: String(args[0]).toLowerCase(), area: areaOf(key), lua: source === 'lua' });
   });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
   const measure = async (name, work) => {
@@ -235,10 +236,19 @@ async function countRoundTrips(url, prefix) {
     check: per('check', false),
     ping: per('ping', false),
     commands_inside_lua: { start: per('start', true), check: per('check', true) },
-    by_command: { ping: breakdown('ping'), start: breakdown('start'), check: breakdown('check') },
+    by_area: { ping: breakdown('ping'), start: breakdown('start'), check: breakdown('check') },
     samples: ROUND_TRIP_SAMPLES,
     method: 'MONITOR, commands carrying this run prefix, averaged over sequential requests',
   };
+}
+
+/** Which part of Proofline a key belongs to, from the key layouts of the domains. */
+function areaOf(key) {
+  if (key.startsWith('site:')) return 'site settings';
+  if (key.startsWith('ver:')) return 'verification';
+  if (key.startsWith('fraud:')) return 'fraud';
+  if (key.startsWith('siteverify') || key.startsWith('token')) return 'tokens';
+  return `other:${key.split(/[:{]/)[0]}`;
 }
 
 /**

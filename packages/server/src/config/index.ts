@@ -23,6 +23,7 @@ const fraudPolicyOverrides = z
         networkMinSends: z.number().int().min(1),
         prefixMinSends: z.number().int().min(1),
         minConversion: z.number().min(0).max(1),
+        burstSends: z.number().int().min(1),
         adjacentNumbers: z.number().int().min(2),
         adjacentGap: z.number().int().min(1),
       })
