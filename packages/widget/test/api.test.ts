@@ -104,6 +104,10 @@ describe('public API', () => {
       .poll(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.id))
       .toBe('phone');
     expect(submitted).toEqual([]);
+    await page.evaluate(() => document.querySelector('proofline-verify')!.setAttribute('locale', 'fr'));
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector('proofline-verify')!.validationMessage))
+      .toBe('Vérifiez votre numéro de téléphone pour continuer.');
   });
 
   it('reports an unknown site key with a message, an event and the error-callback', async () => {

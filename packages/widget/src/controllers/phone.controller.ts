@@ -43,6 +43,8 @@ export class PhoneController implements ReactiveController {
   private engine?: PhoneEngine;
   private enginePromise?: Promise<PhoneEngine>;
   private userChoseCountry = false;
+  private optionsKey = '';
+  private cachedOptions: CountryOption[] = [];
 
   constructor(private readonly host: PhoneHost) {
     host.addController(this);
@@ -56,8 +58,14 @@ export class PhoneController implements ReactiveController {
     return own ?? site;
   }
 
+  /** Sorted, localized options, kept until the language or the lists change (not rebuilt per keystroke). */
   options(language: string): CountryOption[] {
-    return countryOptions(this.allowed, codes(this.host.preferredCountries), language);
+    const key = `${language}|${this.allowed?.join() ?? '*'}|${this.host.preferredCountries}`;
+    if (key !== this.optionsKey) {
+      this.optionsKey = key;
+      this.cachedOptions = countryOptions(this.allowed, codes(this.host.preferredCountries), language);
+    }
+    return this.cachedOptions;
   }
 
   isAllowed(country: string): boolean {

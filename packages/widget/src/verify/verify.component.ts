@@ -6,6 +6,7 @@ import { LocalizeController } from '../controllers/localize.controller.js';
 import { PhoneController } from '../controllers/phone.controller.js';
 import { VerificationController, type WidgetError } from '../controllers/verification.controller.js';
 import { countryName } from '../phone/countries.js';
+import type { Translation } from '../translations/index.js';
 import { defaultApiUrl } from './default-api-url.js';
 import { styles } from './verify.styles.js';
 
@@ -51,6 +52,7 @@ export class ProoflineVerify extends LitElement {
   /** The country a `country_not_allowed` problem names. */
   private problemCountry?: string;
   private display = '';
+  private formTerm?: Translation;
 
   get siteCountries(): readonly string[] | null {
     return this.verification.config?.countries ?? null;
@@ -152,6 +154,11 @@ export class ProoflineVerify extends LitElement {
   }
 
   protected override updated(): void {
+    // The validation message is in the widget's language; a new dictionary means a new message.
+    if (this.localize.term !== this.formTerm) {
+      this.formTerm = this.localize.term;
+      this.syncForm();
+    }
     const target = this.verification.focusTarget;
     if (!target) return;
     const element = { phone: this.phoneInput, code: this.codeInput, action: this.forwardButton }[target];
