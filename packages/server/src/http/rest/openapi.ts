@@ -58,11 +58,18 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): z.infer<type
   };
 }
 
-/** `GET /v1/openapi.json`: public, built on first request and kept (it only changes with the code). */
+/**
+ * `GET /v1/openapi.json`: public, built on first request (every route is registered by then) and
+ * kept. It describes the routes this server mounted: the table may hold routes a deployment lacks.
+ */
 export function registerOpenApiRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'config'>): void {
   let document: string | undefined;
   app.get('/v1/openapi.json', async (_request, reply) => {
-    document ??= JSON.stringify(buildOpenApiDocument({ serverUrl: deps.config.PUBLIC_URL }));
+    if (document === undefined) {
+      const mounted = new Set(app.registeredRoutes.map((route) => `${route.method} ${route.url}`));
+      const routes = routeDocs.filter((route) => mounted.has(`${route.method} ${route.path}`));
+      document = JSON.stringify(buildOpenApiDocument({ serverUrl: deps.config.PUBLIC_URL, routes }));
+    }
     return reply
       .type('application/json; charset=utf-8')
       .header('cache-control', 'public, max-age=300')
