@@ -18,8 +18,9 @@ export type PumpingPolicy = {
   /** … with fewer than this share approved (0–1) blocks the network. */
   minConversion: number;
   /**
-   * Burst rule: this many sends to one network within `settleSeconds`, where the settled traffic
-   * does not show real users converting, blocks without waiting for the sends to settle.
+   * Burst rule: this many sends to one network within `settleSeconds`, with fewer than
+   * `minConversion` of them approved in that time and no converting traffic before, blocks
+   * without waiting for the sends to settle.
    */
   burstSends: number;
   /** Adjacency rule: this many numbers of one prefix, each within `adjacentGap` of the next. */
@@ -46,8 +47,8 @@ const DAY = 86_400;
  * figures); per IP (widget calls only) 10 / 10 min and 50 / 24 h, enough for an office behind one
  * NAT; per site 1,000 / h as a cost ceiling; per prefix 20 / h; per country 300 / h. Pumping: a
  * network with ≥ 20 settled sends (or a prefix with ≥ 10) and < 10 % approved in 1 h, or 5 numbers
- * of one prefix each within 10 of the next, or a burst of ≥ 50 sends in a minute without converting
- * traffic before it, is blocked for 1 h → 6 h → 24 h → permanently.
+ * of one prefix each within 10 of the next, or a burst of ≥ 50 sends in a minute with < 10 % approved
+ * and no converting traffic before it, is blocked for 1 h → 6 h → 24 h → permanently.
  */
 export const defaultFraudPolicy: FraudPolicy = {
   rateLimits: {

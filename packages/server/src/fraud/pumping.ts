@@ -69,21 +69,32 @@ export class PumpingDetector {
     const from = Math.max(now - this.policy.windowSeconds * 1_000, sinceMs);
     const settled = now - this.policy.settleSeconds * 1_000;
     const prefix = prefixOf(phone);
-    const [networkSends, networkBurst, networkApprovals, prefixSends, prefixApprovals, prefixRecent] =
-      await Promise.all([
-        this.store.sortedCount(fraudKeys.networkSends(siteKey, network), from, settled),
-        this.store.sortedCount(fraudKeys.networkSends(siteKey, network), Math.max(from, settled), now),
-        this.store.sortedCount(fraudKeys.networkApprovals(siteKey, network), from, now),
-        this.store.sortedCount(fraudKeys.prefixSends(siteKey, prefix), from, settled),
-        this.store.sortedCount(fraudKeys.prefixApprovals(siteKey, prefix), from, now),
-        this.store.sortedRange(fraudKeys.prefixSends(siteKey, prefix), from, now),
-      ]);
+    const recent = Math.max(from, settled);
+    const [
+      networkSends,
+      networkBurst,
+      networkApprovals,
+      recentApprovals,
+      prefixSends,
+      prefixApprovals,
+      prefixRecent,
+    ] = await Promise.all([
+      this.store.sortedCount(fraudKeys.networkSends(siteKey, network), from, settled),
+      this.store.sortedCount(fraudKeys.networkSends(siteKey, network), recent, now),
+      this.store.sortedCount(fraudKeys.networkApprovals(siteKey, network), from, now),
+      this.store.sortedCount(fraudKeys.networkApprovals(siteKey, network), recent, now),
+      this.store.sortedCount(fraudKeys.prefixSends(siteKey, prefix), from, settled),
+      this.store.sortedCount(fraudKeys.prefixApprovals(siteKey, prefix), from, now),
+      this.store.sortedRange(fraudKeys.prefixSends(siteKey, prefix), from, now),
+    ]);
     const { minConversion } = this.policy;
     if (networkSends >= this.policy.networkMinSends && networkApprovals / networkSends < minConversion) {
       return `conversion ${percent(networkApprovals, networkSends)} of ${networkSends} sends to the network`;
     }
+    // Users who type their code within the minute show up here; pumped numbers never do.
     const converting =
-      networkSends >= this.policy.networkMinSends && networkApprovals / networkSends >= minConversion;
+      recentApprovals / Math.max(1, networkBurst) >= minConversion ||
+      (networkSends >= this.policy.networkMinSends && networkApprovals / networkSends >= minConversion);
     if (networkBurst >= this.policy.burstSends && !converting) {
       return `${networkBurst} sends to the network within ${this.policy.settleSeconds} s`;
     }
