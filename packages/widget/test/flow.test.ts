@@ -387,4 +387,20 @@ describe('OTP flow against the real server', () => {
     ).toBeUndefined();
     expect(await text(widget.locator('button.forward'))).toBe('Verify again');
   });
+
+  it('keeps its step when the page moves it to another place', async () => {
+    const page = await open(
+      '',
+      '<div id="one"><proofline-verify site-key="pk_test_demo" default-country="GB"></proofline-verify></div><div id="two"></div>',
+    );
+    const widget = page.locator('proofline-verify');
+    const number = freshUkMobile();
+    await sendCode(widget, number.national);
+    await page.evaluate(() =>
+      document.querySelector('#two')!.append(document.querySelector('proofline-verify')!),
+    );
+    await page.locator('#two proofline-verify #code').fill((await latestCode(stack, number.e164)).code);
+    await page.locator('#two proofline-verify #code').press('Enter');
+    await expect.poll(() => text(widget.locator('.done .title'))).toBe('Phone number verified');
+  });
 });

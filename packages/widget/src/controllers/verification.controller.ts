@@ -65,6 +65,7 @@ export class VerificationController implements ReactiveController {
   private run = new AbortController();
   private ticker?: ReturnType<typeof setInterval>;
   private tokenTimer?: ReturnType<typeof setTimeout>;
+  private tokenExpiresAt = 0;
   private webOtp?: AbortController;
 
   constructor(
@@ -76,7 +77,17 @@ export class VerificationController implements ReactiveController {
 
   hostConnected(): void {
     this.run = new AbortController();
-    void this.loadConfig();
+    if (!this.config) {
+      void this.loadConfig();
+      return;
+    }
+    // Moved in the page (a framework re-parenting it): pick up where it was, minus what was in flight.
+    this.busy = false;
+    if (this.state === 'sending') this.setState('phone');
+    if (this.state === 'silent' && this.view) void this.poll(this.view.verificationId, this.run.signal);
+    if (this.state === 'code') this.startTicker();
+    if (this.token) this.tokenTimer = setTimeout(() => this.expireToken(), this.tokenExpiresAt - Date.now());
+    this.host.requestUpdate();
   }
 
   hostDisconnected(): void {
@@ -338,6 +349,7 @@ export class VerificationController implements ReactiveController {
       phone: this.phone,
       method: view.method ?? 'otp',
     });
+    this.tokenExpiresAt = Date.now() + TOKEN_LIFETIME_MS;
     this.tokenTimer = setTimeout(() => this.expireToken(), TOKEN_LIFETIME_MS);
   }
 
