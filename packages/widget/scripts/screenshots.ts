@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '@proofline/server';
-import { launchBrowser, startStack, widgetPage, widgetRoot } from '../test/support/stack.js';
+import { freshUkMobile, launchBrowser, startStack, widgetPage, widgetRoot } from '../test/support/stack.js';
 import { walkStates } from '../test/support/states.js';
 
 const out = join(widgetRoot, '..', '..', 'docs', 'screenshots');
@@ -39,13 +39,37 @@ try {
     const page = await context.newPage();
     await page.clock.install({ time: clock.now() });
     await page.goto(url);
-    await walkStates(page, page.locator('proofline-verify'), stack, clock, async (state) => {
+    const shoot = async (state: string) => {
       // Let the focus ring and the live region settle, then shoot the form area only.
       await page.waitForTimeout(150);
       await page
         .locator('main')
         .screenshot({ path: join(out, `widget-${state}-${run.width}${run.suffix}.png`) });
+    };
+    await walkStates(page, page.locator('proofline-verify'), stack, clock, shoot);
+
+    // The silent state: the device is on the typed line; the operator hop is held for the picture.
+    const number = freshUkMobile();
+    await fetch(`${stack.server.url}/sandbox/operator/device`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: number.e164 }),
     });
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/sandbox/operator/authorize**', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.locator('proofline-verify button[part~=link]').click();
+    await page.locator('proofline-verify #phone').fill(number.national);
+    await page.locator('proofline-verify button[type=submit]').click();
+    await page.locator('proofline-verify [part=silent]').waitFor();
+    await shoot('silent');
+    release();
+    await page.locator('proofline-verify .done').waitFor();
     await context.close();
     await stack.close();
   }

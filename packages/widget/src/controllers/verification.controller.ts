@@ -319,20 +319,36 @@ export class VerificationController implements ReactiveController {
     }
   }
 
-  /** After a `redirect`-mode hop the page loads again: pick the verification up where it was. */
+  /**
+   * After a `redirect`-mode hop the page loads again, its URL ending in
+   * `#proofline_verification=<id>`: pick the verification up where it was and tidy the URL.
+   */
   private resumeRedirect(): void {
     const key = REDIRECT_KEY + this.host.siteKey;
     const saved = sessionStorage.getItem(key);
     if (!saved) return;
-    sessionStorage.removeItem(key);
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    const returned = fragment.get('proofline_verification');
+    let pending: { verificationId: string; phone: string };
     try {
-      const { verificationId, phone } = JSON.parse(saved) as { verificationId: string; phone: string };
-      this.phone = phone;
-      this.setState('silent');
-      void this.poll(verificationId, this.run.signal);
+      pending = JSON.parse(saved) as { verificationId: string; phone: string };
     } catch {
-      // A damaged entry is ignored; the phone step is shown.
+      sessionStorage.removeItem(key);
+      return;
     }
+    // Another widget of the page (another site key) may be the one that navigated.
+    if (returned !== pending.verificationId) return;
+    sessionStorage.removeItem(key);
+    fragment.delete('proofline_verification');
+    const rest = fragment.toString();
+    history.replaceState(
+      history.state,
+      '',
+      `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`,
+    );
+    this.phone = pending.phone;
+    this.setState('silent');
+    void this.poll(pending.verificationId, this.run.signal);
   }
 
   private approve(view: VerificationView): void {

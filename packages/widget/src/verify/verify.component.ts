@@ -347,14 +347,13 @@ export class ProoflineVerify extends LitElement {
   private renderSilent(): TemplateResult {
     const t = this.localize.term;
     return html`<div class="panel" part="silent">
-        <span class="spinner" aria-hidden="true"></span>
+        <span class="spinner" part="progress" role="progressbar" aria-labelledby="silent-title"></span>
         <div>
-          <p class="title">${t.silentChecking}</p>
+          <p class="title" id="silent-title">${t.silentChecking}</p>
           <p class="message">${t.silentHint}</p>
         </div>
       </div>
-      <progress part="progress" aria-label=${t.silentChecking}></progress>
-      <button class="link" part="link" type="button" @click=${() => this.verification.changeNumber()}>
+      <button class="link" part="link change-number" type="button" @click=${() => this.verification.changeNumber()}>
         ${t.changeNumber}
       </button>`;
   }

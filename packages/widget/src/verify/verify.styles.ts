@@ -304,14 +304,6 @@ export const styles = css`
     padding-top: 2px;
   }
 
-  progress {
-    width: 100%;
-    height: 4px;
-    border: 0;
-    border-radius: 2px;
-    accent-color: var(--_accent);
-  }
-
   .spinner {
     flex: 0 0 auto;
     width: 24px;
