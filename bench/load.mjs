@@ -30,7 +30,8 @@ const requests = {
   ping: () => [
     { method: 'GET', path: '/trpc/ping', setupRequest: (request) => ({ ...request, headers: headers() }) },
   ],
-  // Every start a new number, so each one does the full work: claim, store, send.
+  // Every start a new number, so each one does the full work: claim, store, send. On Wi-Fi (as
+  // the widget reports it), so the first step is an OTP; the silent flow is measured on its own.
   start: () => {
     let next = 0;
     return [
@@ -40,7 +41,11 @@ const requests = {
         setupRequest: (request) => ({
           ...request,
           headers: headers(),
-          body: JSON.stringify({ siteKey, phone: phoneNumber(scenario.phoneBlock, next++) }),
+          body: JSON.stringify({
+            siteKey,
+            phone: phoneNumber(scenario.phoneBlock, next++),
+            connection: 'wifi',
+          }),
         }),
       },
     ];

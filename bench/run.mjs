@@ -93,6 +93,7 @@ try {
         await trpc(url, 'verification.start', {
           siteKey: SITE_KEY,
           phone: phoneNumber(blocks.checkTargets, index),
+          connection: 'wifi',
         })
       ).verificationId,
   );
@@ -141,6 +142,7 @@ try {
       redis: REDIS_URL,
       load: `autocannon in a separate process, ${CONNECTIONS} connections, ${DURATION_S} s per phase`,
       baseline: 'tRPC `ping` (GET /trpc/ping): a no-op procedure on the same stack, Origin header included',
+      start: 'verification.start with connection "wifi": the OTP path (the silent flow is measured apart)',
     },
     http: {
       baseline: pick(baseline),
@@ -212,6 +214,7 @@ async function countRoundTrips(url, prefix) {
     const view = await trpc(url, 'verification.start', {
       siteKey: SITE_KEY,
       phone: phoneNumber(blocks.roundTrips, index),
+      connection: 'wifi',
     });
     ids.push(view.verificationId);
   });
@@ -225,8 +228,10 @@ async function countRoundTrips(url, prefix) {
     Number((seen[name].filter((entry) => entry.lua === lua).length / ROUND_TRIP_SAMPLES).toFixed(2));
   const breakdown = (name) => {
     const counts = {};
-    for (const entry of seen[name].filter((item) => !item.lua))
-      counts[entry.command] = (counts[entry.command] ?? 0) + 1;
+    for (const entry of seen[name].filter((item) => !item.lua)) {
+      const label = `${entry.area} (${entry.command})`;
+      counts[label] = (counts[label] ?? 0) + 1;
+    }
     return Object.fromEntries(
       Object.entries(counts).map(([command, count]) => [command, count / ROUND_TRIP_SAMPLES]),
     );

@@ -52,7 +52,7 @@ try {
     Array.from({ length: targets }, (_, index) => index),
     16,
     async (index) =>
-      (await trpc(url, 'verification.start', { siteKey: SITE_KEY, phone: phoneNumber(3, index) }))
+      (await trpc(url, 'verification.start', { siteKey: SITE_KEY, phone: phoneNumber(3, index), connection: 'wifi' }))
         .verificationId,
   );
 
