@@ -36,6 +36,12 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/**
+ * These tests are about the code path: a page listing no `silent` skips silent verification (the
+ * silent path has its own tests). Attributes given first win, so a test can still set `channels`.
+ */
+const OTP_ONLY = 'channels="sms whatsapp voice"';
+
 const text = (locator: Locator) => locator.textContent().then((value) => value?.replace(/\s+/g, ' ').trim());
 
 async function open(attributes = '', body?: string): Promise<Page> {
@@ -44,7 +50,7 @@ async function open(attributes = '', body?: string): Promise<Page> {
     widgetPage(stack, {
       body:
         body ??
-        `<proofline-verify site-key="pk_test_demo" default-country="GB" ${attributes}></proofline-verify>`,
+        `<proofline-verify site-key="pk_test_demo" default-country="GB" ${attributes} ${OTP_ONLY}></proofline-verify>`,
     }),
   );
   const { page } = await openPage(browser, 'about:blank');
@@ -153,7 +159,7 @@ describe('OTP flow against the real server', () => {
     const page = await open(
       '',
       `<form id="signup" action="/signup" method="post"><input name="email" value="a@example.com">
-        <proofline-verify site-key="pk_test_demo" default-country="GB" name="phone-proof" required></proofline-verify>
+        <proofline-verify site-key="pk_test_demo" default-country="GB" name="phone-proof" required ${OTP_ONLY}></proofline-verify>
         <button id="send">Sign up</button></form>`,
     );
     let body: string | null = null;
@@ -271,7 +277,7 @@ describe('OTP flow against the real server', () => {
   it('can be used with the keyboard alone', async () => {
     const page = await open(
       '',
-      '<button id="before">before</button><proofline-verify site-key="pk_test_demo" default-country="GB"></proofline-verify>',
+      `<button id="before">before</button><proofline-verify site-key="pk_test_demo" default-country="GB" ${OTP_ONLY}></proofline-verify>`,
     );
     const number = freshUkMobile();
     await page.locator('#before').focus();
@@ -293,8 +299,8 @@ describe('OTP flow against the real server', () => {
   it('keeps two widgets on one page independent', async () => {
     const page = await open(
       '',
-      `<proofline-verify id="a" site-key="pk_test_demo" default-country="GB" name="first"></proofline-verify>
-       <proofline-verify id="b" site-key="pk_test_demo" default-country="GB" name="second" locale="fr"></proofline-verify>`,
+      `<proofline-verify id="a" site-key="pk_test_demo" default-country="GB" name="first" ${OTP_ONLY}></proofline-verify>
+       <proofline-verify id="b" site-key="pk_test_demo" default-country="GB" name="second" locale="fr" ${OTP_ONLY}></proofline-verify>`,
     );
     const a = page.locator('#a');
     const b = page.locator('#b');
@@ -391,7 +397,7 @@ describe('OTP flow against the real server', () => {
   it('keeps its step when the page moves it to another place', async () => {
     const page = await open(
       '',
-      '<div id="one"><proofline-verify site-key="pk_test_demo" default-country="GB"></proofline-verify></div><div id="two"></div>',
+      `<div id="one"><proofline-verify site-key="pk_test_demo" default-country="GB" ${OTP_ONLY}></proofline-verify></div><div id="two"></div>`,
     );
     const widget = page.locator('proofline-verify');
     const number = freshUkMobile();
