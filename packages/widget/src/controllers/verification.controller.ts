@@ -381,7 +381,19 @@ export class VerificationController implements ReactiveController {
     const retryAfter = error instanceof ApiError ? error.retryAfter : undefined;
     // Refusals that end the verification replace the steps; the rest stay next to their field.
     const final = ['expired', 'max_attempts_reached', 'blocked', 'failed', 'canceled', 'verification_closed'];
-    const place = final.includes(code) ? 'widget' : at;
+    // A refusal of the number itself can also arrive while polling (the fallback send after a failed
+    // silent attempt): it belongs next to the number, which the user can then change.
+    const aboutNumber = ['invalid_phone', 'country_not_allowed', 'line_type_not_allowed'];
+    const place = final.includes(code)
+      ? 'widget'
+      : aboutNumber.includes(code) || (at === 'widget' && code === 'rate_limited' && this.config)
+        ? 'phone'
+        : at;
+    if (place === 'phone' && this.state !== 'phone' && this.state !== 'sending') {
+      this.stopTicker();
+      this.stopWebOtp();
+      this.setState('phone');
+    }
     this.error = {
       code,
       at: place,
