@@ -95,6 +95,40 @@ export async function startServerProcess({ prefix, env = {} }) {
   };
 }
 
+/**
+ * The sandbox operator in its own process, as a real operator would be: its CAMARA and OAuth work
+ * is then not counted as the server's. Resolves with its base URL.
+ */
+export async function startSandboxProcess() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/operator/sandbox/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH, SANDBOX_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const baseUrl = await new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk.toString();
+      const match = /sandbox operator listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the sandbox exited ${code} before listening: ${output}`)));
+  });
+  return {
+    baseUrl,
+    env: {
+      OPERATOR_BASE_URL: baseUrl,
+      OPERATOR_CLIENT_ID: 'sandbox-client',
+      OPERATOR_CLIENT_SECRET: 'sandbox-secret',
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /** One autocannon run in the separate load process (bench/load.mjs); answers its figures. */
 export function runLoad(scenario) {
   return new Promise((resolve, reject) => {

@@ -19,6 +19,7 @@ import {
   runPrefix,
   SECRET_KEY,
   SITE_KEY,
+  startSandboxProcess,
   startServerProcess,
   trpc,
 } from './lib.mjs';
@@ -43,9 +44,10 @@ await redis.ping().catch((error) => {
   process.exit(1);
 });
 const prefix = runPrefix('bench');
-const server = await startServerProcess({ prefix });
+const sandbox = await startSandboxProcess();
+const server = await startServerProcess({ prefix, env: sandbox.env });
 const { url } = server;
-log(`server pid ${server.pid} at ${url}, Redis ${REDIS_URL} prefix ${prefix}`);
+log(`server pid ${server.pid} at ${url}, Redis ${REDIS_URL} prefix ${prefix}, operator ${sandbox.baseUrl}`);
 
 try {
   const settings = await fetch(`${url}/v1/settings/phone-verification`, {
@@ -74,6 +76,7 @@ try {
     connections: CONNECTIONS,
   });
   log('verification.start');
+  const operatorBefore = await operatorCalls(url);
   const start = await runLoad({
     url,
     kind: 'start',
@@ -81,6 +84,14 @@ try {
     connections: CONNECTIONS,
     phoneBlock: blocks.start,
   });
+
+  const operatorAfter = await operatorCalls(url);
+  start.operator_calls_per_start = Number(
+    ((operatorAfter.count - operatorBefore.count) / start.requests).toFixed(2),
+  );
+  start.operator_ms_per_start = Number(
+    (((operatorAfter.sum - operatorBefore.sum) * 1000) / start.requests).toFixed(2),
+  );
 
   // Enough verifications that each gets fewer wrong codes than its 10 attempts at the measured pace.
   const targets = Math.min(Math.ceil((start.rps * 2.5 * DURATION_S) / 9), 60_000);
@@ -128,7 +139,7 @@ try {
   log('Redis round trips');
   const roundTrips = await countRoundTrips(url, prefix);
   log('silent flow');
-  const silent = await silentOverhead(url);
+  const silent = await silentOverhead(url, sandbox.baseUrl);
   log('widget sizes');
   const widget = await widgetSizes();
 
@@ -139,6 +150,7 @@ try {
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     setup: {
       server: 'packages/server/src/main.ts in its own process, NODE_ENV=development, LOG_LEVEL=warn',
+      operator: 'the sandbox operator in its own process (OPERATOR_BASE_URL), as a remote operator would be',
       redis: REDIS_URL,
       load: `autocannon in a separate process, ${CONNECTIONS} connections, ${DURATION_S} s per phase`,
       baseline: 'tRPC `ping` (GET /trpc/ping): a no-op procedure on the same stack, Origin header included',
@@ -146,7 +158,12 @@ try {
     },
     http: {
       baseline: pick(baseline),
-      start: { ...pick(start), ratio_to_baseline: ratio(start) },
+      start: {
+        ...pick(start),
+        ratio_to_baseline: ratio(start),
+        operator_calls_per_start: start.operator_calls_per_start,
+        operator_ms_per_start: start.operator_ms_per_start,
+      },
       check: {
         ...pick(check),
         ratio_to_baseline: ratio(check),
@@ -169,6 +186,7 @@ try {
   printTable(results);
 } finally {
   await server.stop();
+  await sandbox.stop();
   await deleteKeys(redis, prefix);
   redis.disconnect();
 }
@@ -247,6 +265,15 @@ async function countRoundTrips(url, prefix) {
   };
 }
 
+/** The server's operator call histogram: how many calls, and seconds spent waiting on them. */
+async function operatorCalls(url) {
+  const text = await metricsText(url);
+  return {
+    count: metricSum(text, 'proofline_operator_call_seconds_count'),
+    sum: metricSum(text, 'proofline_operator_call_seconds_sum'),
+  };
+}
+
 /** Which part of Proofline a key belongs to, from the key layouts of the domains. */
 function areaOf(key) {
   if (key.startsWith('site:')) return 'site settings';
@@ -261,15 +288,15 @@ function areaOf(key) {
  * the time spent in the operator: the authorize hop and the server's own operator calls (its
  * `proofline_operator_call_seconds` histogram). What is left is Proofline's own work.
  */
-async function silentOverhead(url) {
+async function silentOverhead(url, operatorUrl) {
   const device = (phone) =>
-    fetch(`${url}/sandbox/operator/device`, {
+    fetch(`${operatorUrl}/device`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ phone }),
     });
   const probe = await device(phoneNumber(blocks.silent, 0)).catch(() => null);
-  if (!probe?.ok) return { p50: null, p99: null, note: 'the sandbox operator is not mounted on this server' };
+  if (!probe?.ok) return { p50: null, p99: null, note: 'the sandbox operator did not take the device' };
 
   const overheads = [];
   const operatorTimes = [];
@@ -361,6 +388,7 @@ function printTable(results) {
     row(`start @ ${http.fixed_rate.target_rps} req/s`, http.fixed_rate.start),
     row(`check @ ${http.fixed_rate.target_rps} req/s`, http.fixed_rate.check),
     '',
+    `operator calls per start: ${http.start.operator_calls_per_start} (${http.start.operator_ms_per_start} ms waiting on the operator)`,
     `Redis round trips: start ${trips.start}, check ${trips.check} (ping ${trips.ping}); inside Lua: start ${trips.commands_inside_lua.start}, check ${trips.commands_inside_lua.check}`,
     `silent flow server overhead: ${silent.p50 === null ? `n/a (${silent.note})` : `p50 ${silent.p50} ms, p99 ${silent.p99} ms`}`,
     `widget: initial ${widget.initial_gzip_bytes ?? 'n/a'} B gzip, largest country chunk ${widget.country_chunk_gzip_bytes_max ?? 'n/a'} B gzip`,
