@@ -33,7 +33,7 @@ const requests = {
   // Every start a new number, so each one does the full work: claim, store, send. On Wi-Fi (as
   // the widget reports it), so the first step is an OTP; the silent flow is measured on its own.
   start: () => {
-    let next = 0;
+    let next = scenario.phoneOffset ?? 0;
     return [
       {
         method: 'POST',

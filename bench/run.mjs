@@ -33,6 +33,8 @@ const ROUND_TRIP_SAMPLES = 50;
 const SILENT_SAMPLES = 20;
 /** One block of numbers per phase: no start ever meets a verification live for its number. */
 const blocks = { warmup: 0, start: 1, fixedStart: 2, checkTargets: 3, roundTrips: 4, silent: 5 };
+/** Numbers past the first half of a block: the offline server's starts share the start block. */
+const OFFLINE_OFFSET = 500_000;
 
 const began = Date.now();
 const log = (message) =>
@@ -118,6 +120,24 @@ try {
   });
   check.checks_per_verification = Number((check.requests / verificationIds.length).toFixed(2));
 
+  // The same start on a server without an operator (lookups from offline prefix data, no silent
+  // step): what the OTP start costs by itself, apart from the operator calls of the lookup.
+  log('verification.start without an operator');
+  const offlineServer = await startServerProcess({ prefix, env: { ENABLE_SANDBOX: 'false' } });
+  let startOffline;
+  try {
+    startOffline = await runLoad({
+      url: offlineServer.url,
+      kind: 'start',
+      durationSeconds: DURATION_S,
+      connections: CONNECTIONS,
+      phoneBlock: blocks.start,
+      phoneOffset: OFFLINE_OFFSET,
+    });
+  } finally {
+    await offlineServer.stop();
+  }
+
   log(`verification.start and .check at a fixed ${FIXED_RPS} req/s`);
   const fixedStart = await runLoad({
     url,
@@ -164,6 +184,7 @@ try {
         operator_calls_per_start: start.operator_calls_per_start,
         operator_ms_per_start: start.operator_ms_per_start,
       },
+      start_without_operator: { ...pick(startOffline), ratio_to_baseline: ratio(startOffline) },
       check: {
         ...pick(check),
         ratio_to_baseline: ratio(check),
@@ -384,6 +405,11 @@ function printTable(results) {
     `${'phase'.padEnd(26)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`,
     row('baseline (ping)', http.baseline),
     row('verification.start', http.start, `${Math.round(http.start.ratio_to_baseline * 100)} % of baseline`),
+    row(
+      'start, no operator',
+      http.start_without_operator,
+      `${Math.round(http.start_without_operator.ratio_to_baseline * 100)} % of baseline`,
+    ),
     row('verification.check', http.check, `${Math.round(http.check.ratio_to_baseline * 100)} % of baseline`),
     row(`start @ ${http.fixed_rate.target_rps} req/s`, http.fixed_rate.start),
     row(`check @ ${http.fixed_rate.target_rps} req/s`, http.fixed_rate.check),
