@@ -96,7 +96,9 @@ try {
   );
 
   // Enough verifications that each gets fewer wrong codes than its 10 attempts at the measured pace.
-  const targets = Math.min(Math.ceil((start.rps * 2.5 * DURATION_S) / 9), 60_000);
+  // A check can run about as fast as the baseline; both check phases together must leave every
+  // verification under its 10 attempts, or the phase would measure answers for closed ones.
+  const targets = Math.min(Math.ceil(((baseline.rps * 1.2 + FIXED_RPS) * DURATION_S) / 9), 60_000);
   log(`creating ${targets} verifications for the check phase`);
   const verificationIds = await inParallel(
     Array.from({ length: targets }, (_, index) => index),
@@ -155,6 +157,9 @@ try {
     overallRate: FIXED_RPS,
     verificationIds: verificationIds.slice().reverse(),
   });
+  fixedCheck.checks_per_verification = Number(
+    ((check.requests + fixedCheck.requests) / verificationIds.length).toFixed(2),
+  );
 
   log('Redis round trips');
   const roundTrips = await countRoundTrips(url, prefix);
@@ -190,7 +195,11 @@ try {
         ratio_to_baseline: ratio(check),
         checks_per_verification: check.checks_per_verification,
       },
-      fixed_rate: { target_rps: FIXED_RPS, start: pick(fixedStart), check: pick(fixedCheck) },
+      fixed_rate: {
+        target_rps: FIXED_RPS,
+        start: pick(fixedStart),
+        check: { ...pick(fixedCheck), checks_per_verification_after: fixedCheck.checks_per_verification },
+      },
     },
     redis_round_trips: roundTrips,
     silent_overhead_ms: silent,
