@@ -10,6 +10,8 @@ import { createLogger } from './logging/index.js';
 import { createMessaging, messagingConfigFromEnv } from './messaging/index.js';
 import { Metrics } from './metrics/index.js';
 import { RetentionJob } from './retention/index.js';
+import { CasesRepository, RulesRepository } from './rules/index.js';
+import { SilentVerification } from './silent/index.js';
 import type { Store } from './store/index.js';
 import { MemoryStore } from './store/memory/index.js';
 import { demoSite, SettingsRepository, TenantDirectory } from './tenants/index.js';
@@ -22,6 +24,7 @@ import {
   type VerificationWebhooks,
 } from './verification/index.js';
 import { WebhookDispatcher } from './webhooks/index.js';
+import { createOperator, flowHooks, operatorLookupSources } from './wiring/index.js';
 
 export type StartOptions = {
   /** Environment variables; defaults to `process.env`. */
@@ -82,6 +85,26 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     onNetworkBlocked: (siteKey, event) => siteEvents.publish(siteKey, 'network.blocked', event),
     ...(config.FRAUD_POLICY ? { policy: config.FRAUD_POLICY } : {}),
   });
+  const metrics = new Metrics();
+  // Known once the server listens; the embedded sandbox operator and the silent callback live there.
+  let listenUrl = '';
+  const publicUrl = () => config.PUBLIC_URL ?? listenUrl;
+  const operator = createOperator(config, { clock, metrics, serverUrl: () => listenUrl });
+  const lookupSources = operator ? operatorLookupSources(operator, clock) : {};
+  const rules = new RulesRepository(store);
+  const cases = new CasesRepository(store, clock);
+  const silent = operator
+    ? new SilentVerification({
+        store,
+        clock,
+        logger,
+        operator,
+        redirectUri: () => `${publicUrl()}/v1/silent/callback`,
+        loadSettings,
+        timeoutMs: config.SILENT_TIMEOUT_MS,
+        loginHint: config.SILENT_LOGIN_HINT ?? false,
+      })
+    : null;
   const verification = new VerificationService({
     store,
     clock,
@@ -92,6 +115,8 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     loadSettings,
     webhooks: siteEvents,
     sendGuard: fraud,
+    hooks: flowHooks({ rules, cases, clock, lookupSources, webhooks: siteEvents }),
+    silent,
     retentionDays: config.RETENTION_DAYS,
     silentTimeoutMs: config.SILENT_TIMEOUT_MS,
   });
@@ -101,7 +126,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     clock,
     store,
     logger,
-    metrics: new Metrics(),
+    metrics,
     tenants,
     settings,
     messaging,
@@ -109,6 +134,11 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     webhooks,
     verification,
     fraud,
+    operator,
+    silent,
+    rules,
+    cases,
+    lookupSources,
   };
   if (config.NODE_ENV === 'production' && (config.sandboxEnabled || config.devInboxEnabled)) {
     logger.warn('the sandbox operator or the dev inbox is enabled in production');
@@ -131,6 +161,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     listenTextResolver: (address) => `listening on ${address}`,
   });
   const url = address.replace('[::1]', 'localhost');
+  listenUrl = url;
 
   let closing: Promise<void> | undefined;
   return {

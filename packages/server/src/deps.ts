@@ -2,8 +2,12 @@ import type { Clock } from './clock/index.js';
 import type { Config } from './config/index.js';
 import type { FraudGuard } from './fraud/index.js';
 import type { Logger } from './logging/index.js';
+import type { LookupDeps } from './lookup/index.js';
 import type { Messaging } from './messaging/index.js';
 import type { Metrics } from './metrics/index.js';
+import type { Operator } from './operator/index.js';
+import type { CasesRepository, RulesRepository } from './rules/index.js';
+import type { SilentVerification } from './silent/index.js';
 import type { Store } from './store/index.js';
 import type { SettingsRepository, TenantDirectory } from './tenants/index.js';
 import type { TokenIssuer } from './tokens/index.js';
@@ -24,4 +28,12 @@ export type AppDeps = {
   webhooks: WebhookDispatcher;
   verification: VerificationService;
   fraud: FraudGuard;
+  /** The deployment's mobile operator; null when none is configured (and the sandbox is off). */
+  operator: Operator | null;
+  /** Silent verification over the operator; null without an operator. */
+  silent: SilentVerification | null;
+  rules: RulesRepository;
+  cases: CasesRepository;
+  /** Where lookups learn about a line: the operator's APIs, when there is one. */
+  lookupSources: Omit<LookupDeps, 'clock'>;
 };

@@ -15,6 +15,7 @@ export {
 } from './phone/normalize.js';
 export * from './rules.js';
 export * from './settings.js';
+export * from './silent.js';
 export * from './siteverify.js';
 export * from './verification.js';
 export * from './webhooks.js';

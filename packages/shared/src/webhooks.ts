@@ -7,6 +7,8 @@ export const WebhookEventType = z.enum([
   'verification.blocked',
   'case.created',
   'network.blocked',
+  /** A `webhook` rule action: `data` says which event the rule named, the rule and the verification. */
+  'rule.matched',
 ]);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 

@@ -35,6 +35,21 @@ const fraudPolicyOverrides = z
   })
   .strict();
 
+/** The operator port's APIs, by the names `OPERATOR_PATHS` overrides. */
+const operatorApis = z.enum([
+  'numberVerification',
+  'simSwap',
+  'deviceSwap',
+  'numberRecycling',
+  'kycMatch',
+  'kycTenure',
+  'ageVerification',
+  'roamingStatus',
+  'reachabilityStatus',
+  'callForwarding',
+  'lineInfo',
+]);
+
 const jsonText = z.string().transform((text, context) => {
   try {
     return JSON.parse(text) as unknown;
@@ -68,12 +83,41 @@ const EnvSchema = z.object({
   SERVER_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   /** A private JWK (JSON) or a JSON array of them, newest first. */
   SIGNING_KEY: z.string().min(2).optional(),
+  /**
+   * The operator's CAMARA apiRoot (e.g. `https://api.example.com`). Unset: the embedded sandbox
+   * operator when the sandbox is enabled, else no operator (no silent step, offline lookups).
+   */
   OPERATOR_BASE_URL: z.url().optional(),
   OPERATOR_CLIENT_ID: z.string().optional(),
+  /** For `client_secret_basic` and `client_secret_post`. */
   OPERATOR_CLIENT_SECRET: z.string().optional(),
+  /** How the client authenticates at the token endpoint. */
+  OPERATOR_CLIENT_AUTH: z
+    .enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt'])
+    .default('client_secret_basic'),
+  /** For `private_key_jwt`: the private JWK (JSON) that signs client assertions; its `alg` and `kid` are used. */
+  OPERATOR_PRIVATE_KEY: jsonText.pipe(z.record(z.string(), z.unknown())).optional(),
+  /** `camara`: current API versions and scopes; `aggregator`: `<api>/v0` paths and `dpv:Purpose#scope` scopes. */
   OPERATOR_DIALECT: z.enum(['camara', 'aggregator']).default('camara'),
+  /** Default `<OPERATOR_BASE_URL>/authorize`; the URL the device opens for silent verification. */
+  OPERATOR_AUTHORIZE_URL: z.url().optional(),
+  /** Default `<OPERATOR_BASE_URL>/oauth2/token`. */
+  OPERATOR_TOKEN_URL: z.url().optional(),
+  /**
+   * JSON overrides of the API version paths, e.g. `{"numberVerification":"number-verification/v0"}`
+   * (`null` for an API the operator does not offer; names as in the operator port).
+   */
+  OPERATOR_PATHS: jsonText.pipe(z.partialRecord(operatorApis, z.string().min(1).nullable())).optional(),
+  /** Overrides the dialect's scope style: `camara` (`number-verification:verify`) or `purpose-hash`. */
+  OPERATOR_SCOPE_STYLE: z.enum(['camara', 'purpose-hash']).optional(),
+  /** The DPV purpose asked for with 3-legged scopes; default `dpv:FraudPreventionAndDetection`. */
+  OPERATOR_PURPOSE: z.string().min(1).optional(),
+  /** Per operator call attempt. */
   OPERATOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  /** A silent attempt not finished in this time falls back to the next channel. */
   SILENT_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
+  /** Send the typed number as `login_hint=tel:+…` on the authorize URL (some operators want it). */
+  SILENT_LOGIN_HINT: booleanFlag.optional(),
   ENABLE_SANDBOX: booleanFlag.optional(),
   ENABLE_DEV_INBOX: booleanFlag.optional(),
   ALLOW_INSECURE_WEBHOOKS: booleanFlag.optional(),
@@ -123,6 +167,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       if (values[name] === undefined)
         throw new ConfigError(`missing ${name}: required when NODE_ENV=production`);
     }
+  }
+  if (values.OPERATOR_BASE_URL !== undefined) {
+    if (!values.OPERATOR_CLIENT_ID)
+      throw new ConfigError('missing OPERATOR_CLIENT_ID: required with OPERATOR_BASE_URL');
+    const credential =
+      values.OPERATOR_CLIENT_AUTH === 'private_key_jwt' ? 'OPERATOR_PRIVATE_KEY' : 'OPERATOR_CLIENT_SECRET';
+    if (values[credential] === undefined)
+      throw new ConfigError(
+        `missing ${credential}: required with OPERATOR_CLIENT_AUTH=${values.OPERATOR_CLIENT_AUTH}`,
+      );
   }
   const embedded = values.REDIS_URL === undefined && values.OPERATOR_BASE_URL === undefined && !production;
   return {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
@@ -6,7 +7,9 @@ import fastifyStatic from '@fastify/static';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppDeps } from '../deps.js';
+import { sandboxOperatorPlugin } from '../operator/sandbox/index.js';
 import { originMatches } from '../tenants/index.js';
+import { sandboxBasePath } from '../wiring/index.js';
 import { toProoflineError, toRestError } from './errors.js';
 import { devInboxRoutes } from './rest/dev-inbox-routes.js';
 import { registerFraudRoutes } from './rest/fraud-routes.js';
@@ -14,7 +17,9 @@ import { registerHealthRoutes } from './rest/health-routes.js';
 import { registerIntelligenceRoutes } from './rest/intelligence-routes.js';
 import { registerMetricsRoutes } from './rest/metrics-routes.js';
 import { registerOpenApiRoutes } from './rest/openapi.js';
+import { registerOperatorRoutes } from './rest/operator-routes.js';
 import { registerSettingsRoutes } from './rest/settings-routes.js';
+import { registerSilentRoutes } from './rest/silent-routes.js';
 import { registerSiteverifyRoutes } from './rest/siteverify-routes.js';
 import { registerVerificationRoutes } from './rest/verification-routes.js';
 import { registerWellKnownRoutes } from './rest/wellknown-routes.js';
@@ -45,10 +50,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   });
 
+  closeUnusedConnectionsOnClose(app);
+
   // Every route, as registered: the OpenAPI test and the bad-input test walk this list.
   const routes: RegisteredRoute[] = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
+    // The sandbox stands for a remote operator: its routes speak CAMARA, not Proofline's API.
+    if (route.url.startsWith(`${sandboxBasePath}/`)) return;
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routes.push({ method, url: route.url });
     }
@@ -83,7 +92,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   registerSettingsRoutes(app, deps);
   registerFraudRoutes(app, deps);
-  registerIntelligenceRoutes(app, deps);
+  registerIntelligenceRoutes(app, deps, {
+    rules: deps.rules,
+    cases: deps.cases,
+    lookupSources: deps.lookupSources,
+  });
+  if (deps.operator) registerOperatorRoutes(app, { ...deps, operator: deps.operator });
+  if (deps.silent) registerSilentRoutes(app, { silent: deps.silent, verification: deps.verification });
+  if (deps.config.sandboxEnabled) {
+    await app.register(sandboxOperatorPlugin, { clock: deps.clock, basePath: sandboxBasePath });
+  }
   registerOpenApiRoutes(app, deps);
   registerMetricsRoutes(app, deps.metrics);
 
@@ -137,6 +155,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   return app;
+}
+
+/**
+ * On close, connections with no request in flight are closed at once and the others right after
+ * their answer. `forceCloseConnections: 'idle'` alone leaves a connection that was opened but
+ * never used (HTTP clients open them around aborted requests) holding `close()` for up to Node's
+ * 30 s connection check: the server calls its own embedded sandbox, so aborted calls happen here.
+ */
+function closeUnusedConnectionsOnClose(app: FastifyInstance): void {
+  const inFlight = new Map<Socket, number>();
+  let closing = false;
+  app.server.on('connection', (socket: Socket) => {
+    inFlight.set(socket, 0);
+    socket.once('close', () => inFlight.delete(socket));
+  });
+  app.addHook('onRequest', async (request) => {
+    const { socket } = request.raw;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+  });
+  app.addHook('onResponse', async (request) => {
+    const { socket } = request.raw;
+    const left = Math.max(0, (inFlight.get(socket) ?? 1) - 1);
+    inFlight.set(socket, left);
+    if (closing && left === 0) socket.end();
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+    for (const [socket, count] of inFlight) if (count === 0) socket.destroy();
+  });
 }
 
 async function originAllowedForAnySite(deps: AppDeps, origin: string): Promise<boolean> {

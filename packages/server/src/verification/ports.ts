@@ -54,6 +54,8 @@ export type VerificationEvent = {
   /** libphonenumber's type of the number (`MOBILE`, `VOIP`, …), when known. */
   lineType: string | null;
   channel: Channel | null;
+  /** How it was (or is being) verified: the silent operator check or a code. */
+  method: 'silent' | 'otp' | null;
   status: string;
   reason: string | null;
   flags: string[];
@@ -67,9 +69,18 @@ export type StartDecision = {
   risk?: RiskAssessment | null;
   /** Ends the verification `blocked` with this reason; nothing is sent. */
   block?: { reason: string };
+  /** Silent verification is not enough for this number: the silent step is skipped. */
+  requireOtp?: boolean;
+  /** Start on this channel (then the rest of the workflow); implies a code, so no silent step. */
+  channel?: Channel;
+  /** The lookup's view of the line (`voip`, `mobile`, …, carrier name), kept for `phone_intelligence`. */
+  line?: { type: string; carrier: string | null };
 };
 
-/** The rules/risk seam: told at the product's triggers; only `onStarted` can change the flow. */
+/**
+ * The rules/risk seam: told at the product's triggers; only `onStarted` can change the flow, and
+ * it may refuse the start by throwing a ProoflineError (e.g. `line_type_not_allowed`).
+ */
 export interface VerificationHooks {
   onStarted(event: VerificationEvent): Promise<StartDecision | undefined>;
   onApproved(event: VerificationEvent): Promise<void>;

@@ -69,7 +69,14 @@ export type VerificationRecord = {
   returnUrl: string | null;
   flags: string[];
   risk: RiskAssessment | null;
+  /** The lookup's line type and carrier at the start; absent on records made before lookups ran. */
+  line?: { type: string; carrier: string | null } | null;
   silent: { authUrl: string; expiresAt: number } | null;
+  /**
+   * The result token of a silent approval: the browser learns of it by polling, so every read
+   * answers the same token (one `jti`, redeemable once) until it expires.
+   */
+  resultToken?: string | null;
   createdAt: number;
   updatedAt: number;
   approvedAt: number | null;
@@ -103,7 +110,7 @@ export function resendAvailableAt(record: VerificationRecord): number | null {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function methodOf(record: VerificationRecord): 'silent' | 'otp' | null {
+export function methodOf(record: VerificationRecord): 'silent' | 'otp' | null {
   const step = currentStep(record);
   if (!step) return null;
   return step.channel === 'silent' ? 'silent' : 'otp';

@@ -14,6 +14,7 @@ import {
   type SendContext,
   type SendGuard,
   type SilentVerifier,
+  type StartDecision,
   type VerificationEvent,
   type VerificationHooks,
   type VerificationWebhooks,
@@ -22,6 +23,7 @@ import {
   currentChannel,
   currentStep,
   isFinal,
+  methodOf,
   type PlannedStep,
   type StepRecord,
   toBlockedSummary,
@@ -64,6 +66,8 @@ export type Caller = {
   ip: string | null;
   /** Host of the page's Origin for widget calls; null for site backends. */
   hostname?: string | null;
+  /** A widget in a browser (tRPC): only a browser can open the operator's authorize URL for silent. */
+  browser?: boolean;
 };
 
 export type StartInput = {
@@ -129,7 +133,7 @@ export class VerificationService {
     const parsed = phones.parse(input.phone, input.country?.toUpperCase());
     if (!parsed.ok) throw new ProoflineError('invalid_phone', undefined, { reason: parsed.reason });
     const settings = caller.settings ?? (await this.deps.loadSettings(caller.siteKey));
-    const plan = this.planWorkflow(input, settings, parsed.e164);
+    const plan = this.planWorkflow(input, settings, parsed.e164, caller.browser === true);
 
     for (let retry = 0; retry < MAX_CONFLICT_RETRIES; retry++) {
       const now = this.deps.clock.now();
@@ -170,7 +174,9 @@ export class VerificationService {
     for (let retry = 0; retry < MAX_CONFLICT_RETRIES; retry++) {
       const loaded = await this.load(caller, verificationId);
       try {
-        return await this.applyTime(caller, loaded, { fallbackOnTimeout: true });
+        const state = await this.applyTime(caller, loaded, { fallbackOnTimeout: true });
+        const { resultToken } = state.record;
+        return resultToken && state.record.status === 'approved' ? { ...state, token: resultToken } : state;
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
       }
@@ -196,8 +202,12 @@ export class VerificationService {
       const { record } = loaded;
       if (isFinal(record)) return this.stateOf(loaded);
       if (this.deps.clock.now() >= record.expiresAt) return await this.finish(loaded, 'expired', null);
-      // Past the limit: a concurrent check holding an earlier attempt decides the outcome.
-      if (attempts > record.maxAttempts) return { ...this.stateOf(loaded), attempts };
+      // Past the limit: a concurrent check holding an earlier attempt decides the outcome; read
+      // once more, so an outcome that landed meanwhile is answered rather than the stale pending.
+      if (attempts > record.maxAttempts) {
+        const latest = (await this.repository.load(verificationId)) ?? loaded;
+        return { ...this.stateOf(latest), attempts: Math.max(latest.attempts, attempts) };
+      }
       if (this.deps.codes.matches(record.id, code, record.codeHashes)) {
         const approved = await this.approve({ ...loaded, attempts });
         if (approved) return approved;
@@ -287,6 +297,7 @@ export class VerificationService {
     input: StartInput,
     settings: Settings,
     e164: string,
+    browser: boolean,
   ): { workflow: PlannedStep[]; availableChannels: Channel[] } {
     const supported = (channel: Channel) => this.deps.messaging.supports?.(channel) ?? true;
     const phoneChannels = settings.channels.filter((channel) => channel !== 'email' && supported(channel));
@@ -317,7 +328,7 @@ export class VerificationService {
     } else {
       if (phoneChannels.length === 0) throw new ProoflineError('channel_not_allowed');
       workflow = phoneChannels.map((channel) => ({ channel, to: null }));
-      const silentLikely = input.connection !== 'wifi';
+      const silentLikely = browser && input.connection !== 'wifi';
       if (this.deps.silent && settings.silent && silentLikely)
         workflow.unshift({ channel: 'silent', to: null });
     }
@@ -371,7 +382,9 @@ export class VerificationService {
       returnUrl: input.returnUrl ?? null,
       flags: [],
       risk: null,
+      line: null,
       silent: null,
+      resultToken: null,
       createdAt: now,
       updatedAt: now,
       approvedAt: null,
@@ -412,15 +425,17 @@ export class VerificationService {
     const decision = await this.hooks.onStarted(this.eventOf(record, settings));
     const decided: VerificationRecord = {
       ...record,
+      workflow: decidedWorkflow(record, decision ?? {}),
       flags: [...new Set([...record.flags, ...(decision?.flags ?? [])])],
       risk: decision?.risk ?? record.risk,
+      line: decision?.line ?? null,
     };
     this.deps.logger.info(
       {
         verificationId: record.id,
         siteKey: record.siteKey,
         phone: record.phone,
-        workflow: record.workflow.map((s) => s.channel),
+        workflow: decided.workflow.map((s) => s.channel),
       },
       'verification started',
     );
@@ -676,22 +691,29 @@ export class VerificationService {
       finalizedAt: now,
       updatedAt: now,
     };
+    const channel = currentChannel(approved);
+    const silent = currentStep(approved)?.channel === 'silent';
+    const issue = () =>
+      this.deps.tokens.issue({
+        aud: approved.siteKey,
+        sub: approved.id,
+        phone: approved.phone,
+        method: silent ? 'silent' : 'otp',
+        channel,
+        risk_score: approved.risk?.risk_score ?? null,
+        risk_level: approved.risk?.risk_level ?? null,
+        action: approved.action,
+        cdata: approved.cdata,
+        hostname: approved.hostname,
+        flags: approved.flags,
+      });
+    // A silent approval happens in the operator's callback, not in the widget's request: the token
+    // is stored with the approval so the widget's next read can pick it up.
+    const silentToken = silent ? await issue() : null;
+    if (silentToken) approved.resultToken = silentToken;
     const raw = await this.repository.replace(loaded.raw, approved);
     if (raw === null) return null;
-    const channel = currentChannel(approved);
-    const token = await this.deps.tokens.issue({
-      aud: approved.siteKey,
-      sub: approved.id,
-      phone: approved.phone,
-      method: currentStep(approved)?.channel === 'silent' ? 'silent' : 'otp',
-      channel,
-      risk_score: approved.risk?.risk_score ?? null,
-      risk_level: approved.risk?.risk_level ?? null,
-      action: approved.action,
-      cdata: approved.cdata,
-      hostname: approved.hostname,
-      flags: approved.flags,
-    });
+    const token = silentToken ?? (await issue());
     this.deps.logger.info(
       { verificationId: approved.id, siteKey: approved.siteKey, channel },
       'verification approved',
@@ -846,6 +868,7 @@ export class VerificationService {
       country: record.country,
       lineType: record.lineType,
       channel: currentChannel(record),
+      method: methodOf(record),
       status: record.status,
       reason: record.reason,
       flags: record.flags,
@@ -853,6 +876,21 @@ export class VerificationService {
       ip: record.ip,
     };
   }
+}
+
+/**
+ * The workflow after the start rules: `require_otp` drops the silent step; `send_otp` drops it
+ * too and puts its channel first (when the site offers it), the rest of the workflow behind.
+ */
+function decidedWorkflow(record: VerificationRecord, decision: StartDecision): PlannedStep[] {
+  let workflow = record.workflow;
+  if (decision.requireOtp || decision.channel)
+    workflow = workflow.filter((step) => step.channel !== 'silent');
+  const first = decision.channel;
+  if (first && record.availableChannels.includes(first) && first !== 'email') {
+    workflow = [{ channel: first, to: null }, ...workflow.filter((step) => step.channel !== first)];
+  }
+  return workflow;
 }
 
 /** Marks the open step (if any) before a new one begins. */

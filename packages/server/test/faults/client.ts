@@ -52,8 +52,9 @@ export function clientOf(url: string, deadlineMs = 10_000) {
     /** A tRPC call; `body.result.data` on success, `body.error.data.code` on refusal. */
     widget,
     backend,
+    /** A widget start on Wi-Fi (no silent step: the code goes out at once) unless `extra` says otherwise. */
     start: (phone: string, extra: Record<string, unknown> = {}) =>
-      widget('verification.start', { phone, ...extra }),
+      widget('verification.start', { phone, connection: 'wifi', ...extra }),
     check: (verificationId: string, code: string) => widget('verification.check', { verificationId, code }),
     /** Messages the dev inbox holds for a number, newest first. */
     async inbox(to: string): Promise<{ channel: string; body: string }[]> {

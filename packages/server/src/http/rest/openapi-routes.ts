@@ -26,6 +26,8 @@ import {
   SendOtpOutput,
   Settings,
   SettingsPatch,
+  SilentCallbackOutput,
+  SilentCallbackQuery,
   SimSwapCheckInput,
   SimSwapCheckOutput,
   SiteverifyInput,
@@ -164,6 +166,22 @@ export const routeDocs: RouteDoc[] = [
     description: 'A verification that already ended is answered as it is.',
     params: VerificationParams,
     response: VerificationRecordView,
+    errors: ['not_found'],
+  },
+  {
+    method: 'GET',
+    path: '/v1/silent/callback',
+    tag: 'Verification',
+    auth: 'public',
+    summary: "The operator's redirect at the end of silent verification",
+    description:
+      "Not called by site backends: the operator's authorize step sends the device here with `code` and " +
+      '`state` (or `error`). It approves the verification, or moves it on to its next channel. A ' +
+      'verification started with a `returnUrl` (`redirect` mode) is answered 303 to that page with ' +
+      '`#proofline_verification=<id>`; otherwise (`fetch` mode) with this small JSON. An unknown or used ' +
+      '`state` is `not_found`.',
+    query: SilentCallbackQuery,
+    response: SilentCallbackOutput,
     errors: ['not_found'],
   },
 

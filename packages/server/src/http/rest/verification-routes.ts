@@ -43,8 +43,8 @@ function toVerifyOtpOutput(state: VerificationState): VerifyOtpOutput {
     verified_at: record.approvedAt === null ? null : new Date(record.approvedAt).toISOString(),
     attempts_left: view.attempts_left,
     phone_intelligence: {
-      type: lineTypes[record.lineType ?? ''] ?? 'unknown',
-      carrier: null,
+      type: record.line?.type ?? lineTypes[record.lineType ?? ''] ?? 'unknown',
+      carrier: record.line?.carrier ?? null,
       country: record.country,
       risk_score: record.risk?.risk_score ?? null,
       risk_level: record.risk?.risk_level ?? null,

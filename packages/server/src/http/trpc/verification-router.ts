@@ -12,7 +12,13 @@ import { router, widgetProcedure } from './trpc.js';
 type WidgetContext = Context & { site: { siteKey: string }; settings: NonNullable<Caller['settings']> };
 
 function callerOf(ctx: WidgetContext): Caller {
-  return { siteKey: ctx.site.siteKey, settings: ctx.settings, ip: ctx.ip, hostname: hostOf(ctx.origin) };
+  return {
+    siteKey: ctx.site.siteKey,
+    settings: ctx.settings,
+    ip: ctx.ip,
+    hostname: hostOf(ctx.origin),
+    browser: true,
+  };
 }
 
 function hostOf(origin: string | null): string | null {

@@ -1,0 +1,6 @@
+export {
+  type SilentCallbackResult,
+  type SilentCompletion,
+  type SilentDeps,
+  SilentVerification,
+} from './silent.js';

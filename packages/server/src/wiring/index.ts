@@ -1,0 +1,2 @@
+export { type FlowHooksDeps, flowHooks } from './flow-hooks.js';
+export { createOperator, type OperatorWiring, operatorLookupSources, sandboxBasePath } from './operator.js';

@@ -1,0 +1,127 @@
+import type { JWK } from 'jose';
+import type { Clock } from '../clock/index.js';
+import { type Config, ConfigError } from '../config/index.js';
+import type { LookupDeps } from '../lookup/index.js';
+import type { Metrics } from '../metrics/index.js';
+import { type ClientAuth, createCamaraOperator, type FetchLike } from '../operator/camara/index.js';
+import type { Operator } from '../operator/index.js';
+import { sandboxClientId, sandboxClientSecret } from '../operator/sandbox/index.js';
+
+export const sandboxBasePath = '/sandbox/operator';
+
+export type OperatorWiring = {
+  clock: Clock;
+  metrics: Metrics;
+  /** Where this server listens (known once it does): the embedded sandbox is called there. */
+  serverUrl: () => string;
+};
+
+/**
+ * The deployment's operator: the CAMARA endpoint of `OPERATOR_BASE_URL`, else the embedded sandbox
+ * (when enabled), else none (no silent step; lookups from offline prefix data).
+ */
+export function createOperator(config: Config, wiring: OperatorWiring): Operator | null {
+  const deps = { clock: wiring.clock, fetch: instrumentedFetch(wiring.metrics) };
+  if (config.OPERATOR_BASE_URL !== undefined) {
+    return createCamaraOperator(
+      {
+        baseUrl: config.OPERATOR_BASE_URL,
+        ...(config.OPERATOR_AUTHORIZE_URL ? { authorizeUrl: config.OPERATOR_AUTHORIZE_URL } : {}),
+        ...(config.OPERATOR_TOKEN_URL ? { tokenUrl: config.OPERATOR_TOKEN_URL } : {}),
+        clientId: config.OPERATOR_CLIENT_ID ?? '',
+        clientAuth: clientAuthOf(config),
+        dialect: config.OPERATOR_DIALECT,
+        ...(config.OPERATOR_PATHS ? { paths: config.OPERATOR_PATHS } : {}),
+        ...(config.OPERATOR_SCOPE_STYLE ? { scopeStyle: config.OPERATOR_SCOPE_STYLE } : {}),
+        ...(config.OPERATOR_PURPOSE ? { purpose: config.OPERATOR_PURPOSE } : {}),
+        timeoutMs: config.OPERATOR_TIMEOUT_MS,
+      },
+      deps,
+    );
+  }
+  if (!config.sandboxEnabled) return null;
+  const sandboxUrl = () => `${wiring.serverUrl()}${sandboxBasePath}`;
+  return createCamaraOperator(
+    {
+      baseUrl: sandboxUrl,
+      // The browser opens the authorize URL: behind a proxy that is the public address, not ours.
+      ...(config.PUBLIC_URL ? { authorizeUrl: `${config.PUBLIC_URL}${sandboxBasePath}/authorize` } : {}),
+      clientId: sandboxClientId,
+      clientAuth: { method: 'client_secret_basic', clientSecret: sandboxClientSecret },
+      timeoutMs: config.OPERATOR_TIMEOUT_MS,
+    },
+    deps,
+  );
+}
+
+function clientAuthOf(config: Config): ClientAuth {
+  if (config.OPERATOR_CLIENT_AUTH !== 'private_key_jwt') {
+    return { method: config.OPERATOR_CLIENT_AUTH, clientSecret: config.OPERATOR_CLIENT_SECRET ?? '' };
+  }
+  const privateKey = config.OPERATOR_PRIVATE_KEY as JWK;
+  const alg = privateKey.alg ?? defaultAlg[`${privateKey.kty}:${privateKey.crv ?? ''}`];
+  if (alg !== 'ES256' && alg !== 'RS256' && alg !== 'PS256' && alg !== 'EdDSA') {
+    throw new ConfigError('invalid OPERATOR_PRIVATE_KEY: an EC P-256, Ed25519 or RSA private JWK');
+  }
+  return { method: 'private_key_jwt', privateKey, alg, ...(privateKey.kid ? { kid: privateKey.kid } : {}) };
+}
+
+const defaultAlg: Record<string, string> = { 'EC:P-256': 'ES256', 'OKP:Ed25519': 'EdDSA', 'RSA:': 'RS256' };
+
+/**
+ * `fetch` that times every operator call into `proofline_operator_call_seconds{api}` and counts
+ * failures into `proofline_operator_errors_total{api, code}` (the CAMARA or OAuth error code).
+ * The `api` label is the first path segment after the apiRoot's own path (`sim-swap`, `oauth2`).
+ */
+function instrumentedFetch(metrics: Metrics): FetchLike {
+  return async (url, init) => {
+    const api = apiOf(url);
+    const stop = metrics.operatorLatency.startTimer({ api });
+    try {
+      const response = await fetch(url, init);
+      if (response.status >= 400) {
+        metrics.operatorErrors.inc({ api, code: await errorCodeOf(response.clone()) });
+      }
+      return response;
+    } catch (error) {
+      metrics.operatorErrors.inc({ api, code: init.signal?.aborted ? 'TIMEOUT' : 'UNAVAILABLE' });
+      throw error;
+    } finally {
+      stop();
+    }
+  };
+}
+
+const apiSegments = /\/(oauth2|[a-z]+(?:-[a-z]+)*)\/(?:v\d[^/]*\/|token)/;
+
+function apiOf(url: string): string {
+  const path = new URL(url).pathname;
+  return apiSegments.exec(path)?.[1] ?? 'other';
+}
+
+async function errorCodeOf(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { code?: unknown; error?: unknown };
+    if (typeof body.code === 'string') return body.code.slice(0, 64);
+    if (typeof body.error === 'string') return body.error.slice(0, 64);
+  } catch {}
+  return String(response.status);
+}
+
+const dayMs = 86_400_000;
+/** A number that changed subscriber within this window counts as recycled for a lookup. */
+const recyclingWindowDays = 90;
+
+/** Lookup's operator-backed sources: line info, the latest SIM change, recycling and roaming. */
+export function operatorLookupSources(operator: Operator, clock: Clock): Omit<LookupDeps, 'clock'> {
+  return {
+    lineInfo: (e164) => operator.lineInfo({ phoneNumber: e164 }),
+    simSwapDate: async (e164) => (await operator.simSwap.retrieveDate({ phoneNumber: e164 })).latestChange,
+    roaming: async (e164) => (await operator.roamingStatus({ phoneNumber: e164 })).roaming,
+    recycled: (e164) =>
+      operator.numberRecycling.check({
+        phoneNumber: e164,
+        specifiedDate: new Date(clock.now() - recyclingWindowDays * dayMs).toISOString().slice(0, 10),
+      }),
+  };
+}
