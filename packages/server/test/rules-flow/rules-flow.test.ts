@@ -1,0 +1,266 @@
+import type { CaseList, SendOtpOutput, VerificationRecordView, VerifyOtpOutput } from '@proofline/shared';
+import { decodeJwt } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueMobile } from '../http/otp-client.js';
+import { startSilentServer } from '../silent/harness.js';
+import { startReceiver } from '../webhooks/receiver.js';
+
+/**
+ * The site's settings and workflow rules changing real flows over HTTP: lookups from the embedded
+ * sandbox operator, rules evaluated at the start, refusals before any send, cases and webhooks.
+ */
+let h: Awaited<ReturnType<typeof startSilentServer>>;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+const day = 86_400_000;
+
+beforeAll(async () => {
+  h = await startSilentServer();
+  receiver = await startReceiver();
+  const set = await h.client.rest('PUT', '/v1/settings/phone-verification', { webhook_url: receiver.url });
+  expect(set.status).toBe(200);
+});
+afterAll(async () => {
+  await h.server.close();
+  await receiver.close();
+});
+afterEach(async () => {
+  const { body } = await h.client.rest<{ rules: { rule_id: string }[] }>('GET', '/v1/workflows/rules');
+  for (const rule of body.rules ?? []) await h.client.rest('DELETE', `/v1/workflows/rules/${rule.rule_id}`);
+  await h.client.rest('PUT', '/v1/settings/phone-verification', { block_voip: false, block_virtual: false });
+  await h.sandbox('PUT', '/device', { phone: null });
+});
+
+async function addRule(rule: Record<string, unknown>) {
+  const posted = await h.client.rest('POST', '/v1/workflows/rules', rule);
+  expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+}
+
+const record = async (id: string) =>
+  (await h.client.rest<VerificationRecordView>('GET', `/v1/verifications/${id}`)).body;
+
+/** Webhooks of one type the site received so far, parsed. */
+function received(type: string): { type: string; data: Record<string, unknown> }[] {
+  return receiver.received
+    .map((hook) => JSON.parse(hook.body) as { type: string; data: Record<string, unknown> })
+    .filter((body) => body.type === type);
+}
+
+async function waitForWebhook(type: string, matches: (data: Record<string, unknown>) => boolean) {
+  for (let count = receiver.received.length + 1; ; count++) {
+    const found = received(type).find((body) => matches(body.data));
+    if (found) return found;
+    await receiver.receivedCount(count);
+  }
+}
+
+/** VoIP numbers of the GB 056 range (libphonenumber VOIP), known to the sandbox as VoIP lines. */
+const voipLine = async (last: number) => {
+  const phone = `+44561234${String(last).padStart(4, '0')}`;
+  await h.sandbox('PUT', `/subscribers/${encodeURIComponent(phone)}`, {
+    line_type: 'voip',
+    operator_name: 'Sandbox VoIP',
+  });
+  return phone;
+};
+
+describe('require_otp: VoIP and not verified by a code → silent is not enough', () => {
+  const rule = {
+    rule_id: 'voip-needs-code',
+    trigger: 'verification_started',
+    conditions: {
+      all: [
+        { field: 'phone_type', operator: 'eq', value: 'voip' },
+        { field: 'phone_otp_verified', operator: 'eq', value: false },
+      ],
+    },
+    actions: [{ type: 'require_otp' }],
+  };
+
+  it('without the rule a VoIP line the device is on passes silently', async () => {
+    const phone = await voipLine(5678);
+    await h.sandbox('PUT', '/device', { phone });
+    const started = await h.startSilent(phone);
+    await h.follow(started.silent!.authUrl);
+    expect((await h.get(started.verificationId)).data).toMatchObject({
+      status: 'approved',
+      method: 'silent',
+    });
+    expect((await record(started.verificationId)).flags).toContain('voip');
+  });
+
+  it('with the rule the same kind of start sends a code, and verify-otp reports the line', async () => {
+    await addRule(rule);
+    const phone = await voipLine(5679);
+    await h.sandbox('PUT', '/device', { phone });
+    const started = await h.start(phone, { connection: 'cellular' });
+    expect(started.data).toMatchObject({ status: 'pending', method: 'otp', channel: 'sms' });
+    expect(started.data.silent).toBeUndefined();
+    expect((await h.client.inbox(phone)).map((message) => message.channel)).toEqual(['sms']);
+
+    const verified = await h.client.rest<VerifyOtpOutput>('POST', '/v1/phone/verify-otp', {
+      verification_id: started.data.verificationId,
+      code: await h.client.latestCode(phone),
+    });
+    expect(verified.body).toMatchObject({
+      verification_status: 'verified',
+      phone_intelligence: {
+        type: 'voip',
+        carrier: 'Sandbox VoIP',
+        country: 'GB',
+        risk_score: 15,
+        risk_level: 'low',
+      },
+    });
+    expect((await record(started.data.verificationId)).workflow).toEqual([
+      expect.objectContaining({ channel: 'sms', status: 'approved' }),
+    ]);
+  });
+
+  it('a mobile line under the same rule still gets the silent step', async () => {
+    await addRule(rule);
+    const phone = uniqueMobile();
+    await h.sandbox('PUT', '/device', { phone });
+    const started = await h.startSilent(phone);
+    await h.follow(started.silent!.authUrl);
+    expect((await h.get(started.verificationId)).data).toMatchObject({
+      status: 'approved',
+      method: 'silent',
+    });
+  });
+});
+
+describe('SIM swap within a week → add_flag + create_case', () => {
+  it('flags the verification (record and token claims) and opens a case, announced by webhook', async () => {
+    await addRule({
+      rule_id: 'recent-sim-swap',
+      trigger: 'phone_lookup_complete',
+      conditions: { all: [{ field: 'sim_swap_days_ago', operator: 'lt', value: 7 }] },
+      actions: [
+        { type: 'add_flag', flag: 'sim_swap:recent' },
+        {
+          type: 'create_case',
+          case_type: 'sim_swap_review',
+          priority: 'high',
+          title: 'SIM changed this week',
+        },
+      ],
+    });
+    const phone = uniqueMobile();
+    await h.sandbox('PUT', `/subscribers/${encodeURIComponent(phone)}`, {
+      sim_changed_at: new Date(h.clock.now() - 2 * day).toISOString(),
+    });
+    const sent = await h.client.rest<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
+    expect(sent.body).toMatchObject({ status: 'pending', channel: 'sms' });
+    const id = sent.body.verification_id!;
+
+    const view = await record(id);
+    expect(view.flags).toEqual(expect.arrayContaining(['sim_swap', 'sim_swap:recent']));
+    expect(view.risk?.factors.map((factor) => factor.factor)).toContain('recent_sim_swap');
+
+    const cases = await h.client.rest<CaseList>('GET', '/v1/cases?case_type=sim_swap_review');
+    const opened = cases.body.cases?.find((item) => item.verification_id === id);
+    expect(opened).toMatchObject({
+      case_type: 'sim_swap_review',
+      priority: 'high',
+      title: 'SIM changed this week',
+      status: 'open',
+      flags: expect.arrayContaining(['sim_swap:recent']),
+    });
+    expect(opened?.phone).not.toBe(phone);
+    const announced = await waitForWebhook('case.created', (data) => data.verification_id === id);
+    expect(announced.data.case_id).toBe(opened?.case_id);
+
+    const verified = await h.client.rest<VerifyOtpOutput>('POST', '/v1/phone/verify-otp', {
+      verification_id: id,
+      code: await h.client.latestCode(phone),
+    });
+    expect(verified.body.phone_intelligence).toMatchObject({
+      type: 'mobile',
+      carrier: 'Proofline Sandbox Mobile',
+      country: 'GB',
+      risk_level: 'medium',
+    });
+    const claims = decodeJwt(verified.body.token!);
+    expect(claims.flags).toEqual(expect.arrayContaining(['sim_swap', 'sim_swap:recent']));
+  });
+
+  it('an old SIM change matches nothing', async () => {
+    await addRule({
+      rule_id: 'recent-sim-swap',
+      trigger: 'phone_lookup_complete',
+      conditions: { all: [{ field: 'sim_swap_days_ago', operator: 'lt', value: 7 }] },
+      actions: [{ type: 'add_flag', flag: 'sim_swap:recent' }],
+    });
+    const phone = uniqueMobile();
+    await h.sandbox('PUT', `/subscribers/${encodeURIComponent(phone)}`, {
+      sim_changed_at: new Date(h.clock.now() - 40 * day).toISOString(),
+    });
+    const sent = await h.client.rest<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
+    expect((await record(sent.body.verification_id!)).flags).not.toContain('sim_swap:recent');
+  });
+});
+
+describe('refusals and other actions', () => {
+  it('block_voip refuses a VoIP number with 403 line_type_not_allowed before any send', async () => {
+    await h.client.rest('PUT', '/v1/settings/phone-verification', { block_voip: true });
+    const phone = await voipLine(5680);
+    const rest = await h.client.rest('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
+    expect(rest.status).toBe(403);
+    expect(rest.body.error?.code).toBe('line_type_not_allowed');
+    // Not even known to the operator: the number range alone says VoIP.
+    const unknownVoip = '+445612345681';
+    const widget = await h.start(unknownVoip, { connection: 'cellular' });
+    expect(widget.status).toBe(403);
+    expect(widget.error?.data.code).toBe('line_type_not_allowed');
+    expect(await h.client.inbox(phone)).toEqual([]);
+    expect(await h.client.inbox(unknownVoip)).toEqual([]);
+    // A mobile number is still welcome.
+    expect((await h.start(uniqueMobile(), { connection: 'wifi' })).data).toMatchObject({ channel: 'sms' });
+  });
+
+  it('block_virtual refuses a personal (virtual) number', async () => {
+    await h.client.rest('PUT', '/v1/settings/phone-verification', { block_virtual: true });
+    const refused = await h.client.rest('POST', '/v1/phone/send-otp', { phone: '+447012345678' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error?.code).toBe('line_type_not_allowed');
+    expect(await h.client.inbox('+447012345678')).toEqual([]);
+  });
+
+  it('a block rule ends the verification blocked with its reason, nothing sent', async () => {
+    await addRule({
+      rule_id: 'no-fr',
+      trigger: 'verification_started',
+      conditions: { all: [{ field: 'country', operator: 'eq', value: 'FR' }] },
+      actions: [{ type: 'block', reason: 'French numbers are not accepted here.' }],
+    });
+    const phone = '+33612345670';
+    const sent = await h.client.rest<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ status: 'blocked', reason: 'French numbers are not accepted here.' });
+    expect(await h.client.inbox(phone)).toEqual([]);
+    await waitForWebhook('verification.blocked', (data) => data.request_id === sent.body.verification_id);
+  });
+
+  it('send_otp starts on the rule’s channel instead of silent; webhook announces the match', async () => {
+    await addRule({
+      rule_id: 'prepaid-whatsapp',
+      trigger: 'phone_lookup_complete',
+      conditions: { all: [{ field: 'prepaid', operator: 'eq', value: true }] },
+      actions: [
+        { type: 'send_otp', channel: 'whatsapp' },
+        { type: 'webhook', event: 'prepaid_line' },
+      ],
+    });
+    const phone = uniqueMobile();
+    await h.sandbox('PUT', `/subscribers/${encodeURIComponent(phone)}`, { prepaid: true });
+    await h.sandbox('PUT', '/device', { phone });
+    const started = await h.start(phone, { connection: 'cellular' });
+    expect(started.data).toMatchObject({ status: 'pending', method: 'otp', channel: 'whatsapp' });
+    expect((await h.client.inbox(phone)).map((message) => message.channel)).toEqual(['whatsapp']);
+    const matched = await waitForWebhook(
+      'rule.matched',
+      (data) => data.verification_id === started.data.verificationId,
+    );
+    expect(matched.data).toMatchObject({ event: 'prepaid_line', trigger: 'verification_started', phone });
+  });
+});
