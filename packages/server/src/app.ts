@@ -4,7 +4,7 @@ import { type Clock, systemClock } from './clock/index.js';
 import { type Config, loadConfig } from './config/index.js';
 import type { AppDeps } from './deps.js';
 import { ProoflineError } from './errors.js';
-import { FraudGuard, type NetworkOf } from './fraud/index.js';
+import { FraudGuard, type NetworkOf, networkOfFromOperator } from './fraud/index.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logging/index.js';
 import { createMessaging, messagingConfigFromEnv } from './messaging/index.js';
@@ -77,19 +77,19 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     return settings.get(site);
   };
   const siteEvents = siteWebhooks(tenants, settings, webhooks, clock);
-  const fraud = new FraudGuard({
-    store,
-    clock,
-    // Without an operator line-info the network of a number is unknown (offline prefix data has no MCC-MNC).
-    networkOf: options.networkOf ?? (async () => null),
-    onNetworkBlocked: (siteKey, event) => siteEvents.publish(siteKey, 'network.blocked', event),
-    ...(config.FRAUD_POLICY ? { policy: config.FRAUD_POLICY } : {}),
-  });
   const metrics = new Metrics();
   // Known once the server listens; the embedded sandbox operator and the silent callback live there.
   let listenUrl = '';
   const publicUrl = () => config.PUBLIC_URL ?? listenUrl;
   const operator = createOperator(config, { clock, metrics, serverUrl: () => listenUrl });
+  const fraud = new FraudGuard({
+    store,
+    clock,
+    // The network (MCC-MNC) comes from the operator's line info; offline prefix data has none.
+    networkOf: options.networkOf ?? (operator ? networkOfFromOperator(operator) : async () => null),
+    onNetworkBlocked: (siteKey, event) => siteEvents.publish(siteKey, 'network.blocked', event),
+    ...(config.FRAUD_POLICY ? { policy: config.FRAUD_POLICY } : {}),
+  });
   const lookupSources = operator ? operatorLookupSources(operator, clock) : {};
   const rules = new RulesRepository(store);
   const cases = new CasesRepository(store, clock);

@@ -32,6 +32,7 @@ export interface SendGuard {
   /** A verification was approved: conversion for SMS-pumping detection. */
   onApproved(context: {
     siteKey: string;
+    verificationId: string;
     phone: string;
     country: string | null;
     channel: Channel | null;

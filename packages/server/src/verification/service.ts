@@ -466,9 +466,15 @@ export class VerificationService {
     let stepIndex = index;
     let why: SendReason = reason;
     let settings = caller.settings;
+    // A step refused by a block is skipped; the verification ends `blocked` only when none is left.
+    let blockedReason: string | null = null;
     for (;;) {
       const step = record.workflow[stepIndex];
-      if (!step) return this.finishStored(record, raw, current.attempts, 'failed', 'delivery_failed');
+      if (!step) {
+        return blockedReason === null
+          ? this.finishStored(record, raw, current.attempts, 'failed', 'delivery_failed')
+          : this.finishStored(record, raw, current.attempts, 'blocked', blockedReason);
+      }
       const now = this.deps.clock.now();
       const steps = closeCurrentStep(
         record,
@@ -538,7 +544,11 @@ export class VerificationService {
           ],
           updatedAt: now,
         };
-        return this.finishStored(blocked, raw, current.attempts, 'blocked', decision.reason);
+        record = blocked;
+        blockedReason = decision.reason;
+        stepIndex += 1;
+        why = 'delivery_failure';
+        continue;
       }
 
       const code = this.deps.codes.generate(record.codeLength);
@@ -808,6 +818,7 @@ export class VerificationService {
         await tell('fraud guard', () =>
           this.guard.onApproved({
             siteKey: record.siteKey,
+            verificationId: record.id,
             phone: record.phone,
             country: record.country,
             channel: currentChannel(record),

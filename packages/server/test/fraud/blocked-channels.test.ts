@@ -1,0 +1,101 @@
+import type { BlockedSummary, SendOtpOutput } from '@proofline/shared';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NetworkInfo } from '../../src/fraud/index.js';
+import type { RunningProofline } from '../../src/index.js';
+import { codeIn, otpClient, RELAXED_FRAUD_POLICY } from '../http/otp-client.js';
+import { eventually } from '../store/redis-servers.js';
+import { startTestServer } from '../support/server.js';
+import { startReceiver } from '../webhooks/receiver.js';
+
+/**
+ * A network block stops SMS and voice to that network only: WhatsApp and email still go, so a
+ * workflow moves on to them; with nothing left the verification ends `blocked`, and the site gets
+ * the Vonage-style summary callback, signed per Standard Webhooks.
+ */
+const REASON = 'Fraudulent traffic detected for your account on network [ 23415 ].';
+const networkOf = async (): Promise<NetworkInfo> => ({ network: '23415', operatorName: 'Vodafone UK' });
+
+let server: RunningProofline;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let webhookSecret: string;
+const secretHeaders = { authorization: 'Bearer sk_test_demo', 'content-type': 'application/json' };
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  server = await startTestServer({ redis: true, networkOf, env: { FRAUD_POLICY: RELAXED_FRAUD_POLICY } });
+  const settings = await fetch(`${server.url}/v1/settings/phone-verification`, {
+    method: 'PUT',
+    headers: secretHeaders,
+    body: JSON.stringify({ webhook_url: receiver.url }),
+  });
+  webhookSecret = ((await settings.json()) as { webhook_secret: string }).webhook_secret;
+  const fraud = (
+    server.deps as unknown as { fraud: { blocks: { impose: (...args: unknown[]) => Promise<unknown> } } }
+  ).fraud;
+  await fraud.blocks.impose('pk_test_demo', '23415', 'Vodafone UK', REASON);
+});
+afterAll(async () => {
+  await server.close();
+  await receiver.close();
+});
+
+async function sendOtp(body: unknown): Promise<SendOtpOutput> {
+  const response = await fetch(`${server.url}/v1/phone/send-otp`, {
+    method: 'POST',
+    headers: secretHeaders,
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as SendOtpOutput;
+}
+
+describe('a blocked network', () => {
+  it('skips SMS and delivers the code by WhatsApp, which then verifies', async () => {
+    const phone = '+447400300001';
+    const started = await sendOtp({ phone, workflow: [{ channel: 'sms' }, { channel: 'whatsapp' }] });
+    expect(started).toMatchObject({ status: 'pending', channel: 'whatsapp' });
+    const client = otpClient(server.url);
+    const messages = await client.inbox(phone);
+    expect(messages.map((message) => message.channel)).toEqual(['whatsapp']);
+    const verified = await client.rest<{ verification_status: string }>('POST', '/v1/phone/verify-otp', {
+      verification_id: started.verification_id,
+      code: codeIn(messages[0]!.body),
+    });
+    expect(verified.body.verification_status).toBe('verified');
+
+    const record = (await (
+      await fetch(`${server.url}/v1/verifications/${started.verification_id}`, { headers: secretHeaders })
+    ).json()) as { workflow: { channel: string; status: string; reason?: string }[] };
+    expect(record.workflow[0]).toMatchObject({ channel: 'sms', status: 'blocked', reason: REASON });
+  });
+
+  it('ends blocked when only SMS and voice were asked, sends nothing, and calls the site back', async () => {
+    const phone = '+447400300002';
+    const started = await sendOtp({ phone, workflow: [{ channel: 'sms' }, { channel: 'voice' }] });
+    expect(started).toMatchObject({ status: 'blocked', reason: REASON });
+    expect(await otpClient(server.url).inbox(phone)).toEqual([]);
+
+    // The dispatcher delivers from its queue in the background.
+    const delivery = await eventually(async () => {
+      const found = receiver.received.find((entry) => entry.body.includes('"verification.blocked"'));
+      if (!found) throw new Error('no verification.blocked delivery yet');
+      return found;
+    });
+    const event = new Webhook(webhookSecret).verify(delivery.body, {
+      'webhook-id': String(delivery.headers['webhook-id']),
+      'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
+      'webhook-signature': String(delivery.headers['webhook-signature']),
+    }) as { type: string; data: BlockedSummary };
+    expect(event.type).toBe('verification.blocked');
+    expect(event.data).toMatchObject({
+      request_id: started.verification_id,
+      status: 'blocked',
+      type: 'summary',
+      workflow: [
+        { channel: 'sms', status: 'blocked', reason: REASON },
+        { channel: 'voice', status: 'blocked', reason: REASON },
+      ],
+    });
+  });
+});
