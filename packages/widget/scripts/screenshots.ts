@@ -31,7 +31,10 @@ try {
     const clock = new ManualClock(Date.now());
     const stack = await startStack({ clock });
     const dark = run.theme === 'dark' ? '<style>body{background:#0b1220;color:#f3f4f6}</style>' : '';
-    const url = stack.page('/signup', widgetPage(stack, { head: dark, body: signup(run.theme) }));
+    const url = stack.page(
+      '/signup',
+      widgetPage(stack, { head: dark, heading: '', body: signup(run.theme) }),
+    );
     const context = await browser.newContext({
       viewport: { width: run.width, height: 900 },
       locale: 'en-GB',

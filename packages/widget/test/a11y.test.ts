@@ -39,7 +39,7 @@ async function open(
     '/a11y',
     widgetPage(stack, {
       head: background,
-      body: `<h1>Sign up</h1><proofline-verify site-key="pk_test_demo" default-country="GB" ${attributes} channels="sms whatsapp voice"></proofline-verify>`,
+      body: `<proofline-verify site-key="pk_test_demo" default-country="GB" ${attributes} channels="sms whatsapp voice"></proofline-verify>`,
     }),
   );
   const { page } = await openPage(browser, 'about:blank', {

@@ -2,6 +2,7 @@ import { ManualClock } from '@proofline/server';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  axeViolations,
   closePages,
   freshUkMobile,
   latestCode,
@@ -408,5 +409,32 @@ describe('OTP flow against the real server', () => {
     await page.locator('#two proofline-verify #code').fill((await latestCode(stack, number.e164)).code);
     await page.locator('#two proofline-verify #code').press('Enter');
     await expect.poll(() => text(widget.locator('.done .title'))).toBe('Phone number verified');
+  });
+
+  it('says a blocked number cannot be verified and offers another number', async () => {
+    const rule = await fetch(`${stack.server.url}/v1/workflows/rules`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk_test_demo', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        rule_id: 'block-uk',
+        trigger: 'verification_started',
+        conditions: { all: [{ field: 'country', operator: 'eq', value: 'GB' }] },
+        actions: [{ type: 'block', reason: 'no UK numbers in this test' }],
+      }),
+    });
+    expect(rule.status).toBeLessThan(300);
+    const page = await open();
+    const widget = page.locator('proofline-verify');
+    await widget.locator('#phone').fill(freshUkMobile().national);
+    await widget.locator('button[type=submit]').click();
+    await expect
+      .poll(() => text(widget.locator('.problem .title')))
+      .toBe('This number cannot be verified. Try another number.');
+    const [error] = (await events(page, 'proofline-error')) as { detail: { code: string } }[];
+    expect(error?.detail.code).toBe('blocked');
+    expect(await axeViolations(page)).toEqual([]);
+    await widget.locator('button.forward').click();
+    await widget.locator('#phone').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.id)).toBe('phone');
   });
 });

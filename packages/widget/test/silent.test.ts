@@ -48,7 +48,7 @@ async function open(attributes = ''): Promise<Page> {
   const url = stack.page(
     '/silent',
     widgetPage(stack, {
-      body: `<h1>Sign up</h1><proofline-verify site-key="pk_test_demo" default-country="GB" ${attributes}></proofline-verify>`,
+      body: `<proofline-verify site-key="pk_test_demo" default-country="GB" ${attributes}></proofline-verify>`,
     }),
   );
   const { page } = await openPage(browser, url);

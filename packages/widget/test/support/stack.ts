@@ -92,15 +92,20 @@ export interface PageOptions {
   dir?: 'ltr' | 'rtl';
   /** Extra markup in <head>, after the widget script. */
   head?: string;
+  /** The page's h1 (a page without one fails axe's page-level rule); '' for none. */
+  heading?: string;
 }
 
 /** A page that loads the widget the way integrators do: one async classic script from the server. */
-export function widgetPage(stack: Stack, { body, lang = 'en', dir = 'ltr', head = '' }: PageOptions): string {
+export function widgetPage(
+  stack: Stack,
+  { body, lang = 'en', dir = 'ltr', head = '', heading = 'Sign up' }: PageOptions,
+): string {
   return `<!doctype html><html lang="${lang}" dir="${dir}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Widget test</title>
 <script src="${stack.server.url}/widget/proofline.js" async></script>${head}
 <style>body{font-family:system-ui,sans-serif;margin:24px;max-width:480px}</style></head>
-<body><main>${body}</main></body></html>`;
+<body><main>${heading ? `<h1 style="font-size:1.25rem">${heading}</h1>` : ''}${body}</main></body></html>`;
 }
 
 export function launchBrowser(): Promise<Browser> {
