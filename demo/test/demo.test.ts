@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { type RunningProofline, startProofline } from '@proofline/server';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemo } from '../server.js';
+
+/**
+ * The demo as a visitor uses it, in a real Chromium: the Proofline server on embedded defaults,
+ * the demo site as its own server, the widget from /widget/proofline.js.
+ */
+let proofline: RunningProofline;
+let demo: FastifyInstance;
+let demoUrl: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  const build = spawnSync(
+    'node',
+    [fileURLToPath(new URL('../../packages/server/scripts/ensure-widget.mjs', import.meta.url))],
+    {
+      stdio: 'inherit',
+    },
+  );
+  expect(build.status).toBe(0);
+  proofline = await startProofline({ port: 0, env: { NODE_ENV: 'test', LOG_LEVEL: 'silent' } });
+  demo = await buildDemo({ prooflineUrl: proofline.url, secret: 'sk_test_demo', siteKey: 'pk_test_demo' });
+  demoUrl = await demo.listen({ host: '127.0.0.1', port: 0 });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+  await proofline?.close();
+});
+
+async function openSignup(device: { connection: 'wifi' | 'cellular'; phone: string }): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${demoUrl}/`);
+  await page.locator('proofline-verify #phone').waitFor();
+  await page.locator('#device-phone').fill(device.phone);
+  await page.locator('#device-phone').dispatchEvent('change');
+  await page.locator(`input[name="connection"][value="${device.connection}"]`).check();
+  const expected = device.connection === 'wifi' ? 'On Wi-Fi.' : `On mobile data as ${device.phone}.`;
+  await expect.poll(() => page.locator('#device-status').textContent()).toBe(expected);
+  await page.locator('input[name="name"]').fill('Ada');
+  return page;
+}
+
+async function typeNumber(page: Page, national: string) {
+  await page.locator('proofline-verify #phone').fill(national);
+  await page.locator('proofline-verify button[type=submit]').click();
+}
+
+describe('the demo signup', () => {
+  it('verifies silently when the simulated device is on mobile data on the typed number', async () => {
+    const page = await openSignup({ connection: 'cellular', phone: '+447400123456' });
+    await typeNumber(page, '07400 123456');
+    await expect
+      .poll(() => page.locator('proofline-verify .done .title').textContent(), { timeout: 15_000 })
+      .toBe('Phone number verified');
+    expect(await page.locator('#phone-messages .bubble').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.locator('#result').waitFor();
+    expect(await page.locator('#verified-phone').textContent()).toBe('+447400123456');
+    expect(await page.locator('#verified-method').textContent()).toBe('silent');
+    await page.screenshot({
+      path: fileURLToPath(new URL('../../docs/screenshots/demo-result.png', import.meta.url)),
+    });
+    await page.close();
+  });
+
+  it('falls back to a code on Wi-Fi, read from the phone mock-up, and shows the siteverify result', async () => {
+    const page = await openSignup({ connection: 'wifi', phone: '+447400123457' });
+    await typeNumber(page, '07400 123457');
+    const bubble = page.locator('#phone-messages .bubble .text').first();
+    await bubble.waitFor({ timeout: 15_000 });
+    await page.screenshot({
+      path: fileURLToPath(new URL('../../docs/screenshots/demo.png', import.meta.url)),
+      fullPage: true,
+    });
+    const code = /#(\d{4,10})\s*$/m.exec((await bubble.textContent()) ?? '')?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+    await page.locator('proofline-verify #code').fill(code!);
+    await page.locator('proofline-verify #code').press('Enter');
+    await expect
+      .poll(() => page.locator('proofline-verify .done .title').textContent())
+      .toBe('Phone number verified');
+
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.locator('#result').waitFor();
+    expect(await page.locator('#verified-phone').textContent()).toBe('+447400123457');
+    expect(await page.locator('#verified-method').textContent()).toBe('otp (sms)');
+    await page.close();
+  });
+
+  it('shows the siteverify error when the form is sent without a token', async () => {
+    const answer = await fetch(`${demoUrl}/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=Eve&proofline-token=forged',
+    });
+    const html = await answer.text();
+    expect(html).toContain('We could not verify your number');
+    expect(html).toContain('invalid-input-response');
+  });
+});
