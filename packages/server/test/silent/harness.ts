@@ -48,7 +48,7 @@ function helpers(server: RunningProofline) {
       const response: Response = await fetch(next, { redirect: 'manual', ...(signal ? { signal } : {}) });
       const location = response.headers.get('location');
       hops.push({ url: next, status: response.status, location, body: await response.text() });
-      const isCallback = new URL(next).pathname === '/v1/silent/callback';
+      const isCallback: boolean = new URL(next).pathname === '/v1/silent/callback';
       next = location && !isCallback ? new URL(location, next).toString() : null;
     }
     return hops;
