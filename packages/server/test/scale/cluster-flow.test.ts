@@ -4,7 +4,7 @@ import type { RunningProofline } from '../../src/index.js';
 import { RetentionJob } from '../../src/retention/index.js';
 import { VerificationRepository } from '../../src/verification/index.js';
 import { clientOf } from '../faults/client.js';
-import { type LocalCluster, startCluster } from '../store/redis-servers.js';
+import { eventually, type LocalCluster, startCluster } from '../store/redis-servers.js';
 import { logCapture, startTestServer, testKeyPrefix } from '../support/server.js';
 import { startReceiver } from '../webhooks/receiver.js';
 
@@ -35,6 +35,8 @@ describe('a full OTP flow on Redis Cluster', () => {
         ALLOW_INSECURE_WEBHOOKS: 'true',
       },
     });
+    // The client learns the slot map as it connects; the flow starts once the store answers.
+    await eventually(async () => expect((await clientOf(server.url).call('/readyz')).status).toBe(200));
   });
   afterAll(async () => {
     await server?.close();

@@ -102,14 +102,15 @@ describe('two server instances on one Redis', () => {
     const onB = clientOf(b.url);
     await a.deps.fraud.blocks.impose('pk_test_demo', '23415', 'Vodafone UK', 'test: pumping');
 
-    const blocked = await onB.start('+447400500004');
-    expect(blocked.body.result.data).toMatchObject({ status: 'blocked' });
-    expect(await onB.inbox('+447400500004')).toEqual([]);
+    // Blocked on B as well: SMS and voice, billed per message to the network, are skipped.
+    const blocked = await onB.start('+447400500004', { connection: 'wifi' });
+    expect(blocked.body.result.data).toMatchObject({ status: 'pending', channel: 'whatsapp' });
+    expect((await onB.inbox('+447400500004')).map((message) => message.channel)).toEqual(['whatsapp']);
     const listed = await onA.backend('GET', '/v1/networks/blocks');
     expect(listed.body.blocks).toMatchObject([{ network: '23415', level: 1 }]);
 
     expect((await onB.backend('POST', '/v1/networks/unblock', { network: '23415' })).status).toBe(200);
-    const allowed = await onA.start('+447400500005');
-    expect(allowed.body.result.data.status).toBe('pending');
+    const allowed = await onA.start('+447400500005', { connection: 'wifi' });
+    expect(allowed.body.result.data).toMatchObject({ status: 'pending', channel: 'sms' });
   });
 });
