@@ -201,21 +201,19 @@ function siteWebhooks(
 }
 
 async function createStore(config: Config, clock: Clock): Promise<Store> {
-  if (config.REDIS_URL === undefined) return new MemoryStore(clock);
-  const { createRedisStore } = await import('./store/redis/index.js');
+  const cluster = config.REDIS_CLUSTER_NODES;
+  const sentinels = config.REDIS_SENTINELS;
+  if (config.REDIS_URL === undefined && cluster === undefined && sentinels === undefined)
+    return new MemoryStore(clock);
+  const { createRedisStore, parseRedisNodes } = await import('./store/redis/index.js');
   return createRedisStore({
-    url: config.REDIS_URL,
+    ...(config.REDIS_URL ? { url: config.REDIS_URL } : {}),
     keyPrefix: config.REDIS_KEY_PREFIX,
-    ...(config.REDIS_CLUSTER_NODES ? { cluster: { nodes: parseHostPorts(config.REDIS_CLUSTER_NODES) } } : {}),
-    ...(config.REDIS_SENTINELS && config.REDIS_SENTINEL_NAME
-      ? { sentinel: { sentinels: parseHostPorts(config.REDIS_SENTINELS), name: config.REDIS_SENTINEL_NAME } }
+    ...(cluster ? { cluster: { nodes: parseRedisNodes(cluster) } } : {}),
+    ...(sentinels
+      ? {
+          sentinel: { sentinels: parseRedisNodes(sentinels), name: config.REDIS_SENTINEL_NAME ?? 'mymaster' },
+        }
       : {}),
-  });
-}
-
-function parseHostPorts(list: string): { host: string; port: number }[] {
-  return list.split(',').map((entry) => {
-    const [host, port] = entry.trim().split(':');
-    return { host: host ?? '127.0.0.1', port: Number(port ?? 6379) };
   });
 }

@@ -6,6 +6,10 @@ const booleanFlag = z
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
+const hostPortList = z
+  .string()
+  .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'a list of host:port separated by commas');
+
 const rateLimitRules = z.array(
   z.object({ points: z.number().int().min(1), durationSeconds: z.number().int().min(1) }).strict(),
 );
@@ -75,9 +79,11 @@ const EnvSchema = z.object({
     .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
     .optional(),
   REDIS_KEY_PREFIX: z.string().max(64).default('proofline:'),
-  REDIS_CLUSTER_NODES: z.string().optional(),
-  REDIS_SENTINELS: z.string().optional(),
-  REDIS_SENTINEL_NAME: z.string().optional(),
+  /** `host:port,host:port` of Redis Cluster nodes; REDIS_URL then only gives the credentials. */
+  REDIS_CLUSTER_NODES: hostPortList.optional(),
+  /** `host:port,host:port` of Redis Sentinels, with the monitored master's REDIS_SENTINEL_NAME. */
+  REDIS_SENTINELS: hostPortList.optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).default('mymaster'),
   PROOFLINE_CONFIG: z.string().min(1).optional(),
   /** Keyed hash of OTP codes; generated per process on embedded defaults. */
   SERVER_SECRET: z.string().min(32, 'at least 32 characters').optional(),
@@ -146,7 +152,7 @@ export class ConfigError extends Error {
 }
 
 /** Production must be configured explicitly: these variables have no embedded default there. */
-const requiredInProduction = ['REDIS_URL', 'SIGNING_KEY', 'PROOFLINE_CONFIG', 'SERVER_SECRET'] as const;
+const requiredInProduction = ['SIGNING_KEY', 'PROOFLINE_CONFIG', 'SERVER_SECRET'] as const;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const known = Object.fromEntries(
@@ -162,7 +168,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const values = parsed.data;
   const production = values.NODE_ENV === 'production';
+  const redis = values.REDIS_URL ?? values.REDIS_CLUSTER_NODES ?? values.REDIS_SENTINELS;
   if (production) {
+    if (redis === undefined) throw new ConfigError('missing REDIS_URL: required when NODE_ENV=production');
     for (const name of requiredInProduction) {
       if (values[name] === undefined)
         throw new ConfigError(`missing ${name}: required when NODE_ENV=production`);
@@ -178,7 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         `missing ${credential}: required with OPERATOR_CLIENT_AUTH=${values.OPERATOR_CLIENT_AUTH}`,
       );
   }
-  const embedded = values.REDIS_URL === undefined && values.OPERATOR_BASE_URL === undefined && !production;
+  const embedded = redis === undefined && values.OPERATOR_BASE_URL === undefined && !production;
   return {
     ...values,
     embedded,

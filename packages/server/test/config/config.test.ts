@@ -57,3 +57,28 @@ describe('loadConfig', () => {
     ]);
   });
 });
+
+describe('Redis topology', () => {
+  it.each([
+    [{ REDIS_CLUSTER_NODES: '127.0.0.1' }, 'invalid REDIS_CLUSTER_NODES'],
+    [{ REDIS_SENTINELS: 'a:1,,b:2' }, 'invalid REDIS_SENTINELS'],
+  ])('names a wrong node list %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('counts Cluster or Sentinel nodes as the production store', () => {
+    const production = {
+      NODE_ENV: 'production',
+      SIGNING_KEY: '{}',
+      PROOFLINE_CONFIG: '/etc/proofline.json',
+      SERVER_SECRET: 'x'.repeat(32),
+    };
+    expect(() => loadConfig(production)).toThrow('missing REDIS_URL');
+    expect(loadConfig({ ...production, REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7000' })).toMatchObject({
+      embedded: false,
+    });
+    expect(loadConfig({ ...production, REDIS_SENTINELS: '10.0.0.1:26379' })).toMatchObject({
+      REDIS_SENTINEL_NAME: 'mymaster',
+    });
+  });
+});
