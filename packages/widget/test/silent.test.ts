@@ -105,6 +105,26 @@ describe('silent verification through the sandbox operator', () => {
     expect(verified.method).toBe('otp');
   });
 
+  it('falls back to SMS while a slow operator has still not answered the hop', async () => {
+    const number = freshUkMobile();
+    await deviceOn(number.e164);
+    // The operator's authorize hop takes longer than the silent timeout (5 s): the widget polls
+    // meanwhile, and the server moves the verification on to SMS when the attempt times out.
+    const slow = await fetch(`${stack.server.url}/sandbox/operator/latency`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ms: 30_000 }),
+    });
+    expect(slow.status).toBe(200);
+    const page = await open();
+    const widget = page.locator('proofline-verify');
+    await widget.locator('#phone').fill(number.national);
+    await widget.locator('button[type=submit]').click();
+    await widget.locator('#code').waitFor({ timeout: 15_000 });
+    expect(await states(page)).toEqual(['sending', 'silent', 'code']);
+    expect((await latestCode(stack, number.e164)).code).toMatch(/^\d{6}$/);
+  });
+
   it('shows a calm, accessible progress state while the operator answers', async () => {
     const number = freshUkMobile();
     await deviceOn(number.e164);

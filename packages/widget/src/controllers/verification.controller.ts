@@ -294,11 +294,11 @@ export class VerificationController implements ReactiveController {
       return;
     }
     // Operator hops send no CORS headers: an opaque no-cors request still follows every redirect.
-    await fetch(authUrl, { mode: 'no-cors', redirect: 'follow', credentials: 'include', signal }).catch(
-      () => {
-        // A failed hop is the server's to notice (it times the attempt out and moves on).
-      },
-    );
+    // Polling does not wait for it: a slow operator must not hold back the fallback to a code,
+    // which the server decides when the silent attempt times out.
+    fetch(authUrl, { mode: 'no-cors', redirect: 'follow', credentials: 'include', signal }).catch(() => {
+      // A failed hop is the server's to notice (it times the attempt out and moves on).
+    });
     await this.poll(view.verificationId, signal);
   }
 
