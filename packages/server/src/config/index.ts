@@ -136,6 +136,9 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Every environment variable the server's own configuration reads (the self-hosting docs list them). */
+export const configVariables: readonly string[] = Object.keys(EnvSchema.shape);
+
 export type Config = Env & {
   /** Embedded defaults: memory store, sandbox operator, dev inbox, generated keys. */
   embedded: boolean;

@@ -123,6 +123,9 @@ const envNames: Record<string, string> = {
   'smtp.from': 'SMTP_FROM',
 };
 
+/** Every environment variable the messaging configuration reads (the self-hosting docs list them). */
+export const messagingVariables: readonly string[] = [...new Set(Object.values(envNames))];
+
 export class MessagingConfigError extends Error {
   constructor(
     message: string,

@@ -3,6 +3,7 @@ export {
   MessagingConfigError,
   type MessagingConfigInput,
   messagingConfigFromEnv,
+  messagingVariables,
 } from './config.js';
 export { DevInbox, type InboxMessage, renderInboxHtml } from './dev-inbox/index.js';
 export { createMessaging, Messaging, type MessagingDeps, type MessagingLogger } from './messaging.js';

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configVariables } from '../../src/config/index.js';
 import type { RunningProofline } from '../../src/index.js';
+import { messagingVariables } from '../../src/messaging/index.js';
 import { RELAXED_FRAUD_POLICY } from '../http/otp-client.js';
 import { startTestServer } from '../support/server.js';
 
@@ -197,5 +199,11 @@ describe('the docs embed the tested samples verbatim', () => {
         ),
     );
     for (const file of readdirSync(examples)) expect(embedded, file).toContain(file);
+  });
+});
+
+describe('self-hosting docs list every environment variable', () => {
+  it.each([...configVariables, ...messagingVariables])('%s', (name) => {
+    expect(readFileSync(join(docs, 'self-hosting.md'), 'utf8')).toContain(`\`${name}\``);
   });
 });
