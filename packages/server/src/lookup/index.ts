@@ -6,5 +6,5 @@ export {
   type PhoneLookup,
 } from './lookup.js';
 export { offlinePrefixData, type PrefixData, type PrefixKey, prefixDataDirectory } from './prefix-data.js';
-export { metadataType, type ParsedPhone, readPhone, validatePhone } from './validate.js';
+export { metadataType, type ParsedPhone, phoneTypeOf, readPhone, validatePhone } from './validate.js';
 export { voipCarriers, voipProviderOf } from './voip-carriers.js';

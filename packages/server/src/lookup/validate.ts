@@ -25,8 +25,12 @@ const typeNames: Record<NumberType & string, PhoneType> = {
 
 /** The line type libphonenumber's full metadata gives a number, in Proofline's words. */
 export function metadataType(number: PhoneNumber): PhoneType {
-  const type = number.getType();
-  return type === undefined ? 'unknown' : typeNames[type];
+  return phoneTypeOf(number.getType());
+}
+
+/** libphonenumber's name of a line type (`MOBILE`, `VOIP`, …) in Proofline's words. */
+export function phoneTypeOf(numberType: string | null | undefined): PhoneType {
+  return typeNames[numberType as NumberType & string] ?? 'unknown';
 }
 
 export type ParsedPhone = {

@@ -8,6 +8,7 @@ import {
 } from '@proofline/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../deps.js';
+import { phoneTypeOf } from '../../lookup/index.js';
 import {
   type Caller,
   toRecordView,
@@ -16,21 +17,6 @@ import {
 } from '../../verification/index.js';
 import { requireSecret } from './auth.js';
 import { parseInput } from './parse.js';
-
-/** libphonenumber's types in the words of the lookup API. */
-const lineTypes: Record<string, string> = {
-  MOBILE: 'mobile',
-  FIXED_LINE: 'landline',
-  FIXED_LINE_OR_MOBILE: 'mobile',
-  VOIP: 'voip',
-  TOLL_FREE: 'toll_free',
-  PREMIUM_RATE: 'premium',
-  SHARED_COST: 'shared_cost',
-  PERSONAL_NUMBER: 'personal',
-  PAGER: 'pager',
-  UAN: 'uan',
-  VOICEMAIL: 'voicemail',
-};
 
 function toVerifyOtpOutput(state: VerificationState): VerifyOtpOutput {
   const { record } = state;
@@ -43,7 +29,7 @@ function toVerifyOtpOutput(state: VerificationState): VerifyOtpOutput {
     verified_at: record.approvedAt === null ? null : new Date(record.approvedAt).toISOString(),
     attempts_left: view.attempts_left,
     phone_intelligence: {
-      type: record.line?.type ?? lineTypes[record.lineType ?? ''] ?? 'unknown',
+      type: record.line?.type ?? phoneTypeOf(record.lineType),
       carrier: record.line?.carrier ?? null,
       country: record.country,
       risk_score: record.risk?.risk_score ?? null,
