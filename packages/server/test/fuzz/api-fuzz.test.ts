@@ -65,7 +65,10 @@ describe('fuzzed input never breaks the server', () => {
   });
 
   it('tRPC procedures', async () => {
-    const procedures = Object.entries(appRouter._def.procedures) as unknown as [string, { _def: { type: string } }][];
+    const procedures = Object.entries(appRouter._def.procedures) as unknown as [
+      string,
+      { _def: { type: string } },
+    ][];
     expect(procedures.length).toBeGreaterThan(0);
     for (const [path, procedure] of procedures) {
       await fc.assert(
