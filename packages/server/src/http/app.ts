@@ -4,13 +4,15 @@ import { fileURLToPath } from 'node:url';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
+import type { Settings } from '@proofline/shared';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { sandboxOperatorPlugin } from '../operator/sandbox/index.js';
-import { originMatches } from '../tenants/index.js';
+import { originMatches, type Site } from '../tenants/index.js';
 import { sandboxBasePath } from '../wiring/index.js';
 import { toProoflineError, toRestError } from './errors.js';
+import { requestSettings } from './request-settings.js';
 import { devInboxRoutes } from './rest/dev-inbox-routes.js';
 import { registerFraudRoutes } from './rest/fraud-routes.js';
 import { registerHealthRoutes } from './rest/health-routes.js';
@@ -108,20 +110,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (trpc) => {
       await trpc.register(cors, {
-        origin: (origin, callback) => {
-          if (!origin) return callback(null, false);
-          originAllowedForAnySite(deps, origin).then(
-            (allowed) => callback(null, allowed),
-            (error: unknown) => callback(error as Error, false),
+        delegator(request, callback) {
+          const origin = request.headers.origin;
+          const options = { methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 };
+          if (!origin) return callback(null, { ...options, origin: false });
+          originAllowedForAnySite(deps, origin, requestSettings(deps.settings, request)).then(
+            (allowed) => callback(null, { ...options, origin: allowed }),
+            // The store does not answer: the sites' configured origins still decide, so the
+            // widget can read the 503 that follows.
+            () => callback(null, { ...options, origin: originAllowedStatically(deps, origin) }),
           );
         },
-        methods: ['GET', 'POST', 'OPTIONS'],
-        maxAge: 600,
       });
       await trpc.register(fastifyTRPCPlugin, {
         trpcOptions: {
           router: appRouter,
-          createContext: contextFactory(deps),
+          createContext: contextFactory(deps, (request) => requestSettings(deps.settings, request)),
           responseMeta({ errors }) {
             const retryAfter = errors
               .map((error) => toProoflineError(error.cause ?? error).retryAfterSeconds)
@@ -186,10 +190,20 @@ function closeUnusedConnectionsOnClose(app: FastifyInstance): void {
   });
 }
 
-async function originAllowedForAnySite(deps: AppDeps, origin: string): Promise<boolean> {
+async function originAllowedForAnySite(
+  deps: AppDeps,
+  origin: string,
+  settingsOf: (site: Site) => Promise<Settings>,
+): Promise<boolean> {
   for (const site of deps.tenants.all()) {
-    const settings = await deps.settings.get(site);
+    const settings = await settingsOf(site);
     if (settings.allowed_origins.some((pattern) => originMatches(pattern, origin))) return true;
   }
   return false;
+}
+
+function originAllowedStatically(deps: AppDeps, origin: string): boolean {
+  return deps.tenants
+    .all()
+    .some((site) => site.allowedOrigins.some((pattern) => originMatches(pattern, origin)));
 }

@@ -9,11 +9,7 @@ export const SECRET_KEY = 'sk_test_demo';
 // biome-ignore lint/suspicious/noExplicitAny: the tests read JSON answers of many shapes
 export type Answer = { status: number; body: any };
 
-/**
- * The catalogue code of a refusal, from a tRPC error (`error.data.code`) or a REST one
- * (`error.code`): a tRPC request refused before it reaches tRPC (the CORS origin check) gets the
- * REST shape.
- */
+/** The catalogue code of a refusal, from a tRPC error (`error.data.code`) or a REST one (`error.code`). */
 export function errorCode(answer: Answer): string | undefined {
   return answer.body?.error?.data?.code ?? answer.body?.error?.code;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProofline } from '../../src/index.js';
 import { eventually, type RedisNodeProcess, startRedisNode } from '../store/redis-servers.js';
 import { startTestServer, testKeyPrefix } from '../support/server.js';
-import { clientOf, errorCode } from './client.js';
+import { clientOf, errorCode, ORIGIN } from './client.js';
 
 /**
  * Redis dies in the middle of verifications (SIGKILL, as a crash) and comes back with its
@@ -41,7 +41,14 @@ describe('Redis outage in the middle of a flow', () => {
 
     const startDuring = await fast.start('+447400200003');
     expect(startDuring.status).toBe(503);
-    expect(errorCode(startDuring)).toBe('service_unavailable');
+    // The widget can read the refusal: tRPC's shape, with CORS headers from the sites' configured origins.
+    expect(startDuring.body.error.data.code).toBe('service_unavailable');
+    const preflight = await fetch(`${server.url}/trpc/verification.start`, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
+      signal: AbortSignal.timeout(2_000),
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     const checkDuring = await fast.check(pending.verificationId, pendingCode);
     expect(checkDuring.status).toBe(503);
     expect(errorCode(checkDuring)).toBe('service_unavailable');

@@ -45,7 +45,7 @@ export const widgetProcedure = publicProcedure.use(async ({ ctx, getRawInput, ne
   const siteKey = typeof input?.siteKey === 'string' ? input.siteKey : '';
   const site = ctx.deps.tenants.bySiteKeyOrNull(siteKey);
   if (!site) throw toTRPCError(new ProoflineError('invalid_site_key'));
-  const settings = await ctx.deps.settings.get(site);
+  const settings = await ctx.settingsOf(site);
   const allowed =
     ctx.origin !== null && settings.allowed_origins.some((pattern) => originMatches(pattern, ctx.origin!));
   if (!allowed) throw toTRPCError(new ProoflineError('origin_not_allowed'));
