@@ -4,10 +4,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
-/** The official CAMARA files live beside the repository in `shared/reference/camara`. */
-const specsDir =
-  process.env.CAMARA_SPECS_DIR ??
-  fileURLToPath(new URL('../../../../../shared/reference/camara/', import.meta.url));
+/** The official CAMARA files, copied verbatim into `spec/camara` (their sources in its README). */
+const specsDir = fileURLToPath(new URL('../../../../spec/camara/', import.meta.url));
 
 /** Which file describes which API base (the aggregator's `v0` paths share the shapes of the current files). */
 const files: Record<string, string> = {
