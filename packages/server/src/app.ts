@@ -24,7 +24,7 @@ import {
   type VerificationWebhooks,
 } from './verification/index.js';
 import { WebhookDispatcher } from './webhooks/index.js';
-import { createOperator, flowHooks, operatorLookupSources } from './wiring/index.js';
+import { createOperator, flowHooks, operatorLookupSources, withSharedLineInfo } from './wiring/index.js';
 
 export type StartOptions = {
   /** Environment variables; defaults to `process.env`. */
@@ -81,7 +81,8 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   // Known once the server listens; the embedded sandbox operator and the silent callback live there.
   let listenUrl = '';
   const publicUrl = () => config.PUBLIC_URL ?? listenUrl;
-  const operator = createOperator(config, { clock, metrics, serverUrl: () => listenUrl });
+  const created = createOperator(config, { clock, metrics, serverUrl: () => listenUrl });
+  const operator = created ? withSharedLineInfo(created) : null;
   const fraud = new FraudGuard({
     store,
     clock,

@@ -100,9 +100,12 @@ export class FraudGuard {
    */
   async beforeSend(ctx: SendContext): Promise<SendDecision> {
     assertLineTypeAllowed(ctx.settings, ctx.lineType ?? lineTypeOf(ctx.phone));
-    assertCountryAllowed(await this.geo.get(ctx.siteKey), ctx.settings, ctx.channel, ctx.country);
+    const [geo, network] = await Promise.all([
+      this.geo.get(ctx.siteKey),
+      billedByNetwork(ctx.channel) ? this.networkFor(ctx) : null,
+    ]);
+    assertCountryAllowed(geo, ctx.settings, ctx.channel, ctx.country);
 
-    const network = billedByNetwork(ctx.channel) ? await this.networkFor(ctx) : null;
     const blocked = network !== null && (await this.blocks.isBlocked(ctx.siteKey, network.network));
     if (blocked && ctx.fraudCheck) return { allow: false, reason: networkBlockedReason(network.network) };
 

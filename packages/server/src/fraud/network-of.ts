@@ -4,9 +4,7 @@ import type { NetworkOf } from './guard.js';
 /** `networkOf` from the operator's line-info lookup; null when the operator offers none or does not know the line. */
 export function networkOfFromOperator(operator: Pick<Operator, 'lineInfo'>): NetworkOf {
   return async (e164) => {
-    // An operator that cannot answer must not stop codes from being sent: the network is then
-    // unknown for this send, and the rate limits still apply.
-    const line = await operator.lineInfo({ phoneNumber: e164 }).catch(() => null);
+    const line = await operator.lineInfo({ phoneNumber: e164 });
     return line === null ? null : { network: line.network, operatorName: line.operatorName };
   };
 }

@@ -1,2 +1,8 @@
 export { type FlowHooksDeps, flowHooks } from './flow-hooks.js';
-export { createOperator, type OperatorWiring, operatorLookupSources, sandboxBasePath } from './operator.js';
+export {
+  createOperator,
+  type OperatorWiring,
+  operatorLookupSources,
+  sandboxBasePath,
+  withSharedLineInfo,
+} from './operator.js';

@@ -4,7 +4,7 @@ import { type Config, ConfigError } from '../config/index.js';
 import type { LookupDeps } from '../lookup/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { type ClientAuth, createCamaraOperator, type FetchLike } from '../operator/camara/index.js';
-import type { Operator } from '../operator/index.js';
+import type { LineInfo, Operator } from '../operator/index.js';
 import { sandboxClientId, sandboxClientSecret } from '../operator/sandbox/index.js';
 
 export const sandboxBasePath = '/sandbox/operator';
@@ -123,5 +123,34 @@ export function operatorLookupSources(operator: Operator, clock: Clock): Omit<Lo
         phoneNumber: e164,
         specifiedDate: new Date(clock.now() - recyclingWindowDays * dayMs).toISOString().slice(0, 10),
       }),
+  };
+}
+
+/** How long one line-info answer is shared between callers asking for the same number. */
+const lineInfoShareMs = 2_000;
+
+/**
+ * The operator with `lineInfo` calls for one number coalesced for a moment: a start asks for it
+ * twice within milliseconds (the fraud guard's network, the lookup's line type and carrier), and
+ * the operator answers once. Failures are not kept.
+ */
+export function withSharedLineInfo(operator: Operator): Operator {
+  const recent = new Map<string, { at: number; answer: Promise<LineInfo | null> }>();
+  return {
+    ...operator,
+    lineInfo(input) {
+      const now = Date.now();
+      // Insertion order is age order: drop the expired entries from the front.
+      for (const [phone, entry] of recent) {
+        if (now - entry.at <= lineInfoShareMs) break;
+        recent.delete(phone);
+      }
+      const shared = recent.get(input.phoneNumber);
+      if (shared) return shared.answer;
+      const answer = operator.lineInfo(input);
+      recent.set(input.phoneNumber, { at: now, answer });
+      answer.catch(() => recent.delete(input.phoneNumber));
+      return answer;
+    },
   };
 }
