@@ -142,6 +142,56 @@ describe('rate limits over HTTP', () => {
   });
 });
 
+describe('site, prefix and country buckets over HTTP', () => {
+  const open = [{ points: 100_000, durationSeconds: 60 }];
+  const tight = [{ points: 2, durationSeconds: 3_600 }];
+  const policy = (bucket: 'site' | 'prefix' | 'country') =>
+    JSON.stringify({
+      rateLimits: { number: open, ip: open, site: open, prefix: open, country: open, [bucket]: tight },
+    });
+
+  it.each([
+    // Two numbers of one prefix (the number minus its last 4 digits), then a third of it; another prefix passes.
+    ['prefix', ['+447500610011', '+447500617342', '+447500619903'], '+447500628004'],
+    // Three GB numbers of different prefixes; a French number passes.
+    ['country', ['+447500710011', '+447500820022', '+447500930033'], '+33612345678'],
+    // Any third number of the site is refused; nothing else to pass within the hour.
+    ['site', ['+447501010011', '+33612345679', '+4915123456789'], null],
+  ] as const)(
+    'the %s bucket refuses the third send with a generic 429 and sends nothing',
+    async (bucket, numbers, other) => {
+      const server = await startTestServer({
+        redis: true,
+        networkOf,
+        env: { TRUSTED_PROXIES: '127.0.0.1', FRAUD_POLICY: policy(bucket) },
+      });
+      try {
+        const client = fraudClient(server);
+        for (const phone of numbers.slice(0, 2)) {
+          expect((await client.call('POST', '/v1/phone/send-otp', { phone, channel: 'sms' })).status).toBe(
+            200,
+          );
+        }
+        const limited = await client.call('POST', '/v1/phone/send-otp', {
+          phone: numbers[2],
+          channel: 'sms',
+        });
+        expect(limited.status).toBe(429);
+        expect(limited.body.error).toMatchObject({ code: 'rate_limited', message: GENERIC });
+        expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(await client.inbox(numbers[2])).toEqual([]);
+        if (other) {
+          expect(
+            (await client.call('POST', '/v1/phone/send-otp', { phone: other, channel: 'sms' })).status,
+          ).toBe(200);
+        }
+      } finally {
+        await server.close();
+      }
+    },
+  );
+});
+
 describe('geo permissions and line types over HTTP', () => {
   const clock = new ManualClock();
   let server: RunningProofline;
