@@ -96,7 +96,7 @@ export function recoverPage(options: PageOptions): string {
   <form class="card" method="post" action="/signup" id="recover-form">
     <input type="hidden" name="name" value="Returning customer">
     <proofline-verify site-key="${escapeHtml(options.siteKey)}" api-url="${escapeHtml(options.prooflineUrl)}"
-      phone="+447400123456" action="recover" required></proofline-verify>
+      phone="+447400123456" phone-readonly action="recover" required></proofline-verify>
     <button type="submit" class="primary">Continue</button>
   </form>`,
   );

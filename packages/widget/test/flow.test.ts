@@ -333,6 +333,21 @@ describe('OTP flow against the real server', () => {
     expect(offered).toEqual(['voice']);
   });
 
+  it('verifies a known number as given with phone-readonly: no editing, no other number', async () => {
+    const number = freshUkMobile();
+    const page = await open(`phone="${number.e164}" phone-readonly channels="sms"`);
+    const widget = page.locator('proofline-verify');
+    await expect.poll(() => widget.locator('#phone').inputValue()).toBe(`+44 ${number.national.slice(1)}`);
+    expect(await widget.locator('#phone').getAttribute('readonly')).not.toBeNull();
+    expect(await widget.locator('#country').isDisabled()).toBe(true);
+    await widget.locator('button[type=submit]').click();
+    await widget.locator('#code').waitFor();
+    expect(await widget.locator('button[part~=change-number]').count()).toBe(0);
+    await widget.locator('#code').fill((await latestCode(stack, number.e164)).code);
+    await widget.locator('#code').press('Enter');
+    await widget.locator('.done').waitFor();
+  });
+
   it('tells the user to wait when the number asked for too many codes, counting down', async () => {
     const page = await open();
     const widget = page.locator('proofline-verify');

@@ -33,6 +33,8 @@ export class ProoflineVerify extends LitElement {
   @property({ reflect: true }) size: 'normal' | 'compact' = 'normal';
   @property() name = DEFAULT_NAME;
   @property() phone = '';
+  /** The number is already known (account recovery): it is verified as given, never changed. */
+  @property({ type: Boolean, reflect: true, attribute: 'phone-readonly' }) phoneReadonly = false;
   @property() action = '';
   @property() cdata = '';
   @property({ attribute: 'silent-mode' }) silentMode: 'fetch' | 'redirect' = 'fetch';
@@ -233,6 +235,14 @@ export class ProoflineVerify extends LitElement {
     this.phoneInput?.focus();
   }
 
+  /** "Change number", unless the number is the page's to decide (`phone-readonly`). */
+  private changeNumberLink() {
+    if (this.phoneReadonly) return nothing;
+    return html`<button class="link" part="link change-number" type="button" @click=${() => this.verification.changeNumber()}>
+      ${this.localize.term.changeNumber}
+    </button>`;
+  }
+
   private forward(): void {
     const v = this.verification;
     const code = v.error?.code;
@@ -303,7 +313,7 @@ export class ProoflineVerify extends LitElement {
             id="country"
             aria-label=${t.countryLabel}
             autocomplete="tel-country-code"
-            ?disabled=${this.disabled || busy}
+            ?disabled=${this.disabled || busy || this.phoneReadonly}
             @change=${this.onCountryChange}
           >
             ${this.phoneField.options(this.language).map(
@@ -324,7 +334,7 @@ export class ProoflineVerify extends LitElement {
           aria-describedby="phone-help"
           aria-invalid=${problem ? 'true' : 'false'}
           ?disabled=${this.disabled}
-          ?readonly=${busy}
+          ?readonly=${busy || this.phoneReadonly}
           .value=${live(this.phoneField.text)}
           @input=${this.onPhoneInput}
         />
@@ -353,9 +363,7 @@ export class ProoflineVerify extends LitElement {
           <p class="message">${t.silentHint}</p>
         </div>
       </div>
-      <button class="link" part="link change-number" type="button" @click=${() => this.verification.changeNumber()}>
-        ${t.changeNumber}
-      </button>`;
+      ${this.changeNumberLink()}`;
   }
 
   private renderCode(): TemplateResult {
@@ -405,9 +413,7 @@ export class ProoflineVerify extends LitElement {
               ${t.switchTo[channel]}
             </button>`,
         )}
-        <button class="link" part="link change-number" type="button" @click=${() => v.changeNumber()}>
-          ${t.changeNumber}
-        </button>
+        ${this.changeNumberLink()}
       </div>`;
   }
 
@@ -442,12 +448,6 @@ export class ProoflineVerify extends LitElement {
         <p class="title">${this.errorMessage(code, v.error?.retryAfter)}</p>
       </div>
       <button class="primary forward" part="button forward" type="button" @click=${() => this.forward()}>${label}</button>
-      ${
-        again || code === 'token_expired'
-          ? html`<button class="link" part="link change-number" type="button" @click=${() => v.changeNumber()}>
-            ${t.changeNumber}
-          </button>`
-          : nothing
-      }`;
+      ${again || code === 'token_expired' ? this.changeNumberLink() : nothing}`;
   }
 }
