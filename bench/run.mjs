@@ -389,7 +389,7 @@ async function widgetSizes() {
   const script = join(root, 'packages', 'widget', 'scripts', 'size.mjs');
   if (!existsSync(script))
     return { initial_gzip_bytes: null, country_chunk_gzip_bytes_max: null, note: 'no size script' };
-  const ensure = join(root, 'packages', 'server', 'scripts', 'ensure-widget.mjs');
+  const ensure = join(root, 'packages', 'widget', 'scripts', 'ensure-built.mjs');
   if (existsSync(ensure)) await run(process.execPath, [ensure], { cwd: join(root, 'packages', 'server') });
   try {
     const { stdout } = await run(process.execPath, [script], { cwd: root });

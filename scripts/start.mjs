@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 const port = process.env.PORT ?? '8787';
 const demoPort = process.env.DEMO_PORT ?? '5173';
 
-const build = spawnSync('node', ['packages/server/scripts/ensure-widget.mjs'], { stdio: 'inherit' });
+const build = spawnSync('node', ['packages/widget/scripts/ensure-built.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const children = [];

@@ -18,7 +18,7 @@ let browser: Browser;
 beforeAll(async () => {
   const build = spawnSync(
     'node',
-    [fileURLToPath(new URL('../../packages/server/scripts/ensure-widget.mjs', import.meta.url))],
+    [fileURLToPath(new URL('../../packages/widget/scripts/ensure-built.mjs', import.meta.url))],
     {
       stdio: 'inherit',
     },

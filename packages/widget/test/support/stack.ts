@@ -1,11 +1,11 @@
-import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type ManualClock, type RunningProofline, startProofline } from '@proofline/server';
+import { ensureWidgetBuilt, widgetRoot } from '../../scripts/ensure-built.mjs';
+
+export { ensureWidgetBuilt, widgetRoot };
 
 type Clock = Pick<ManualClock, 'now'>;
 
@@ -16,33 +16,6 @@ import {
   chromium,
   type Page,
 } from 'playwright-core';
-
-export const widgetRoot = fileURLToPath(new URL('../../', import.meta.url));
-const dist = join(widgetRoot, 'dist');
-
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
-/** Builds dist/ when it is missing or older than the sources, so tests always run the real bundle. */
-export async function ensureWidgetBuilt(): Promise<void> {
-  let built = 0;
-  try {
-    built = statSync(join(dist, 'proofline.esm.js')).mtimeMs;
-  } catch {
-    // Not built yet.
-  }
-  const sources = Math.max(
-    newestMtime(join(widgetRoot, 'src')),
-    newestMtime(join(widgetRoot, 'scripts')),
-    newestMtime(join(widgetRoot, 'vite.config.ts')),
-  );
-  if (built > sources) return;
-  const { build } = await import('vite');
-  await build({ root: widgetRoot, configFile: join(widgetRoot, 'vite.config.ts'), logLevel: 'warn' });
-}
 
 export interface Stack {
   /** The Proofline server (API and /widget/). */
