@@ -14,6 +14,14 @@ let proofline: RunningProofline;
 let demo: FastifyInstance;
 let demoUrl: string;
 let browser: Browser;
+/** `UPDATE_SCREENSHOTS=1` refreshes the README's demo screenshots from this run. */
+const screenshot = (page: Page, name: string, fullPage = false) =>
+  process.env.UPDATE_SCREENSHOTS
+    ? page.screenshot({
+        path: fileURLToPath(new URL(`../../docs/screenshots/${name}`, import.meta.url)),
+        fullPage,
+      })
+    : Promise.resolve();
 
 beforeAll(async () => {
   const build = spawnSync(
@@ -77,9 +85,7 @@ describe('the demo signup', () => {
     await page.locator('#result').waitFor();
     expect(await page.locator('#verified-phone').textContent()).toBe('+447400123456');
     expect(await page.locator('#verified-method').textContent()).toBe('silent');
-    await page.screenshot({
-      path: fileURLToPath(new URL('../../docs/screenshots/demo-result.png', import.meta.url)),
-    });
+    await screenshot(page, 'demo-result.png');
     await page.close();
   });
 
@@ -88,10 +94,7 @@ describe('the demo signup', () => {
     await typeNumber(page, '07400 123457');
     const bubble = page.locator('#phone-messages .bubble .text').first();
     await bubble.waitFor({ timeout: 15_000 });
-    await page.screenshot({
-      path: fileURLToPath(new URL('../../docs/screenshots/demo.png', import.meta.url)),
-      fullPage: true,
-    });
+    await screenshot(page, 'demo.png', true);
     const code = /#(\d{4,10})\s*$/m.exec((await bubble.textContent()) ?? '')?.[1];
     expect(code).toMatch(/^\d{6}$/);
     await page.locator('proofline-verify #code').fill(code!);
