@@ -40,69 +40,36 @@ async function expectErrorShape(response: Response, statuses: number[]) {
   expect(JSON.stringify(body)).not.toMatch(/at .+\.ts:\d+|stack/);
 }
 
+function send(route: { method: string; url: string }, contentType: string, body: string) {
+  return fetch(server.url + concrete(route.url), {
+    method: route.method,
+    headers: {
+      'content-type': contentType,
+      authorization: 'Bearer sk_test_demo',
+      origin: 'http://localhost:3000',
+    },
+    body,
+  });
+}
+
 describe('bad input on every route with a body', () => {
   it('finds the routes to test', () => {
     expect(bodyRoutes().length).toBeGreaterThan(0);
   });
 
-  it('answers malformed JSON with 400', async () => {
+  it.each([
+    ['malformed JSON', 'application/json', '{"phone": ', 400],
+    ['a wrong content type', 'application/xml', '<phone>+447400123456</phone>', 415],
+    ['a body over 64 KB', 'application/json', JSON.stringify({ padding: 'x'.repeat(70 * 1024) }), 413],
+  ])('answers %s with the error shape', async (_what, contentType, body, status) => {
     for (const route of bodyRoutes()) {
-      const response = await fetch(server.url + concrete(route.url), {
-        method: route.method,
-        headers: {
-          'content-type': 'application/json',
-          authorization: 'Bearer sk_test_demo',
-          origin: 'http://localhost:3000',
-        },
-        body: '{"phone": ',
-      });
-      await expectErrorShape(response, [400]);
-    }
-  });
-
-  it('answers a wrong content type with 415', async () => {
-    for (const route of bodyRoutes()) {
-      const response = await fetch(server.url + concrete(route.url), {
-        method: route.method,
-        headers: {
-          'content-type': 'application/xml',
-          authorization: 'Bearer sk_test_demo',
-          origin: 'http://localhost:3000',
-        },
-        body: '<phone>+447400123456</phone>',
-      });
-      await expectErrorShape(response, [415]);
-    }
-  });
-
-  it('answers a body over 64 KB with 413', async () => {
-    for (const route of bodyRoutes()) {
-      const response = await fetch(server.url + concrete(route.url), {
-        method: route.method,
-        headers: {
-          'content-type': 'application/json',
-          authorization: 'Bearer sk_test_demo',
-          origin: 'http://localhost:3000',
-        },
-        body: JSON.stringify({ padding: 'x'.repeat(70 * 1024) }),
-      });
-      await expectErrorShape(response, [413]);
+      await expectErrorShape(await send(route, contentType, body), [status]);
     }
   });
 
   it('answers unknown fields with a 4xx (siteverify: 200 with error-codes, as Turnstile)', async () => {
     for (const route of bodyRoutes()) {
-      // siteverify keeps Turnstile's contract: 200 with `error-codes` for any body.
-      if (route.url === '/v1/siteverify') continue;
-      const response = await fetch(server.url + concrete(route.url), {
-        method: route.method,
-        headers: {
-          'content-type': 'application/json',
-          authorization: 'Bearer sk_test_demo',
-          origin: 'http://localhost:3000',
-        },
-        body: JSON.stringify({ surprise_field: 1 }),
-      });
+      const response = await send(route, 'application/json', JSON.stringify({ surprise_field: 1 }));
       if (route.url === '/v1/siteverify') {
         // Turnstile's contract (DESIGN.md): siteverify answers 200 and says why in error-codes.
         expect(response.status).toBe(200);
