@@ -98,21 +98,22 @@ export type ScoredKycField = (typeof scoredKycFields)[number];
 
 const KycText = z.string().trim().min(1).max(256);
 
+/** CAMARA KYC Match's kinds of identity document (kyc-match v0.4 `idDocumentType`). */
+export const IdDocumentType = z.enum([
+  'passport',
+  'national_id_card',
+  'residence_permit',
+  'diplomatic_id',
+  'driver_licence',
+  'social_security_id',
+  'other',
+]);
+
 export const KycMatchInput = z
   .strictObject({
     phone: PhoneInput,
     id_document: KycText.optional(),
-    id_document_type: z
-      .enum([
-        'passport',
-        'national_id_card',
-        'residence_permit',
-        'diplomatic_id',
-        'driver_licence',
-        'social_security_id',
-        'other',
-      ])
-      .optional(),
+    id_document_type: IdDocumentType.optional(),
     id_document_expiry_date: CalendarDate.optional(),
     name: KycText.optional(),
     given_name: KycText.optional(),

@@ -1,3 +1,4 @@
+import { IdDocumentType } from '@proofline/shared';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { jaroWinkler, normalizeKycText } from '../kyc.js';
@@ -46,17 +47,7 @@ const kycTextFields = kycMatchFields.filter(
 const KycMatchBody = z.object({
   phoneNumber: PhoneNumber.optional(),
   ...Object.fromEntries(kycTextFields.map((field) => [field, z.string().optional()])),
-  idDocumentType: z
-    .enum([
-      'passport',
-      'national_id_card',
-      'residence_permit',
-      'diplomatic_id',
-      'driver_licence',
-      'social_security_id',
-      'other',
-    ])
-    .optional(),
+  idDocumentType: IdDocumentType.optional(),
   idDocumentExpiryDate: CalendarDate.optional(),
   birthdate: CalendarDate.optional(),
   email: Email.optional(),
