@@ -25,6 +25,7 @@ export {
   toBlockedSummary,
   toRecordView,
   toSendOtpOutput,
+  toVerifyOtpOutput,
   toWidgetView,
   type VerificationRecord,
 } from './record.js';

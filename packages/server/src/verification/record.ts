@@ -6,8 +6,10 @@ import type {
   VerificationRecordView,
   VerificationStatus,
   VerificationView,
+  VerifyOtpOutput,
 } from '@proofline/shared';
 import { maskPhone } from '@proofline/shared';
+import { phoneTypeOf } from '../lookup/index.js';
 
 /** A workflow step: an OTP channel, or the operator's silent check. */
 export type StepChannel = Channel | 'silent';
@@ -203,5 +205,31 @@ export function toBlockedSummary(record: VerificationRecord): BlockedSummary {
       reason: step.reason,
     })),
     finalized_at: iso(record.finalizedAt ?? record.updatedAt),
+  };
+}
+
+/**
+ * The REST `verify-otp` answer. Only this answer says `verified` where every other place says
+ * `approved`; `phone_intelligence` comes from the start's lookup.
+ */
+export function toVerifyOtpOutput(
+  record: VerificationRecord,
+  counter: number,
+  token?: string,
+): VerifyOtpOutput {
+  return {
+    verification_id: record.id,
+    phone: record.phone,
+    verification_status: record.status === 'approved' ? 'verified' : record.status,
+    verified_at: record.approvedAt === null ? null : new Date(record.approvedAt).toISOString(),
+    attempts_left: toRecordView(record, counter).attempts_left,
+    phone_intelligence: {
+      type: record.line?.type ?? phoneTypeOf(record.lineType),
+      carrier: record.line?.carrier ?? null,
+      country: record.country,
+      risk_score: record.risk?.risk_score ?? null,
+      risk_level: record.risk?.risk_level ?? null,
+    },
+    ...(token ? { token } : {}),
   };
 }

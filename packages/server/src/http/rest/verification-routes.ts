@@ -8,36 +8,14 @@ import {
 } from '@proofline/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../deps.js';
-import { phoneTypeOf } from '../../lookup/index.js';
 import {
   type Caller,
   toRecordView,
   toSendOtpOutput,
-  type VerificationState,
+  toVerifyOtpOutput,
 } from '../../verification/index.js';
 import { requireSecret } from './auth.js';
 import { parseInput } from './parse.js';
-
-function toVerifyOtpOutput(state: VerificationState): VerifyOtpOutput {
-  const { record } = state;
-  const view = toRecordView(record, state.attempts);
-  return {
-    verification_id: record.id,
-    phone: record.phone,
-    // Only this answer says `verified` where every other place says `approved`.
-    verification_status: record.status === 'approved' ? 'verified' : record.status,
-    verified_at: record.approvedAt === null ? null : new Date(record.approvedAt).toISOString(),
-    attempts_left: view.attempts_left,
-    phone_intelligence: {
-      type: record.line?.type ?? phoneTypeOf(record.lineType),
-      carrier: record.line?.carrier ?? null,
-      country: record.country,
-      risk_score: record.risk?.risk_score ?? null,
-      risk_level: record.risk?.risk_level ?? null,
-    },
-    ...(state.token ? { token: state.token } : {}),
-  };
-}
 
 /** `/v1` verification routes for site backends: thin calls into the verification service. */
 export function registerVerificationRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -74,7 +52,8 @@ export function registerVerificationRoutes(app: FastifyInstance, deps: AppDeps):
     const target = input.verification_id
       ? { verificationId: input.verification_id }
       : { phone: input.phone! };
-    return toVerifyOtpOutput(await deps.verification.check(caller, target, input.code));
+    const state = await deps.verification.check(caller, target, input.code);
+    return toVerifyOtpOutput(state.record, state.attempts, state.token);
   });
 
   app.get('/v1/verifications/:id', async (request): Promise<VerificationRecordView> => {
