@@ -8,12 +8,7 @@ import {
 } from '@proofline/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../deps.js';
-import {
-  type Caller,
-  toRecordView,
-  toSendOtpOutput,
-  toVerifyOtpOutput,
-} from '../../verification/index.js';
+import { type Caller, toRecordView, toSendOtpOutput, toVerifyOtpOutput } from '../../verification/index.js';
 import { requireSecret } from './auth.js';
 import { parseInput } from './parse.js';
 
