@@ -30,12 +30,15 @@ export interface Store {
   increment(key: string, by?: number, ttlMs?: number): Promise<number>;
   /**
    * Reads `valueKey` and increments `counterKey` in one atomic step (keys share a hash tag):
-   * e.g. "load the verification and count this attempt" in a single round trip.
+   * e.g. "load the verification and count this attempt" in a single round trip. Counts nothing
+   * and answers `{value: null, count: 0}` when the value is absent, or when `owner` is given and
+   * the value (a JSON object) lacks one of those top-level fields: a stranger writes nothing.
    */
   getAndIncrement(
     valueKey: string,
     counterKey: string,
     ttlMs?: number,
+    owner?: Readonly<Record<string, string>>,
   ): Promise<{ value: string | null; count: number }>;
 
   setAdd(key: string, members: readonly string[], ttlMs?: number): Promise<number>;

@@ -1,5 +1,6 @@
 import type { Channel, RiskAssessment, Settings, WebhookEventType } from '@proofline/shared';
 import type { ResultTokenInput } from '../tokens/index.js';
+import type { Surface } from './record.js';
 
 /** What a send guard is told before a message goes out (and after it went). */
 export type SendContext = {
@@ -115,6 +116,7 @@ export interface SilentVerifier {
   begin(context: {
     verificationId: string;
     siteKey: string;
+    surface: Surface;
     phone: string;
     returnUrl: string | null;
   }): Promise<{ authUrl: string; expiresAt: number } | null>;

@@ -11,6 +11,12 @@ import type {
 import { maskPhone } from '@proofline/shared';
 import { phoneTypeOf } from '../lookup/index.js';
 
+/**
+ * Where a verification was started and may be used from: the widget (tRPC, public site key) or
+ * the site's backend (REST, secret key). One never sees the other's verifications.
+ */
+export type Surface = 'widget' | 'api';
+
 /** A workflow step: an OTP channel, or the operator's silent check. */
 export type StepChannel = Channel | 'silent';
 
@@ -33,6 +39,8 @@ export type StepRecord = {
 export type VerificationRecord = {
   id: string;
   siteKey: string;
+  /** Who may use it: the widget that started it or the site's backend. */
+  surface: Surface;
   phone: string;
   country: string | null;
   lineType: string | null;

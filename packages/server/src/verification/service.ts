@@ -26,6 +26,7 @@ import {
   methodOf,
   type PlannedStep,
   type StepRecord,
+  type Surface,
   toBlockedSummary,
   toRecordView,
   type VerificationRecord,
@@ -61,13 +62,12 @@ export type VerificationServiceDeps = {
 /** Who asks: the site (from its site key or secret key) and, when known, the request's origin. */
 export type Caller = {
   siteKey: string;
+  surface: Surface;
   /** Already loaded by the caller (tRPC's widgetProcedure); read from the store otherwise. */
   settings?: Settings;
   ip: string | null;
   /** Host of the page's Origin for widget calls; null for site backends. */
   hostname?: string | null;
-  /** A widget in a browser (tRPC): only a browser can open the operator's authorize URL for silent. */
-  browser?: boolean;
 };
 
 export type StartInput = {
@@ -126,23 +126,27 @@ export class VerificationService {
   // ── operations ──────────────────────────────────────────────────────────────
 
   /**
-   * Starts a verification and sends the first message, or answers the live one for this (site,
-   * number) without sending anything. Refusals before anything is sent are errors.
+   * Starts a verification and sends the first message. A widget start always creates a new
+   * verification whose id is the caller's only handle to it; a site backend may be answered its
+   * own live verification for the number (as Twilio does). Refusals before anything is sent are errors.
    */
   async start(caller: Caller, input: StartInput): Promise<VerificationState> {
     const parsed = phones.parse(input.phone, input.country?.toUpperCase());
     if (!parsed.ok) throw new ProoflineError('invalid_phone', undefined, { reason: parsed.reason });
     const settings = caller.settings ?? (await this.deps.loadSettings(caller.siteKey));
-    const plan = this.planWorkflow(input, settings, parsed.e164, caller.browser === true);
-
-    for (let retry = 0; retry < MAX_CONFLICT_RETRIES; retry++) {
-      const now = this.deps.clock.now();
-      const record = this.newRecord(caller, input, settings, plan, {
+    const plan = this.planWorkflow(input, settings, parsed.e164, caller.surface === 'widget');
+    const recordAt = (now: number) =>
+      this.newRecord(caller, input, settings, plan, {
         e164: parsed.e164,
         country: parsed.country ?? null,
         lineType: parsed.number.getType() ?? null,
         now,
       });
+    if (caller.surface === 'widget') return this.begin(recordAt(this.deps.clock.now()), settings);
+
+    for (let retry = 0; retry < MAX_CONFLICT_RETRIES; retry++) {
+      const now = this.deps.clock.now();
+      const record = recordAt(now);
       const entry = { id: record.id, at: now };
       const liveTtl = record.expiresAt - now;
       const claim = await this.repository.claimLive(caller.siteKey, record.phone, entry, liveTtl);
@@ -172,7 +176,7 @@ export class VerificationService {
   /** Reads a verification, applying what time decided since: expiry, or the next step after a timeout. */
   async get(caller: Caller, verificationId: string): Promise<VerificationState> {
     for (let retry = 0; retry < MAX_CONFLICT_RETRIES; retry++) {
-      const loaded = await this.load(caller, verificationId);
+      const loaded = await this.load(caller, verificationId, 'read');
       try {
         const state = await this.applyTime(caller, loaded, { fallbackOnTimeout: true });
         const { resultToken } = state.record;
@@ -193,8 +197,9 @@ export class VerificationService {
     const verificationId =
       'verificationId' in target ? target.verificationId : await this.findLive(caller, target);
     if (!verificationIdPattern.test(verificationId)) throw new ProoflineError('not_found');
-    const counted = await this.repository.loadCountingAttempt(verificationId);
-    if (!counted || counted.record.siteKey !== caller.siteKey) throw new ProoflineError('not_found');
+    // Ownership is decided in the same atomic step as the count: a stranger's guess counts nothing.
+    const counted = await this.repository.loadCountingAttempt(verificationId, ownerOf(caller));
+    if (!counted) throw new ProoflineError('not_found');
     let loaded = counted;
     const { attempts } = counted;
 
@@ -348,6 +353,7 @@ export class VerificationService {
     return {
       id: this.newId(),
       siteKey: caller.siteKey,
+      surface: caller.surface,
       phone: number.e164,
       country: number.country,
       lineType: number.lineType,
@@ -398,6 +404,8 @@ export class VerificationService {
     entry: { id: string; at: number },
   ): Promise<VerificationState | null> {
     const loaded = await this.repository.load(entry.id);
+    // A slot left by a widget start of an earlier release is not the backend's to resume.
+    if (loaded && loaded.record.surface !== caller.surface) return null;
     if (!loaded) {
       if (this.deps.clock.now() - entry.at < START_IN_PROGRESS_MS) {
         throw new ProoflineError(
@@ -445,6 +453,7 @@ export class VerificationService {
     }
     return this.sendStep({ record: decided, raw: null, attempts: 0 }, 0, 'start', {
       siteKey: record.siteKey,
+      surface: record.surface,
       settings,
       ip: record.ip,
     });
@@ -486,6 +495,7 @@ export class VerificationService {
           ? await this.deps.silent.begin({
               verificationId: record.id,
               siteKey: record.siteKey,
+              surface: record.surface,
               phone: record.phone,
               returnUrl: record.returnUrl,
             })
@@ -844,16 +854,17 @@ export class VerificationService {
 
   // ── helpers ─────────────────────────────────────────────────────────────────
 
-  private async load(caller: Caller, verificationId: string): Promise<Loaded> {
+  private async load(caller: Caller, verificationId: string, access: Access = 'act'): Promise<Loaded> {
     if (!verificationIdPattern.test(verificationId)) throw new ProoflineError('not_found');
     const loaded = await this.repository.load(verificationId);
-    if (!loaded || loaded.record.siteKey !== caller.siteKey) throw new ProoflineError('not_found');
+    if (!loaded || !isOwnedBy(loaded.record, caller, access)) throw new ProoflineError('not_found');
     return loaded;
   }
 
   private async findLive(caller: Caller, target: { phone: string; country?: string }): Promise<string> {
     const parsed = phones.parse(target.phone, target.country?.toUpperCase());
     if (!parsed.ok) throw new ProoflineError('invalid_phone', undefined, { reason: parsed.reason });
+    if (caller.surface !== 'api') throw new ProoflineError('not_found');
     const live = await this.repository.findLive(caller.siteKey, parsed.e164);
     if (!live) throw new ProoflineError('not_found');
     return live.id;
@@ -902,6 +913,21 @@ function decidedWorkflow(record: VerificationRecord, decision: StartDecision): P
     workflow = [{ channel: first, to: null }, ...workflow.filter((step) => step.channel !== first)];
   }
   return workflow;
+}
+
+function ownerOf(caller: Caller): { siteKey: string; surface: Surface } {
+  return { siteKey: caller.siteKey, surface: caller.surface };
+}
+
+/**
+ * `act` (check, resend, cancel, complete) only by whoever started it; `read` also by the site's
+ * backend, which holds the secret key and reads its widget verifications by the token's `sub`.
+ */
+type Access = 'read' | 'act';
+
+function isOwnedBy(record: VerificationRecord, caller: Caller, access: Access): boolean {
+  if (record.siteKey !== caller.siteKey) return false;
+  return record.surface === caller.surface || (access === 'read' && caller.surface === 'api');
 }
 
 /** Marks the open step (if any) before a new one begins. */

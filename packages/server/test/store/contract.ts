@@ -178,17 +178,39 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it('getAndIncrement reads the value and counts in one step', async () => {
-        expect(await store.getAndIncrement(k('v'), k('attempts'), minute)).toEqual({ value: null, count: 1 });
+        expect(await store.getAndIncrement(k('v'), k('attempts'), minute)).toEqual({ value: null, count: 0 });
+        expect(await store.get(k('attempts'))).toBeNull();
         await store.set(k('v'), 'record');
         expect(await store.getAndIncrement(k('v'), k('attempts'), minute)).toEqual({
           value: 'record',
-          count: 2,
+          count: 1,
         });
         expect(await store.ttlMs(k('attempts'))).toBeLessThanOrEqual(minute);
         expect(await store.ttlMs(k('v'))).toBeNull();
         await subject.advance(minute);
         expect(await store.getAndIncrement(k('v'), k('attempts'))).toEqual({ value: 'record', count: 1 });
         expect(await store.ttlMs(k('attempts'))).toBeNull();
+      });
+
+      it('getAndIncrement counts only for the owner it is told, and writes nothing for anyone else', async () => {
+        const record = JSON.stringify({ siteKey: 'pk_a', surface: 'api', nested: { siteKey: 'pk_b' } });
+        await store.set(k('v'), record);
+        const stranger = { siteKey: 'pk_b', surface: 'api' };
+        expect(await store.getAndIncrement(k('v'), k('n'), minute, stranger)).toEqual({
+          value: null,
+          count: 0,
+        });
+        expect(
+          await store.getAndIncrement(k('v'), k('n'), minute, { siteKey: 'pk_a', surface: 'widget' }),
+        ).toEqual({ value: null, count: 0 });
+        expect(await store.get(k('n'))).toBeNull();
+        const owner = { siteKey: 'pk_a', surface: 'api' };
+        expect(await store.getAndIncrement(k('v'), k('n'), minute, owner)).toEqual({
+          value: record,
+          count: 1,
+        });
+        await store.set(k('w'), 'not json');
+        expect(await store.getAndIncrement(k('w'), k('n'), minute, owner)).toEqual({ value: null, count: 0 });
       });
     });
 
@@ -413,6 +435,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it('counts every getAndIncrement once', async () => {
+        await store.set(k('v'), 'record');
         const counts = await many(() => store.getAndIncrement(k('v'), k('count')));
         expect(new Set(counts.map((result) => result.count)).size).toBe(parallel);
       });

@@ -88,8 +88,10 @@ export class MemoryStore implements Store {
     valueKey: string,
     counterKey: string,
     ttlMs?: number,
+    owner?: Readonly<Record<string, string>>,
   ): Promise<{ value: string | null; count: number }> {
     const value = this.readString(valueKey);
+    if (value === null || (owner && !ownedBy(value, owner))) return { value: null, count: 0 };
     return { value, count: this.incrementNow(counterKey, 1, ttlMs) };
   }
 
@@ -299,4 +301,17 @@ export class MemoryStore implements Store {
     }
     sorted.set(member, score);
   }
+}
+
+/** Whether a JSON object value holds every `owner` field with that value (as the Redis script decides). */
+function ownedBy(value: string, owner: Readonly<Record<string, string>>): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return false;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return false;
+  const record = parsed as Record<string, unknown>;
+  return Object.entries(owner).every(([field, expected]) => record[field] === expected);
 }

@@ -190,9 +190,11 @@ export class RedisStore implements Store {
     valueKey: string,
     counterKey: string,
     ttlMs?: number,
+    owner?: Readonly<Record<string, string>>,
   ): Promise<{ value: string | null; count: number }> {
+    const pairs = Object.entries(owner ?? {}).flat();
     const [value, count] = await this.run(() =>
-      this.scripts.getAndIncrement(this.key(valueKey), this.key(counterKey), ttlArg(ttlMs)),
+      this.scripts.getAndIncrement(this.key(valueKey), this.key(counterKey), ttlArg(ttlMs), ...pairs),
     );
     return { value, count };
   }
