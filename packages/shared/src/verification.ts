@@ -113,7 +113,7 @@ export const SendOtpInput = z
     applicant_id: z.string().max(128).optional(),
     language: Locale.optional(),
     brand: z.string().min(1).max(64).optional(),
-    code_length: z.number().int().min(4).max(10).optional(),
+    code_length: z.number().int().min(6).max(10).optional(),
     fraud_check: z.boolean().optional(),
     action: Action.optional(),
     cdata: Cdata.optional(),

@@ -60,6 +60,7 @@ export type VerificationRecord = {
   expiresAt: number;
   maxAttempts: number;
   maxSends: number;
+  /** The first resend wait (the site's `resend_cooldown_seconds`); later ones grow from it. */
   cooldownMs: number;
   stepTimeoutMs: number;
   silentTimeoutMs: number;
@@ -113,9 +114,21 @@ export function attemptsLeft(record: VerificationRecord, counter: number): numbe
   return Math.max(0, record.maxAttempts - attemptsUsed(record, counter));
 }
 
+/** The longest wait between two sends, however many there were. */
+export const MAX_RESEND_COOLDOWN_MS = 600_000;
+
+/**
+ * The wait before the next send grows with each one: the setting, then twice it, four times …
+ * (30 s, 60 s, 120 s … by default), capped at 10 minutes.
+ */
+export function resendCooldownMs(record: Pick<VerificationRecord, 'cooldownMs' | 'sends'>): number {
+  const doublings = Math.max(0, record.sends - 1);
+  return Math.min(record.cooldownMs * 2 ** Math.min(doublings, 16), MAX_RESEND_COOLDOWN_MS);
+}
+
 export function resendAvailableAt(record: VerificationRecord): number | null {
   if (isFinal(record) || record.sends >= record.maxSends || record.lastSentAt === null) return null;
-  return record.lastSentAt + record.cooldownMs;
+  return record.lastSentAt + resendCooldownMs(record);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

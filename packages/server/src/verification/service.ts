@@ -5,6 +5,7 @@ import { ProoflineError } from '../errors.js';
 import type { Logger } from '../logging/index.js';
 import { isDeliveryError, type MessageSender, renderMessage } from '../messaging/index.js';
 import type { Store } from '../store/index.js';
+import { phoneTypeOf } from '../lookup/index.js';
 import { newVerificationId, type OtpCodes, verificationIdPattern } from './codes.js';
 import {
   allowAllSends,
@@ -25,6 +26,8 @@ import {
   isFinal,
   methodOf,
   type PlannedStep,
+  resendAvailableAt,
+  type StepChannel,
   type StepRecord,
   type Surface,
   toBlockedSummary,
@@ -214,9 +217,13 @@ export class VerificationService {
         return { ...this.stateOf(latest), attempts: Math.max(latest.attempts, attempts) };
       }
       if (this.deps.codes.matches(record.id, code, record.codeHashes)) {
+        // Past the number's wrong-code cap no code approves, so guesses spread over several
+        // verifications of one number buy nothing.
+        await this.guard.assertCodesAccepted(record.siteKey, record.phone);
         const approved = await this.approve({ ...loaded, attempts });
         if (approved) return approved;
       } else {
+        await this.guard.recordWrongCode(record.siteKey, record.phone);
         if (attempts < record.maxAttempts) return { ...this.stateOf(loaded), attempts };
         return await this.finish({ ...loaded, attempts }, 'max_attempts_reached', null);
       }
@@ -242,8 +249,9 @@ export class VerificationService {
         throw new ProoflineError('verification_closed');
       if (record.sends >= record.maxSends) throw new ProoflineError('max_sends_reached');
       const now = this.deps.clock.now();
-      if (record.lastSentAt !== null && now < record.lastSentAt + record.cooldownMs) {
-        const seconds = Math.ceil((record.lastSentAt + record.cooldownMs - now) / 1000);
+      const availableAt = resendAvailableAt(record);
+      if (availableAt !== null && now < availableAt) {
+        const seconds = Math.ceil((availableAt - now) / 1000);
         throw new ProoflineError(
           'resend_cooldown',
           undefined,
@@ -329,10 +337,14 @@ export class VerificationService {
       });
     } else if (input.channel && input.channel !== 'auto') {
       if (!phoneChannels.includes(input.channel)) throw new ProoflineError('channel_not_allowed');
+      // A widget never calls first: voice comes after a text that failed, or on the user's resend.
+      if (browser && input.channel === 'voice') throw new ProoflineError('channel_not_allowed');
       workflow = [{ channel: input.channel, to: null }];
     } else {
-      if (phoneChannels.length === 0) throw new ProoflineError('channel_not_allowed');
-      workflow = phoneChannels.map((channel) => ({ channel, to: null }));
+      const ordered = voiceNotFirst(phoneChannels);
+      if (ordered.length === 0 || (browser && ordered[0] === 'voice'))
+        throw new ProoflineError('channel_not_allowed');
+      workflow = ordered.map((channel) => ({ channel, to: null }));
       const silentLikely = browser && input.connection !== 'wifi';
       if (this.deps.silent && settings.silent && silentLikely)
         workflow.unshift({ channel: 'silent', to: null });
@@ -524,14 +536,32 @@ export class VerificationService {
         continue;
       }
 
+      const destination = destinationOf(record, step);
+      if (isTextChannel(step.channel) && !canReceiveText(destination.type)) {
+        // Landlines and toll-free, premium or shared-cost lines get no SMS or WhatsApp: the
+        // workflow moves on (voice and email remain).
+        record = {
+          ...record,
+          stepIndex,
+          steps: [
+            ...steps,
+            { channel: step.channel, to: step.to, initiatedAt: now, status: 'skipped', reason: 'line_cannot_receive' },
+          ],
+          updatedAt: now,
+        };
+        stepIndex += 1;
+        why = 'delivery_failure';
+        continue;
+      }
       if (record.sends >= record.maxSends)
         return this.finishStored(record, raw, current.attempts, 'failed', 'max_sends_reached');
       settings ??= await this.deps.loadSettings(record.siteKey);
+      // Every address a code goes to passes the checks `phone` passes: country, line type, limits, pumping.
       const context: SendContext = {
         siteKey: record.siteKey,
         settings,
-        phone: record.phone,
-        country: record.country,
+        phone: destination.e164,
+        country: destination.country,
         channel: step.channel,
         ip: caller.ip ?? record.ip,
         fraudCheck: record.fraudCheck,
@@ -717,7 +747,7 @@ export class VerificationService {
       this.deps.tokens.issue({
         aud: approved.siteKey,
         sub: approved.id,
-        phone: approved.phone,
+        ...provenBy(approved),
         method: silent ? 'silent' : 'otp',
         channel,
         risk_score: approved.risk?.risk_score ?? null,
@@ -928,6 +958,51 @@ type Access = 'read' | 'act';
 function isOwnedBy(record: VerificationRecord, caller: Caller, access: Access): boolean {
   if (record.siteKey !== caller.siteKey) return false;
   return record.surface === caller.surface || (access === 'read' && caller.surface === 'api');
+}
+
+/** The text channels: a line that cannot receive texts is skipped for them. */
+function isTextChannel(channel: StepChannel): boolean {
+  return channel === 'sms' || channel === 'whatsapp';
+}
+
+const noTextLineTypes = new Set(['landline', 'toll_free', 'premium', 'shared_cost']);
+
+function canReceiveText(type: string): boolean {
+  return !noTextLineTypes.has(type);
+}
+
+/**
+ * The number a step's code goes to, with its country and line type (the lookup's, for `phone`;
+ * the numbering plan's, for another number). An email step is checked against `phone`.
+ */
+function destinationOf(
+  record: VerificationRecord,
+  step: PlannedStep,
+): { e164: string; country: string | null; type: string } {
+  const own = { e164: record.phone, country: record.country, type: record.line?.type ?? phoneTypeOf(record.lineType) };
+  if (step.channel === 'email' || step.to === null) return own;
+  const parsed = phones.parse(step.to);
+  if (!parsed.ok) return own;
+  return { e164: parsed.e164, country: parsed.country ?? null, type: phoneTypeOf(parsed.number.getType()) };
+}
+
+/** Voice is never the first step: it moves behind the first text channel, when there is one. */
+function voiceNotFirst(channels: readonly Channel[]): Channel[] {
+  if (channels[0] !== 'voice') return [...channels];
+  const text = channels.findIndex((channel) => channel !== 'voice');
+  if (text < 0) return [...channels];
+  return [channels[text]!, 'voice', ...channels.filter((_, index) => index !== 0 && index !== text)];
+}
+
+/**
+ * What an approval proves: the number that received the code (a workflow step may send it to
+ * another number than `phone`), the typed number after silent verification, or an email address.
+ */
+function provenBy(record: VerificationRecord): { phone: string | null; phone_verified: boolean; email: string | null } {
+  const step = record.steps.at(-1);
+  if (!step || step.channel === 'silent') return { phone: record.phone, phone_verified: true, email: null };
+  if (step.channel === 'email') return { phone: null, phone_verified: false, email: step.to };
+  return { phone: step.to ?? record.phone, phone_verified: true, email: null };
 }
 
 /** Marks the open step (if any) before a new one begins. */

@@ -61,6 +61,10 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
         lookupContext(event.settings),
       );
       assertLineTypeAllowed(event.settings, lookup.output.type);
+      // A code sent to a line the operator reports disconnected reaches no one (or its next owner).
+      if (lookup.output.line_status === 'inactive' || lookup.output.line_status === 'suspended') {
+        throw new ProoflineError('line_not_active', undefined, { line_status: lookup.output.line_status });
+      }
       const decision = await hooksWith(sources).onStarted(event);
       await announce('verification_started', event, decision);
       return {

@@ -384,15 +384,11 @@ describe('FraudGuard with the store down', () => {
     }
   });
 
-  it('fails closed when only the rate limiter cannot answer', async () => {
+  it('fails closed when only the limits cannot answer', async () => {
     const clock = new ManualClock();
     const store = new MemoryStore(clock);
     const broken = Object.assign(Object.create(store) as MemoryStore, {
-      rateLimiter: () => ({
-        consume: () => Promise.reject(new StoreUnavailableError()),
-        reward: () => Promise.reject(new StoreUnavailableError()),
-        reset: () => Promise.reject(new StoreUnavailableError()),
-      }),
+      consumeLimits: () => Promise.reject(new StoreUnavailableError()),
     });
     const guard = new FraudGuard({ store: broken, clock, networkOf });
     await expect(guard.beforeSend(context('+447700900082'))).rejects.toBeInstanceOf(StoreUnavailableError);

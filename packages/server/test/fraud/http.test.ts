@@ -257,14 +257,10 @@ describe('fail closed when the store is down', () => {
     }
   });
 
-  it('answers 503 and sends nothing when only the rate limiter cannot answer', async () => {
+  it('answers 503 and sends nothing when only the limits cannot answer', async () => {
     const clock = new ManualClock();
     const store = new MemoryStore(clock);
-    store.rateLimiter = () => ({
-      consume: () => Promise.reject(new StoreUnavailableError()),
-      reward: () => Promise.reject(new StoreUnavailableError()),
-      reset: () => Promise.reject(new StoreUnavailableError()),
-    });
+    store.consumeLimits = () => Promise.reject(new StoreUnavailableError());
     const server = await startTestServer({ store, clock, networkOf });
     try {
       const client = otpClient(server.url);

@@ -1,7 +1,5 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { type Clock, systemClock } from '../../clock/index.js';
-import type { RateLimiter, RateLimiterOptions, Store, StoreWrite } from '../port.js';
-import { limiterFrom } from '../rate-limiter.js';
+import type { Limit, LimitDecision, Store, StoreWrite } from '../port.js';
 
 type Entry =
   | { kind: 'string'; value: string; expiresAt: number | null }
@@ -209,14 +207,14 @@ export class MemoryStore implements Store {
     return this.queue(queue).size;
   }
 
-  rateLimiter(options: RateLimiterOptions): RateLimiter {
-    return limiterFrom(
-      new RateLimiterMemory({
-        keyPrefix: options.name,
-        points: options.points,
-        duration: options.durationSeconds,
-      }),
-    );
+  async consumeLimits(limits: readonly Limit[]): Promise<LimitDecision> {
+    for (const [index, limit] of limits.entries()) {
+      if (Number(this.readString(limit.key) ?? 0) + 1 > limit.max) {
+        return { allowed: false, index, retryAfterMs: Math.max(1, this.remaining(limit.key) ?? 1) };
+      }
+    }
+    for (const limit of limits) if ((limit.cost ?? 1) === 1) this.incrementNow(limit.key, 1, limit.windowMs);
+    return { allowed: true };
   }
 
   private queue(name: string): Map<string, QueueItem> {

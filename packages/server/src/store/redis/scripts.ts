@@ -81,6 +81,26 @@ if created and ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
 return {value, total}`,
 };
 
+/**
+ * KEYS: the limits' counters; ARGV: max, windowMs, cost per key. Answers {0, 0} when every limit
+ * had room (then each is charged its cost), else {index of the first full one, its ms left}.
+ */
+const consumeLimits: ScriptDefinition = {
+  lua: `
+for i = 1, #KEYS do
+  local used = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if used + 1 > tonumber(ARGV[3 * i - 2]) then
+    return {i, redis.call('PTTL', KEYS[i])}
+  end
+end
+for i = 1, #KEYS do
+  if ARGV[3 * i] == '1' and redis.call('INCR', KEYS[i]) == 1 then
+    redis.call('PEXPIRE', KEYS[i], ARGV[3 * i - 1])
+  end
+end
+return {0, 0}`,
+};
+
 /** KEYS[1]; ARGV: ttlMs, member... Answers how many members were new. */
 const setAdd: ScriptDefinition = {
   numberOfKeys: 1,
@@ -179,6 +199,7 @@ export const scripts = {
   setIfAbsentOrGet,
   increment,
   getAndIncrement,
+  consumeLimits,
   setAdd,
   sortedAdd,
   batch,
@@ -201,6 +222,7 @@ export interface ScriptCommands {
     ttl: Arg,
     ...owner: string[]
   ): Promise<[string | null, number]>;
+  consumeLimits(keyCount: number, ...args: Arg[]): Promise<[number, number]>;
   setAdd(key: string, ...args: Arg[]): Promise<number>;
   sortedAdd(key: string, ...args: Arg[]): Promise<number>;
   batch(numberOfKeys: number, ...keysAndArgs: Arg[]): Promise<number>;
