@@ -7,7 +7,10 @@ import { Channel } from './verification.js';
  */
 export const Network = z
   .string()
-  .regex(/^(\d{5,6}|\+\d{4,14})$/, 'MCC+MNC as 5 or 6 digits (e.g. "23415"), or a number prefix such as "+44740091"');
+  .regex(
+    /^(\d{5,6}|\+\d{4,14})$/,
+    'MCC+MNC as 5 or 6 digits (e.g. "23415"), or a number prefix such as "+44740091"',
+  );
 export type Network = z.infer<typeof Network>;
 
 /** One earlier period of a block: escalation reads these to pick the next, longer one. */
@@ -101,7 +104,8 @@ export type FraudCheckBypassOutput = z.infer<typeof FraudCheckBypassOutput>;
 
 /** The reason a send to a blocked network carries, word for word as Vonage writes it (a prefix: its own words). */
 export function networkBlockedReason(network: string): string {
-  if (network.startsWith('+')) return `Fraudulent traffic detected for your account on number range [ ${network} ].`;
+  if (network.startsWith('+'))
+    return `Fraudulent traffic detected for your account on number range [ ${network} ].`;
   return `Fraudulent traffic detected for your account on network [ ${network} ].`;
 }
 
@@ -111,7 +115,24 @@ export function networkBlockedReason(network: string): string {
  * schemes favour. Documented in docs/security.md.
  */
 export const HIGH_RISK_COUNTRIES = [
-  'CK', 'CU', 'ER', 'GN', 'GW', 'KI', 'KM', 'LR', 'NR', 'NU', 'PG', 'SB', 'SL', 'SO', 'ST', 'TK', 'TV', 'VU',
+  'CK',
+  'CU',
+  'ER',
+  'GN',
+  'GW',
+  'KI',
+  'KM',
+  'LR',
+  'NR',
+  'NU',
+  'PG',
+  'SB',
+  'SL',
+  'SO',
+  'ST',
+  'TK',
+  'TV',
+  'VU',
 ] as const;
 
 /** Calling codes of international networks (Inmarsat, satellite and global services): no country. */

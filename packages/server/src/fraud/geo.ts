@@ -61,15 +61,3 @@ function isHighRisk({ phone, country }: { phone: string; country: string | null 
   if (HIGH_RISK_CALLING_CODES.some((code) => phone.startsWith(code))) return true;
   return country != null && (HIGH_RISK_COUNTRIES as readonly string[]).includes(country);
 }
-
-/** Premium-rate and shared-cost lines bill the sender: the classic toll-fraud destinations. */
-const premiumLineTypes = new Set(['PREMIUM_RATE', 'SHARED_COST', 'premium', 'premium_rate', 'shared_cost']);
-
-export function assertLineTypeAllowed(
-  settings: Pick<Settings, 'block_premium'>,
-  lineType: string | null | undefined,
-): void {
-  if (settings.block_premium && lineType != null && premiumLineTypes.has(lineType)) {
-    throw new ProoflineError('line_type_not_allowed');
-  }
-}

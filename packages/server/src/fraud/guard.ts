@@ -4,18 +4,12 @@ import {
   networkBlockedReason,
   type Settings,
 } from '@proofline/shared';
-import { phone as phoneNumbers } from '@proofline/shared/phone';
 import type { z } from 'zod';
 import type { Clock } from '../clock/index.js';
 import type { Store } from '../store/index.js';
 import { FraudCheckBypassAudit } from './audit.js';
 import { type ImposedBlock, NetworkBlocks, scopeOf } from './blocks.js';
-import {
-  assertCountryAllowed,
-  assertLineTypeAllowed,
-  billedByNetwork,
-  GeoPermissionsRepository,
-} from './geo.js';
+import { assertCountryAllowed, billedByNetwork, GeoPermissionsRepository } from './geo.js';
 import { prefixOf } from './keys.js';
 import { type FraudPolicy, type FraudPolicyOverrides, fraudPolicy } from './policy.js';
 import { PumpingDetector } from './pumping.js';
@@ -47,7 +41,6 @@ export type SendContext = {
   fraudCheck: boolean;
   verificationId: string;
   /** When the flow already knows it (a lookup), saves asking `networkOf` again. */
-  lineType?: string | null;
   network?: NetworkInfo | null;
 };
 
@@ -69,7 +62,6 @@ export type FraudGuardDeps = {
   onNetworkBlocked?: NetworkBlockedListener;
   policy?: FraudPolicyOverrides;
 };
-
 
 /**
  * The anti-fraud gate of every OTP send. The verification flow calls `beforeSend` before each
@@ -100,7 +92,6 @@ export class FraudGuard {
    * the flow moves to the next channel. Rate limits are taken only for sends that will happen.
    */
   async beforeSend(ctx: SendContext): Promise<SendDecision> {
-    assertLineTypeAllowed(ctx.settings, ctx.lineType ?? lineTypeOf(ctx.phone));
     const [geo, network] = await Promise.all([
       this.geo.get(ctx.siteKey),
       billedByNetwork(ctx.channel) ? this.networkFor(ctx) : null,
@@ -216,9 +207,4 @@ export class FraudGuard {
       return null;
     }
   }
-}
-
-function lineTypeOf(e164: string): string | null {
-  const parsed = phoneNumbers.parse(e164);
-  return parsed.ok ? (parsed.number.getType() ?? null) : null;
 }

@@ -1,6 +1,6 @@
 export { type BypassEntry, FraudCheckBypassAudit } from './audit.js';
 export { type ImposedBlock, NetworkBlocks, scopeOf } from './blocks.js';
-export { assertCountryAllowed, assertLineTypeAllowed, billedByNetwork, GeoPermissionsRepository } from './geo.js';
+export { assertCountryAllowed, billedByNetwork, GeoPermissionsRepository } from './geo.js';
 export {
   type ApprovalContext,
   FraudGuard,

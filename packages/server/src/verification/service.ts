@@ -3,9 +3,9 @@ import { phone as phones } from '@proofline/shared/phone';
 import type { Clock } from '../clock/index.js';
 import { ProoflineError } from '../errors.js';
 import type { Logger } from '../logging/index.js';
+import { phoneTypeOf } from '../lookup/index.js';
 import { isDeliveryError, type MessageSender, renderMessage } from '../messaging/index.js';
 import type { Store } from '../store/index.js';
-import { phoneTypeOf } from '../lookup/index.js';
 import { newVerificationId, type OtpCodes, verificationIdPattern } from './codes.js';
 import {
   allowAllSends,
@@ -537,6 +537,10 @@ export class VerificationService {
       }
 
       const destination = destinationOf(record, step);
+      settings ??= await this.deps.loadSettings(record.siteKey);
+      if (settings.block_premium && billsTheSender(destination.type)) {
+        throw new ProoflineError('line_type_not_allowed', undefined, { line_type: destination.type });
+      }
       if (isTextChannel(step.channel) && !canReceiveText(destination.type)) {
         // Landlines and toll-free, premium or shared-cost lines get no SMS or WhatsApp: the
         // workflow moves on (voice and email remain).
@@ -545,7 +549,13 @@ export class VerificationService {
           stepIndex,
           steps: [
             ...steps,
-            { channel: step.channel, to: step.to, initiatedAt: now, status: 'skipped', reason: 'line_cannot_receive' },
+            {
+              channel: step.channel,
+              to: step.to,
+              initiatedAt: now,
+              status: 'skipped',
+              reason: 'line_cannot_receive',
+            },
           ],
           updatedAt: now,
         };
@@ -555,7 +565,6 @@ export class VerificationService {
       }
       if (record.sends >= record.maxSends)
         return this.finishStored(record, raw, current.attempts, 'failed', 'max_sends_reached');
-      settings ??= await this.deps.loadSettings(record.siteKey);
       // Every address a code goes to passes the checks `phone` passes: country, line type, limits, pumping.
       const context: SendContext = {
         siteKey: record.siteKey,
@@ -967,6 +976,11 @@ function isTextChannel(channel: StepChannel): boolean {
 
 const noTextLineTypes = new Set(['landline', 'toll_free', 'premium', 'shared_cost']);
 
+/** Premium-rate and shared-cost lines bill the sender: the classic toll-fraud destinations. */
+function billsTheSender(type: string): boolean {
+  return type === 'premium' || type === 'shared_cost';
+}
+
 function canReceiveText(type: string): boolean {
   return !noTextLineTypes.has(type);
 }
@@ -979,7 +993,11 @@ function destinationOf(
   record: VerificationRecord,
   step: PlannedStep,
 ): { e164: string; country: string | null; type: string } {
-  const own = { e164: record.phone, country: record.country, type: record.line?.type ?? phoneTypeOf(record.lineType) };
+  const own = {
+    e164: record.phone,
+    country: record.country,
+    type: record.line?.type ?? phoneTypeOf(record.lineType),
+  };
   if (step.channel === 'email' || step.to === null) return own;
   const parsed = phones.parse(step.to);
   if (!parsed.ok) return own;
@@ -998,7 +1016,11 @@ function voiceNotFirst(channels: readonly Channel[]): Channel[] {
  * What an approval proves: the number that received the code (a workflow step may send it to
  * another number than `phone`), the typed number after silent verification, or an email address.
  */
-function provenBy(record: VerificationRecord): { phone: string | null; phone_verified: boolean; email: string | null } {
+function provenBy(record: VerificationRecord): {
+  phone: string | null;
+  phone_verified: boolean;
+  email: string | null;
+} {
   const step = record.steps.at(-1);
   if (!step || step.channel === 'silent') return { phone: record.phone, phone_verified: true, email: null };
   if (step.channel === 'email') return { phone: null, phone_verified: false, email: step.to };
