@@ -207,6 +207,13 @@ export const VerificationRecordView = z.object({
   flags: z.array(z.string()),
   risk: RiskAssessment.nullable(),
   reason: z.string().optional(),
+  /**
+   * What the approval proved (null until approved): the number that received the code or passed
+   * silent verification, or, when an email step proved an address, `phone: null` and the `email`.
+   */
+  verified: z
+    .object({ phone: z.string().nullable(), phone_verified: z.boolean(), email: z.string().nullable() })
+    .nullable(),
 });
 export type VerificationRecordView = z.infer<typeof VerificationRecordView>;
 

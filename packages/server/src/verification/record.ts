@@ -209,7 +209,23 @@ export function toRecordView(record: VerificationRecord, counter: number): Verif
     flags: record.flags,
     risk: record.risk,
     ...(record.reason ? { reason: record.reason } : {}),
+    verified: record.status === 'approved' ? provenBy(record) : null,
   };
+}
+
+/**
+ * What an approval proves: the number that received the code (a workflow step may send it to
+ * another number than `phone`), the typed number after silent verification, or an email address.
+ */
+export function provenBy(record: VerificationRecord): {
+  phone: string | null;
+  phone_verified: boolean;
+  email: string | null;
+} {
+  const step = record.steps.at(-1);
+  if (!step || step.channel === 'silent') return { phone: record.phone, phone_verified: true, email: null };
+  if (step.channel === 'email') return { phone: null, phone_verified: false, email: step.to };
+  return { phone: step.to ?? record.phone, phone_verified: true, email: null };
 }
 
 /** The `verification.blocked` webhook body (Vonage's summary callback). */

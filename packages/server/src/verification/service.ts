@@ -26,6 +26,7 @@ import {
   isFinal,
   methodOf,
   type PlannedStep,
+  provenBy,
   resendAvailableAt,
   type StepChannel,
   type StepRecord,
@@ -1010,21 +1011,6 @@ function voiceNotFirst(channels: readonly Channel[]): Channel[] {
   const text = channels.findIndex((channel) => channel !== 'voice');
   if (text < 0) return [...channels];
   return [channels[text]!, 'voice', ...channels.filter((_, index) => index !== 0 && index !== text)];
-}
-
-/**
- * What an approval proves: the number that received the code (a workflow step may send it to
- * another number than `phone`), the typed number after silent verification, or an email address.
- */
-function provenBy(record: VerificationRecord): {
-  phone: string | null;
-  phone_verified: boolean;
-  email: string | null;
-} {
-  const step = record.steps.at(-1);
-  if (!step || step.channel === 'silent') return { phone: record.phone, phone_verified: true, email: null };
-  if (step.channel === 'email') return { phone: null, phone_verified: false, email: step.to };
-  return { phone: step.to ?? record.phone, phone_verified: true, email: null };
 }
 
 /** Marks the open step (if any) before a new one begins. */

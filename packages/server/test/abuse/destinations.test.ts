@@ -60,6 +60,14 @@ describe('every destination is checked', () => {
       response: verified.body.token,
     });
     expect(redeemed.body).toMatchObject({ success: true, phone: other, phone_verified: true, email: null });
+    const view = await h.a.rest<VerificationRecordView>(
+      'GET',
+      `/v1/verifications/${started.body.verification_id}`,
+    );
+    expect(view.body).toMatchObject({
+      phone: typed,
+      verified: { phone: other, phone_verified: true, email: null },
+    });
   });
 
   it('an email step proves the address, not the phone', async () => {

@@ -10,9 +10,12 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const configFrom = (origin: string, site = SITE_A) =>
-  fetch(`${h.server.url}/trpc/config.get?input=${encodeURIComponent(JSON.stringify({ siteKey: site.siteKey }))}`, {
-    headers: { origin },
-  });
+  fetch(
+    `${h.server.url}/trpc/config.get?input=${encodeURIComponent(JSON.stringify({ siteKey: site.siteKey }))}`,
+    {
+      headers: { origin },
+    },
+  );
 
 describe('allowed origins', () => {
   it('refuses a pattern with * anywhere but the first label or the port, with the path of the entry', async () => {
