@@ -30,6 +30,7 @@ const fraudPolicyOverrides = z
         adjacentGap: z.number().int().min(1),
         networkMinPrefixes: z.number().int().min(1),
         networkEvidenceSeconds: z.number().int().min(1),
+        burstSends: z.number().int().min(1),
       })
       .partial()
       .strict()

@@ -138,11 +138,24 @@ export class FraudGuard {
     if (ctx.delivered === false || !billedByNetwork(ctx.channel)) return;
     const { siteKey } = ctx;
     const prefix = prefixOf(ctx.phone);
-    await this.pumping.recordSend({ siteKey, phone: ctx.phone, verificationId: ctx.verificationId });
+    const send = { siteKey, phone: ctx.phone, verificationId: ctx.verificationId };
+    const network = await this.networkFor(ctx);
+    await Promise.all([
+      this.pumping.recordSend(send),
+      network === null ? null : this.pumping.recordNetworkSend(siteKey, network.network, send),
+    ]);
+    if (network !== null) {
+      const networkSince = await this.blocks.openSince(siteKey, network.network);
+      const spread = await this.pumping.evaluateNetworkSpread(siteKey, network.network, networkSince);
+      if (spread !== null) {
+        const imposed = await this.blocks.impose(siteKey, network.network, network.operatorName, spread);
+        if (imposed !== null) await this.announce(siteKey, imposed);
+        return;
+      }
+    }
     const since = await this.blocks.openSince(siteKey, prefix);
     const finding = await this.pumping.evaluatePrefix(siteKey, ctx.phone, since);
     if (finding === null) return;
-    const network = await this.networkFor(ctx);
     const prefixBlock = await this.blocks.impose(siteKey, prefix, network?.operatorName ?? null, finding);
     if (prefixBlock === null) return;
     await this.announce(siteKey, prefixBlock);
@@ -161,11 +174,12 @@ export class FraudGuard {
   /** Counts a confirmed code: conversion is what tells real users from pumped numbers. */
   async onApproved(ctx: ApprovalContext): Promise<void> {
     if (ctx.channel === null || !billedByNetwork(ctx.channel)) return;
-    await this.pumping.recordApproval({
-      siteKey: ctx.siteKey,
-      phone: ctx.phone,
-      verificationId: ctx.verificationId ?? ctx.phone,
-    });
+    const verificationId = ctx.verificationId ?? ctx.phone;
+    const network = await this.networkFor(ctx);
+    await Promise.all([
+      this.pumping.recordApproval({ siteKey: ctx.siteKey, phone: ctx.phone, verificationId }),
+      network === null ? null : this.pumping.recordNetworkApproval(ctx.siteKey, network.network, verificationId),
+    ]);
   }
 
   /** Counts a wrong code against the number at the site (all its verifications together). */

@@ -9,6 +9,8 @@ export const fraudKeys = {
   /** `target`: an operator network (MCC-MNC) or a number prefix (`+…`). */
   block: (siteKey: string, target: string) => `${tag(siteKey)}:block:${target}`,
   networkBlockedPrefixes: (siteKey: string, network: string) => `${tag(siteKey)}:net:${network}:pumped`,
+  networkSends: (siteKey: string, network: string) => `${tag(siteKey)}:net:${network}:sent`,
+  networkApprovals: (siteKey: string, network: string) => `${tag(siteKey)}:net:${network}:ok`,
   prefixSends: (siteKey: string, prefix: string) => `${tag(siteKey)}:pfx:${prefix}:sent`,
   prefixApprovals: (siteKey: string, prefix: string) => `${tag(siteKey)}:pfx:${prefix}:ok`,
   geo: (siteKey: string) => `${tag(siteKey)}:geo`,

@@ -22,6 +22,12 @@ export type PumpingPolicy = {
   networkMinPrefixes: number;
   /** … within this many seconds. */
   networkEvidenceSeconds: number;
+  /**
+   * Spread rule, for attacks that touch each prefix once: this many unverified sends to one
+   * network within `settleSeconds`, over at least `networkMinPrefixes` of its prefixes, with no
+   * converting traffic to it in the window, block the network before the country's limit is spent.
+   */
+  burstSends: number;
 };
 
 export type FraudPolicy = {
@@ -47,7 +53,8 @@ const DAY = 86_400;
  * h; per country 300 / h. Wrong codes: 10 per number / 24 h. Pumping: sent, unverified messages to
  * ≥ 20 numbers of one prefix in 10 min at < 10 % conversion, or 5 unverified numbers of one prefix
  * each within 10 of the next, block that prefix; a network is blocked only when 3 of its prefixes
- * were, within 24 h. Blocks last 1 h → 6 h → 24 h → permanently.
+ * were, within 24 h, or when 50 unverified sends within a minute spread over 3 or more of its
+ * prefixes with no converting traffic. Blocks last 1 h → 6 h → 24 h → permanently.
  */
 export const defaultFraudPolicy: FraudPolicy = {
   rateLimits: {
@@ -72,6 +79,7 @@ export const defaultFraudPolicy: FraudPolicy = {
     adjacentGap: 10,
     networkMinPrefixes: 3,
     networkEvidenceSeconds: DAY,
+    burstSends: 50,
   },
   wrongCodes: { max: 10, windowSeconds: DAY },
   blockDurationsSeconds: [HOUR, 6 * HOUR, DAY, null],

@@ -88,6 +88,50 @@ export class PumpingDetector {
     return null;
   }
 
+  /** Counts a send to a network (for the spread rule); members carry the prefix. */
+  async recordNetworkSend(siteKey: string, network: string, { phone, verificationId }: SendRecord): Promise<void> {
+    const now = this.clock.now();
+    const key = fraudKeys.networkSends(siteKey, network);
+    await this.store.batch([
+      { op: 'sortedAdd', key, member: `${verificationId}|${prefixOf(phone)}`, score: now, ttlMs: this.windowMs() },
+    ]);
+    await Promise.all(
+      [key, fraudKeys.networkApprovals(siteKey, network)].map((windowKey) =>
+        this.store.sortedRemoveRange(windowKey, Number.NEGATIVE_INFINITY, now - this.windowMs()),
+      ),
+    );
+  }
+
+  async recordNetworkApproval(siteKey: string, network: string, verificationId: string): Promise<void> {
+    await this.store.batch([
+      {
+        op: 'sortedAdd',
+        key: fraudKeys.networkApprovals(siteKey, network),
+        member: verificationId,
+        score: this.clock.now(),
+        ttlMs: this.windowMs(),
+      },
+    ]);
+  }
+
+  /**
+   * The spread rule: a burst of unverified sends over several prefixes of one network that
+   * converts nothing (each prefix alone shows too little to judge). Null when it does not apply.
+   */
+  async evaluateNetworkSpread(siteKey: string, network: string, sinceMs: number): Promise<string | null> {
+    const now = this.clock.now();
+    const from = Math.max(now - this.windowMs(), sinceMs);
+    const burstFrom = Math.max(from, now - this.policy.settleSeconds * 1_000);
+    const [sends, approvals] = await Promise.all([
+      this.store.sortedRange(fraudKeys.networkSends(siteKey, network), burstFrom, now),
+      this.store.sortedCount(fraudKeys.networkApprovals(siteKey, network), from, now),
+    ]);
+    if (sends.length < this.policy.burstSends || approvals > 0) return null;
+    const prefixes = new Set(sends.map(({ member }) => member.slice(member.lastIndexOf('|') + 1)));
+    if (prefixes.size < this.policy.networkMinPrefixes) return null;
+    return `${sends.length} unverified sends over ${prefixes.size} number ranges within ${this.policy.settleSeconds} s`;
+  }
+
   /**
    * Counts a prefix of `network` blocked for pumping; answers how many distinct prefixes of it were
    * within the evidence window (the network rule needs several, so one range never stops a network).

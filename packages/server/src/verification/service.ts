@@ -869,7 +869,8 @@ export class VerificationService {
           this.guard.onApproved({
             siteKey: record.siteKey,
             verificationId: record.id,
-            phone: record.phone,
+            // Conversion counts for the number that received the code, as its sends did.
+            phone: provenBy(record).phone ?? record.phone,
             country: record.country,
             channel: currentChannel(record),
           }),

@@ -395,6 +395,29 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
       expect((await send(guard, '+447400160001')).allow).toBe(true);
     });
 
+    it('blocks a network on a burst of 50 unverified sends spread over 3+ of its prefixes, not while it converts', async () => {
+      const wide = {
+        prefix: [{ points: 1_000, durationSeconds: 3_600 }],
+        country: [{ points: 1_000, durationSeconds: 3_600 }],
+      };
+      harness = await guardHarness(kind, { rateLimits: wide });
+      // One number in each of 50 prefixes: no prefix shows anything, the network does.
+      const scattered = (n: number) =>
+        `+447400${String(10 + n).padStart(2, '0')}${String(1_000 + n * 7).padStart(4, '0')}`;
+      for (let n = 0; n < 50; n += 1) expect((await send(harness.guard, scattered(n))).allow).toBe(true);
+      const [block] = await harness.guard.blocks.list('pk_test_demo');
+      expect(block).toMatchObject({ network: '23415', scope: 'network', level: 1 });
+      expect((await send(harness.guard, scattered(60))).allow).toBe(false);
+      await harness.dispose();
+
+      // The same spread where users verify is real traffic.
+      harness = await guardHarness(kind, { rateLimits: wide });
+      const first = await send(harness.guard, scattered(0));
+      await harness.guard.onApproved(first.ctx);
+      for (let n = 1; n < 60; n += 1) expect((await send(harness.guard, scattered(n))).allow).toBe(true);
+      expect(await harness.guard.blocks.list('pk_test_demo')).toEqual([]);
+    });
+
     it('counts only prefixes of one network blocked within the last 24 h for the network rule', async () => {
       harness = await guardHarness(kind);
       const { guard, clock } = harness;
