@@ -102,7 +102,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.operator) registerOperatorRoutes(app, { ...deps, operator: deps.operator });
   if (deps.silent) registerSilentRoutes(app, { silent: deps.silent, verification: deps.verification });
   if (deps.config.sandboxEnabled) {
-    await app.register(sandboxOperatorPlugin, { clock: deps.clock, basePath: sandboxBasePath });
+    await app.register(sandboxOperatorPlugin, {
+      clock: deps.clock,
+      basePath: sandboxBasePath,
+      insecureSinks: deps.config.allowInsecureWebhooks,
+    });
   }
   registerOpenApiRoutes(app, deps);
   registerMetricsRoutes(app, deps.metrics);
