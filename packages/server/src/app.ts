@@ -9,6 +9,7 @@ import { buildApp } from './http/app.js';
 import { createLogger } from './logging/index.js';
 import { createMessaging, messagingConfigFromEnv } from './messaging/index.js';
 import { Metrics } from './metrics/index.js';
+import { PhoneMonitoring } from './monitoring/index.js';
 import { RetentionJob } from './retention/index.js';
 import { CasesRepository, RulesRepository } from './rules/index.js';
 import { SilentVerification } from './silent/index.js';
@@ -106,6 +107,16 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
         loginHint: config.SILENT_LOGIN_HINT ?? false,
       })
     : null;
+  const monitoring = operator
+    ? new PhoneMonitoring({
+        store,
+        clock,
+        operator,
+        sinkUrl: (id) => `${publicUrl()}/v1/phone/monitor/${id}/events`,
+        loadSettings,
+        webhooks: siteEvents,
+      })
+    : null;
   const verification = new VerificationService({
     store,
     clock,
@@ -137,6 +148,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     fraud,
     operator,
     silent,
+    monitoring,
     rules,
     cases,
     lookupSources,

@@ -52,6 +52,9 @@ const operatorApis = z.enum([
   'reachabilityStatus',
   'callForwarding',
   'lineInfo',
+  'simSwapSubscriptions',
+  'roamingSubscriptions',
+  'reachabilitySubscriptions',
 ]);
 
 const jsonText = z.string().transform((text, context) => {
