@@ -105,6 +105,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
         loadSettings,
         timeoutMs: config.SILENT_TIMEOUT_MS,
         loginHint: config.SILENT_LOGIN_HINT ?? false,
+        hashedPhone: config.OPERATOR_HASHED_PHONE,
       })
     : null;
   const monitoring = operator

@@ -127,6 +127,8 @@ const EnvSchema = z.object({
   SILENT_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
   /** Send the typed number as `login_hint=tel:+…` on the authorize URL (some operators want it). */
   SILENT_LOGIN_HINT: booleanFlag.optional(),
+  /** Number Verification gets `hashedPhoneNumber` (SHA-256 hex of the E.164 number) instead of the number. */
+  OPERATOR_HASHED_PHONE: booleanFlag.default(false),
   ENABLE_SANDBOX: booleanFlag.optional(),
   ENABLE_DEV_INBOX: booleanFlag.optional(),
   ALLOW_INSECURE_WEBHOOKS: booleanFlag.optional(),

@@ -101,7 +101,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     lookupSources: deps.lookupSources,
   });
   if (deps.operator) registerOperatorRoutes(app, { ...deps, operator: deps.operator });
-  if (deps.silent) registerSilentRoutes(app, { silent: deps.silent, verification: deps.verification });
+  if (deps.silent)
+    registerSilentRoutes(app, {
+      silent: deps.silent,
+      verification: deps.verification,
+      tenants: deps.tenants,
+    });
   if (deps.monitoring)
     await registerMonitorRoutes(app, { monitoring: deps.monitoring, tenants: deps.tenants });
   if (deps.config.sandboxEnabled) {

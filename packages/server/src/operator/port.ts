@@ -89,12 +89,12 @@ export interface NumberVerificationApi {
   verify(token: SubjectToken, subject: NumberVerificationSubject): Promise<boolean>;
   /** The number of the line behind the token. */
   devicePhoneNumber(token: SubjectToken): Promise<string>;
-  /** The callback's whole server-side step: exchange, then verify the typed number. */
+  /** The callback's whole server-side step: exchange, then verify the typed number (in clear or hashed). */
   exchangeAndVerify(input: {
     code: string;
     redirectUri: string;
     codeVerifier: string;
-    phoneNumber: string;
+    subject: NumberVerificationSubject;
   }): Promise<boolean>;
 }
 

@@ -51,7 +51,7 @@ describe('number verification (auth code + PKCE over network-based authenticatio
       code: first.location.searchParams.get('code')!,
       redirectUri: callbackUrl,
       codeVerifier: first.pkce.verifier,
-      phoneNumber: line,
+      subject: { phoneNumber: line },
     });
     expect(verified).toBe(true);
 
@@ -60,7 +60,7 @@ describe('number verification (auth code + PKCE over network-based authenticatio
       code: other.location.searchParams.get('code')!,
       redirectUri: callbackUrl,
       codeVerifier: other.pkce.verifier,
-      phoneNumber: mobile(2),
+      subject: { phoneNumber: mobile(2) },
     });
     expect(wrong).toBe(false);
 
@@ -609,7 +609,7 @@ describe('aggregator dialect', () => {
       code: location.searchParams.get('code')!,
       redirectUri: callbackUrl,
       codeVerifier: pkce.verifier,
-      phoneNumber: line,
+      subject: { phoneNumber: line },
     });
     expect(verified).toBe(true);
     expect(agg.calls).toContain('/sandbox/operator/number-verification/v0/verify');

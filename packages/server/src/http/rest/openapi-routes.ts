@@ -34,6 +34,8 @@ import {
   SettingsPatch,
   SilentCallbackOutput,
   SilentCallbackQuery,
+  SilentStartInput,
+  SilentStartOutput,
   SimSwapCheckInput,
   SimSwapCheckOutput,
   SiteverifyInput,
@@ -189,6 +191,21 @@ export const routeDocs: RouteDoc[] = [
     query: SilentCallbackQuery,
     response: SilentCallbackOutput,
     errors: ['not_found'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/silent/start',
+    tag: 'Verification',
+    summary: 'Start silent verification for a mobile app',
+    description:
+      'The app opens `auth_url` over mobile data; the operator identifies the line and sends it to ' +
+      '`/v1/silent/callback` (then to `return_url`, a page on an allowed origin, when given). Read the ' +
+      'result with `GET /v1/verifications/:id`: `approved` (method `silent`) or `failed`; no code is ' +
+      'ever sent. `channel_not_allowed` when the site turned `silent` off.',
+    body: SilentStartInput,
+    response: SilentStartOutput,
+    errors: ['verification_closed', ...sendRefusals],
+    example: { phone: '+447400123456' },
   },
 
   // ── Siteverify ────────────────────────────────────────────────────────────────

@@ -150,9 +150,9 @@ export function createCamaraOperator(config: CamaraOperatorConfig, deps: CamaraO
       );
       return answer.devicePhoneNumber;
     },
-    async exchangeAndVerify({ code, redirectUri, codeVerifier, phoneNumber }) {
+    async exchangeAndVerify({ code, redirectUri, codeVerifier, subject }) {
       const token = await tokens.exchangeCode({ code, redirectUri, codeVerifier });
-      return numberVerification.verify(token, { phoneNumber });
+      return numberVerification.verify(token, subject);
     },
   };
 
