@@ -25,7 +25,13 @@ import {
   type VerificationWebhooks,
 } from './verification/index.js';
 import { WebhookDispatcher } from './webhooks/index.js';
-import { createOperator, flowHooks, operatorLookupSources, withSharedLineInfo } from './wiring/index.js';
+import {
+  createLineInfoSource,
+  createOperator,
+  flowHooks,
+  operatorLookupSources,
+  withSharedLineInfo,
+} from './wiring/index.js';
 
 export type StartOptions = {
   /** Environment variables; defaults to `process.env`. */
@@ -87,8 +93,8 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   const fraud = new FraudGuard({
     store,
     clock,
-    // The network (MCC-MNC) comes from the operator's line info; offline prefix data has none.
-    networkOf: options.networkOf ?? (operator ? networkOfFromOperator(operator) : async () => null),
+    // The network (MCC-MNC) comes from the configured line-information source (LINE_INFO).
+    networkOf: options.networkOf ?? networkOfFromOperator(createLineInfoSource(config, env, operator)),
     onNetworkBlocked: (siteKey, event) => siteEvents.publish(siteKey, 'network.blocked', event),
     ...(config.FRAUD_POLICY ? { policy: config.FRAUD_POLICY } : {}),
   });
