@@ -29,6 +29,7 @@ import {
   createLineInfoSource,
   createOperator,
   flowHooks,
+  lookupLineInfoFrom,
   operatorLookupSources,
   withSharedLineInfo,
 } from './wiring/index.js';
@@ -90,15 +91,19 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   const publicUrl = () => config.PUBLIC_URL ?? listenUrl;
   const created = createOperator(config, { clock, metrics, serverUrl: () => listenUrl });
   const operator = created ? withSharedLineInfo(created) : null;
+  const lineInfo = createLineInfoSource(config, env, operator);
   const fraud = new FraudGuard({
     store,
     clock,
     // The network (MCC-MNC) comes from the configured line-information source (LINE_INFO).
-    networkOf: options.networkOf ?? networkOfFromOperator(createLineInfoSource(config, env, operator)),
+    networkOf: options.networkOf ?? networkOfFromOperator(lineInfo),
     onNetworkBlocked: (siteKey, event) => siteEvents.publish(siteKey, 'network.blocked', event),
     ...(config.FRAUD_POLICY ? { policy: config.FRAUD_POLICY } : {}),
   });
-  const lookupSources = operator ? operatorLookupSources(operator, clock) : {};
+  const lookupSources = {
+    ...(operator ? operatorLookupSources(operator, clock) : {}),
+    ...lookupLineInfoFrom(lineInfo),
+  };
   const rules = new RulesRepository(store);
   const cases = new CasesRepository(store, clock);
   const silent = operator

@@ -1,5 +1,5 @@
 export { type FlowHooksDeps, flowHooks } from './flow-hooks.js';
-export { createLineInfoSource } from './line-info.js';
+export { createLineInfoSource, lookupLineInfoFrom } from './line-info.js';
 export {
   createOperator,
   type OperatorWiring,

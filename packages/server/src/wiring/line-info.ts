@@ -6,6 +6,7 @@ import {
   twilioLookupSource,
   vonageNumberInsightSource,
 } from '../line-info/index.js';
+import type { LookupDeps } from '../lookup/index.js';
 import type { Operator } from '../operator/index.js';
 
 /**
@@ -43,4 +44,31 @@ export function createLineInfoSource(
     case 'offline':
       return offline;
   }
+}
+
+/**
+ * Lookup's line facts from Twilio or Vonage (`operator` lookups read the operator's line info with
+ * its porting history, and `offline` ones the prefix data, themselves): what the provider does not
+ * say stays unknown.
+ */
+export function lookupLineInfoFrom(source: LineInfoSource): Pick<LookupDeps, 'lineInfo'> {
+  const name = source.name;
+  if (name !== 'twilio' && name !== 'vonage') return {};
+  return {
+    async lineInfo(e164) {
+      const facts = await source.lookup(e164);
+      if (!facts) return null;
+      return {
+        source: name,
+        operatorName: facts.carrierName,
+        network: facts.network,
+        lineType: facts.lineType,
+        lineStatus: facts.lineStatus,
+        prepaid: facts.prepaid,
+        ported: facts.ported,
+        portingHistory: [],
+        fraudHistory: null,
+      };
+    },
+  };
 }
