@@ -29,6 +29,12 @@ afterAll(async () => {
 });
 
 describe('lookups from the configured source', () => {
+  it('LINE_INFO=operator with no operator stops the start naming the variable', async () => {
+    await expect(
+      startTestServer({ env: { ENABLE_SANDBOX: 'false', LINE_INFO: 'operator' } }),
+    ).rejects.toThrow('invalid LINE_INFO: operator needs OPERATOR_BASE_URL or the sandbox operator');
+  });
+
   it('LINE_INFO=twilio: network, carrier and line type from Lookup; what it does not say stays unknown', async () => {
     twilio.script('+447400123456', vodafone);
     const server = await startTestServer({
