@@ -283,6 +283,29 @@ describe('Device Roaming Status Subscriptions v0.8', () => {
     });
   });
 
+  it('ends a subscription of a line the operator stopped serving', async () => {
+    const token = await h.token(allScopes);
+    const line = mobile(311);
+    const created = await h.camara(
+      roaming,
+      {
+        protocol: 'HTTP',
+        sink,
+        types: [eventOf('device-roaming-status-subscriptions', 'roaming-on')],
+        config: { subscriptionDetail: { device: { phoneNumber: line } } },
+      },
+      { token },
+    );
+    await h.admin('PUT', `/subscribers/${line}`, { service_applicable: false });
+    const deleted = await h.camara(`${roaming}/${created.body.id}`, undefined, { token, method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    const ended = await nextEvent('device-roaming-status-subscriptions');
+    expect(ended.event.data).toMatchObject({
+      subscriptionId: created.body.id,
+      terminationReason: 'SUBSCRIPTION_DELETED',
+    });
+  });
+
   it('identifies devices by number only', async () => {
     const token = await h.token(allScopes);
     const answer = await h.camara(

@@ -5,7 +5,7 @@ import { CamaraFailure, failures } from './failure.js';
 import { countriesOfMcc, mccOf } from './mcc.js';
 import { camaraRoute, e164Pattern, isoInstant, subjectNumber } from './route.js';
 import type { SandboxState } from './state.js';
-import type { Subscriber } from './subscriber.js';
+import { type Subscriber, subscriberFrom } from './subscriber.js';
 
 /** The three CAMARA subscription APIs the sandbox serves (one event type per subscription, as they all say). */
 export const subscriptionApis = {
@@ -77,7 +77,7 @@ const SubscriptionRequest = z.object({
         .object({
           phoneNumber: PhoneNumber.optional(),
           networkAccessIdentifier: z.string().optional(),
-          ipv4Address: z.object({}).passthrough().optional(),
+          ipv4Address: z.looseObject({}).optional(),
           ipv6Address: z.string().optional(),
         })
         .optional(),
@@ -274,7 +274,9 @@ export class SubscriptionHub {
     const data: Record<string, unknown> = { terminationReason: reason };
     // Device Roaming Status Subscriptions v0.8 requires countryCode in subscription-ended data.
     if (subscription.api === 'device-roaming-status-subscriptions') {
-      data.countryCode = currentMcc(this.state.line(subscription.phone));
+      // The record as it stands, even if the line stopped being served (ending must never fail).
+      const line = this.state.subscribers.get(subscription.phone) ?? subscriberFrom({});
+      data.countryCode = currentMcc(line);
     }
     this.notify(subscription, 'subscription-ended', data);
   }
