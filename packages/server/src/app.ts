@@ -4,11 +4,12 @@ import { type Clock, systemClock } from './clock/index.js';
 import { type Config, loadConfig } from './config/index.js';
 import type { AppDeps } from './deps.js';
 import { ProoflineError } from './errors.js';
-import { FraudGuard, type NetworkOf, networkOfFromOperator } from './fraud/index.js';
+import { FraudGuard, type NetworkOf, networkOfFromLineInfo } from './fraud/index.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logging/index.js';
 import { createMessaging, messagingConfigFromEnv } from './messaging/index.js';
 import { Metrics } from './metrics/index.js';
+import { PhoneMonitoring } from './monitoring/index.js';
 import { RetentionJob } from './retention/index.js';
 import { CasesRepository, RulesRepository } from './rules/index.js';
 import { SilentVerification } from './silent/index.js';
@@ -24,7 +25,14 @@ import {
   type VerificationWebhooks,
 } from './verification/index.js';
 import { WebhookDispatcher } from './webhooks/index.js';
-import { createOperator, flowHooks, operatorLookupSources, withSharedLineInfo } from './wiring/index.js';
+import {
+  createLineInfoSource,
+  createOperator,
+  flowHooks,
+  lookupLineInfoFrom,
+  operatorLookupSources,
+  withSharedLineInfo,
+} from './wiring/index.js';
 
 export type StartOptions = {
   /** Environment variables; defaults to `process.env`. */
@@ -83,15 +91,19 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   const publicUrl = () => config.PUBLIC_URL ?? listenUrl;
   const created = createOperator(config, { clock, metrics, serverUrl: () => listenUrl });
   const operator = created ? withSharedLineInfo(created) : null;
+  const lineInfo = createLineInfoSource(config, env, operator);
   const fraud = new FraudGuard({
     store,
     clock,
-    // The network (MCC-MNC) comes from the operator's line info; offline prefix data has none.
-    networkOf: options.networkOf ?? (operator ? networkOfFromOperator(operator) : async () => null),
+    // The network (MCC-MNC) comes from the configured line-information source (LINE_INFO).
+    networkOf: options.networkOf ?? networkOfFromLineInfo(lineInfo),
     onNetworkBlocked: (siteKey, event) => siteEvents.publish(siteKey, 'network.blocked', event),
     ...(config.FRAUD_POLICY ? { policy: config.FRAUD_POLICY } : {}),
   });
-  const lookupSources = operator ? operatorLookupSources(operator, clock) : {};
+  const lookupSources = {
+    ...(operator ? operatorLookupSources(operator, clock) : {}),
+    ...lookupLineInfoFrom(lineInfo),
+  };
   const rules = new RulesRepository(store);
   const cases = new CasesRepository(store, clock);
   const silent = operator
@@ -104,6 +116,17 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
         loadSettings,
         timeoutMs: config.SILENT_TIMEOUT_MS,
         loginHint: config.SILENT_LOGIN_HINT ?? false,
+        hashedPhone: config.OPERATOR_HASHED_PHONE,
+      })
+    : null;
+  const monitoring = operator
+    ? new PhoneMonitoring({
+        store,
+        clock,
+        operator,
+        sinkUrl: (id) => `${publicUrl()}/v1/phone/monitor/${id}/events`,
+        loadSettings,
+        webhooks: siteEvents,
       })
     : null;
   const verification = new VerificationService({
@@ -137,6 +160,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     fraud,
     operator,
     silent,
+    monitoring,
     rules,
     cases,
     lookupSources,

@@ -5,6 +5,7 @@ import type { Logger } from './logging/index.js';
 import type { LookupDeps } from './lookup/index.js';
 import type { Messaging } from './messaging/index.js';
 import type { Metrics } from './metrics/index.js';
+import type { PhoneMonitoring } from './monitoring/index.js';
 import type { Operator } from './operator/index.js';
 import type { CasesRepository, RulesRepository } from './rules/index.js';
 import type { SilentVerification } from './silent/index.js';
@@ -32,6 +33,8 @@ export type AppDeps = {
   operator: Operator | null;
   /** Silent verification over the operator; null without an operator. */
   silent: SilentVerification | null;
+  /** SIM-swap, roaming and reachability watches at the operator; null without an operator. */
+  monitoring: PhoneMonitoring | null;
   rules: RulesRepository;
   cases: CasesRepository;
   /** Where lookups learn about a line: the operator's APIs, when there is one. */

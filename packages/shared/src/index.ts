@@ -2,6 +2,7 @@ export * from './cases.js';
 export * from './errors.js';
 export * from './fraud.js';
 export * from './lookup.js';
+export * from './monitor.js';
 export * from './operator.js';
 export * from './origins.js';
 export { maskPhone, maskPhonesIn } from './phone/mask.js';

@@ -107,7 +107,7 @@ export const LookupOutput = z.object({
   porting_history: z.array(PortingEvent),
   prepaid: z.boolean().nullable(),
   /** Added: where the line facts came from, the operator or offline prefix data. */
-  source: z.enum(['operator', 'prefix_data']),
+  source: z.enum(['operator', 'twilio', 'vonage', 'prefix_data']),
 });
 export type LookupOutput = z.infer<typeof LookupOutput>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VerificationId, VerificationStatus } from './verification.js';
+import { PhoneInput, VerificationId, VerificationStatus } from './verification.js';
 
 /**
  * `GET /v1/silent/callback`: where the operator's authorize step sends the device, with `code` and
@@ -22,3 +22,26 @@ export const SilentCallbackOutput = z.object({
   method: z.enum(['silent', 'otp']).nullable(),
 });
 export type SilentCallbackOutput = z.infer<typeof SilentCallbackOutput>;
+
+/**
+ * `POST /v1/silent/start` (secret key): a site backend starts silent verification for its mobile
+ * app, which opens `auth_url` over mobile data; the result is read with `GET /v1/verifications/:id`.
+ */
+export const SilentStartInput = z.strictObject({
+  phone: PhoneInput,
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals')
+    .optional(),
+  /** Where the operator's redirect sends the app at the end (a page on an allowed origin). */
+  return_url: z.url().max(2048).optional(),
+});
+export type SilentStartInput = z.infer<typeof SilentStartInput>;
+
+export const SilentStartOutput = z.object({
+  verification_id: VerificationId,
+  auth_url: z.string(),
+  /** The authorize step must be over by then, else the verification ends `failed` (`silent_timeout`). */
+  expires_at: z.string(),
+});
+export type SilentStartOutput = z.infer<typeof SilentStartOutput>;

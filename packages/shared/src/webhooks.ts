@@ -9,6 +9,10 @@ export const WebhookEventType = z.enum([
   'network.blocked',
   /** A `webhook` rule action: `data` says which event the rule named, the rule and the verification. */
   'rule.matched',
+  /** From `POST /v1/phone/monitor`: what the operator reported about a watched number. */
+  'sim_swap.detected',
+  'roaming.changed',
+  'reachability.changed',
 ]);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 

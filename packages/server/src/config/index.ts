@@ -58,6 +58,9 @@ const operatorApis = z.enum([
   'reachabilityStatus',
   'callForwarding',
   'lineInfo',
+  'simSwapSubscriptions',
+  'roamingSubscriptions',
+  'reachabilitySubscriptions',
 ]);
 
 const jsonText = z.string().transform((text, context) => {
@@ -130,6 +133,17 @@ const EnvSchema = z.object({
   SILENT_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
   /** Send the typed number as `login_hint=tel:+…` on the authorize URL (some operators want it). */
   SILENT_LOGIN_HINT: booleanFlag.optional(),
+  /**
+   * Where network, carrier and line facts come from: `operator` (its line-info API, else offline
+   * data), `twilio` (Lookup v2), `vonage` (Number Insight Advanced) or `offline` (prefix data).
+   * Unset: `operator` when there is one, else `offline`.
+   */
+  LINE_INFO: z.enum(['operator', 'twilio', 'vonage', 'offline']).optional(),
+  TWILIO_LOOKUP_BASE_URL: z.url().default('https://lookups.twilio.com'),
+  /** Per line-information request to Twilio or Vonage. */
+  LINE_INFO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  /** Number Verification gets `hashedPhoneNumber` (SHA-256 hex of the E.164 number) instead of the number. */
+  OPERATOR_HASHED_PHONE: booleanFlag.default(false),
   ENABLE_SANDBOX: booleanFlag.optional(),
   ENABLE_DEV_INBOX: booleanFlag.optional(),
   ALLOW_INSECURE_WEBHOOKS: booleanFlag.optional(),
@@ -194,6 +208,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       throw new ConfigError(
         `missing ${credential}: required with OPERATOR_CLIENT_AUTH=${values.OPERATOR_CLIENT_AUTH}`,
       );
+  }
+  const lineInfoCredentials = {
+    twilio: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'],
+    vonage: ['VONAGE_API_KEY', 'VONAGE_API_SECRET'],
+  };
+  if (values.LINE_INFO === 'twilio' || values.LINE_INFO === 'vonage') {
+    const missing = lineInfoCredentials[values.LINE_INFO].find((name) => !env[name]?.trim());
+    if (missing) throw new ConfigError(`missing ${missing}: required with LINE_INFO=${values.LINE_INFO}`);
   }
   const embedded = redis === undefined && values.OPERATOR_BASE_URL === undefined && !production;
   return {

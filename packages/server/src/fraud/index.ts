@@ -11,7 +11,7 @@ export {
   type SendContext,
   type SendDecision,
 } from './guard.js';
-export { networkOfFromOperator } from './network-of.js';
+export { networkOfFromLineInfo } from './network-of.js';
 export {
   type Bucket,
   defaultFraudPolicy,

@@ -1,10 +1,13 @@
-import type { Operator } from '../operator/port.js';
+import type { LineInfoSource } from '../line-info/index.js';
 import type { NetworkOf } from './guard.js';
 
-/** `networkOf` from the operator's line-info lookup; null when the operator offers none or does not know the line. */
-export function networkOfFromOperator(operator: Pick<Operator, 'lineInfo'>): NetworkOf {
+/**
+ * `networkOf` from the configured line-information source (operator, Twilio Lookup, Vonage Number
+ * Insight or offline prefix data): null when the source names no network for the number.
+ */
+export function networkOfFromLineInfo(source: LineInfoSource): NetworkOf {
   return async (e164) => {
-    const line = await operator.lineInfo({ phoneNumber: e164 });
-    return line === null ? null : { network: line.network, operatorName: line.operatorName };
+    const facts = await source.lookup(e164);
+    return facts?.network ? { network: facts.network, operatorName: facts.carrierName } : null;
   };
 }

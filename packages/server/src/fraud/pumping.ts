@@ -89,11 +89,21 @@ export class PumpingDetector {
   }
 
   /** Counts a send to a network (for the spread rule); members carry the prefix. */
-  async recordNetworkSend(siteKey: string, network: string, { phone, verificationId }: SendRecord): Promise<void> {
+  async recordNetworkSend(
+    siteKey: string,
+    network: string,
+    { phone, verificationId }: SendRecord,
+  ): Promise<void> {
     const now = this.clock.now();
     const key = fraudKeys.networkSends(siteKey, network);
     await this.store.batch([
-      { op: 'sortedAdd', key, member: `${verificationId}|${prefixOf(phone)}`, score: now, ttlMs: this.windowMs() },
+      {
+        op: 'sortedAdd',
+        key,
+        member: `${verificationId}|${prefixOf(phone)}`,
+        score: now,
+        ttlMs: this.windowMs(),
+      },
     ]);
     await Promise.all(
       [key, fraudKeys.networkApprovals(siteKey, network)].map((windowKey) =>

@@ -18,6 +18,7 @@ import { registerFraudRoutes } from './rest/fraud-routes.js';
 import { registerHealthRoutes } from './rest/health-routes.js';
 import { registerIntelligenceRoutes } from './rest/intelligence-routes.js';
 import { registerMetricsRoutes } from './rest/metrics-routes.js';
+import { registerMonitorRoutes } from './rest/monitor-routes.js';
 import { registerOpenApiRoutes } from './rest/openapi.js';
 import { registerOperatorRoutes } from './rest/operator-routes.js';
 import { registerSettingsRoutes } from './rest/settings-routes.js';
@@ -100,9 +101,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     lookupSources: deps.lookupSources,
   });
   if (deps.operator) registerOperatorRoutes(app, { ...deps, operator: deps.operator });
-  if (deps.silent) registerSilentRoutes(app, { silent: deps.silent, verification: deps.verification });
+  if (deps.silent)
+    registerSilentRoutes(app, {
+      silent: deps.silent,
+      verification: deps.verification,
+      tenants: deps.tenants,
+    });
+  if (deps.monitoring)
+    await registerMonitorRoutes(app, { monitoring: deps.monitoring, tenants: deps.tenants });
   if (deps.config.sandboxEnabled) {
-    await app.register(sandboxOperatorPlugin, { clock: deps.clock, basePath: sandboxBasePath });
+    await app.register(sandboxOperatorPlugin, {
+      clock: deps.clock,
+      basePath: sandboxBasePath,
+      insecureSinks: deps.config.allowInsecureWebhooks,
+    });
   }
   registerOpenApiRoutes(app, deps);
   registerMetricsRoutes(app, deps.metrics);

@@ -7,16 +7,20 @@ import { offlinePrefixData, type PrefixData } from './prefix-data.js';
 import { metadataType, readPhone } from './validate.js';
 import { voipProviderOf } from './voip-carriers.js';
 
-/** What the operator port's `lineInfo` answers (operator/port.ts), as far as lookup reads it. */
+/**
+ * What a line-information source says, as far as lookup reads it: the operator's `lineInfo`
+ * (operator/port.ts) knows every fact; Twilio and Vonage only some (null: not said).
+ */
 export type LookupLineInfo = {
-  operatorName: string;
-  network: string;
-  lineType: string;
-  lineStatus: 'active' | 'inactive' | 'suspended';
-  prepaid: boolean;
-  ported: boolean;
+  source: 'operator' | 'twilio' | 'vonage';
+  operatorName: string | null;
+  network: string | null;
+  lineType: string | null;
+  lineStatus: 'active' | 'inactive' | 'suspended' | null;
+  prepaid: boolean | null;
+  ported: boolean | null;
   portingHistory: readonly { fromCarrier: string; toCarrier: string; portedAt: string }[];
-  fraudHistory: boolean;
+  fraudHistory: boolean | null;
 };
 
 /**
@@ -103,7 +107,7 @@ const comparable = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, ''
 
 /** A current carrier that is neither the range holder nor explained by a port is worth a look. */
 function carrierUnexpected(line: LookupLineInfo | null, rangeHolder: string | null): boolean {
-  if (!line || !rangeHolder || line.ported || line.portingHistory.length > 0) return false;
+  if (!line?.operatorName || !rangeHolder || line.ported || line.portingHistory.length > 0) return false;
   const [current, holder] = [comparable(line.operatorName), comparable(rangeHolder)];
   return current !== '' && holder !== '' && !current.includes(holder) && !holder.includes(current);
 }
@@ -162,7 +166,7 @@ export async function lookupPhone(
   const network = line?.network ?? null;
   const voipProvider = voipProviderOf(carrierName) ?? voipProviderOf(rangeHolder);
   let type: PhoneType = parsed.valid
-    ? ((line && operatorType(line.lineType)) ?? metadataType(number))
+    ? ((line?.lineType ? operatorType(line.lineType) : null) ?? metadataType(number))
     : 'unknown';
   // A number run by a VoIP provider is VoIP even when its range is a mobile or geographic one.
   if (voipProvider && (type === 'mobile' || type === 'landline' || type === 'unknown')) type = 'voip';
@@ -209,11 +213,11 @@ export async function lookupPhone(
     location: { country, country_code: number.countryCallingCode, region },
     risk_assessment: risk,
     line_status: lineStatus,
-    ported: line ? line.ported || porting.length > 0 : null,
+    ported: line ? porting.length > 0 || line.ported : null,
     roaming,
     porting_history: porting,
     prepaid: line?.prepaid ?? null,
-    source: line ? 'operator' : 'prefix_data',
+    source: line ? line.source : 'prefix_data',
   };
 
   const facts: RuleFacts = {

@@ -143,7 +143,7 @@ function e164(input: string, country: string | undefined): string {
 }
 
 /** Operator refusals in the catalogue's words; the CAMARA code stays in the details for support. */
-async function fromOperator<T>(call: () => Promise<T>): Promise<T> {
+export async function fromOperator<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

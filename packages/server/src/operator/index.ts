@@ -1,4 +1,5 @@
 export {
+  fromOperator,
   kycMatch,
   numberRecycling,
   type OperatorChecksDeps,

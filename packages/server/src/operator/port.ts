@@ -89,12 +89,12 @@ export interface NumberVerificationApi {
   verify(token: SubjectToken, subject: NumberVerificationSubject): Promise<boolean>;
   /** The number of the line behind the token. */
   devicePhoneNumber(token: SubjectToken): Promise<string>;
-  /** The callback's whole server-side step: exchange, then verify the typed number. */
+  /** The callback's whole server-side step: exchange, then verify the typed number (in clear or hashed). */
   exchangeAndVerify(input: {
     code: string;
     redirectUri: string;
     codeVerifier: string;
-    phoneNumber: string;
+    subject: NumberVerificationSubject;
   }): Promise<boolean>;
 }
 
@@ -234,6 +234,39 @@ export type LineInfo = {
   fraudHistory: boolean;
 };
 
+/** What a site can watch on a line through the operator's CAMARA subscription APIs. */
+export type WatchedLineEvent = 'sim_swap' | 'roaming' | 'reachability';
+
+export type LineSubscriptionInput = {
+  phoneNumber: string;
+  event: WatchedLineEvent;
+  /** Where the operator POSTs its CloudEvents. */
+  sink: string;
+  /** The bearer token the operator must present at the sink, and when it stops being valid. */
+  sinkToken: { accessToken: string; expiresAt: number };
+  /** When the subscription ends; null: the operator's own policy. */
+  expiresAt: number | null;
+};
+
+/** One operator-side subscription; some events need several (CAMARA allows one event type each). */
+export type LineSubscription = { id: string; event: WatchedLineEvent };
+
+/** A CloudEvent from the operator, read into what happened; `id` is the operator's subscription. */
+export type LineEvent = { subscriptionId: string; time: string } & (
+  | { kind: 'sim_swap' }
+  | { kind: 'roaming'; roaming: boolean; countryCode: number | null; countryNames: string[] }
+  | { kind: 'reachability'; reachable: boolean; connectivity: ('DATA' | 'SMS')[] }
+  | { kind: 'ended'; reason: string }
+);
+
+export interface LineSubscriptionsApi {
+  create(input: LineSubscriptionInput): Promise<LineSubscription[]>;
+  /** Deleting one the operator no longer knows is not an error. */
+  delete(subscription: LineSubscription): Promise<void>;
+  /** Reads a notification the operator POSTed to the sink; null when it is not one of its events. */
+  readEvent(body: unknown): LineEvent | null;
+}
+
 export interface Operator {
   readonly numberVerification: NumberVerificationApi;
   readonly simSwap: SwapApi;
@@ -253,4 +286,5 @@ export interface Operator {
   };
   /** Null when this deployment's operator offers no line-info API (callers use offline prefix data). */
   lineInfo(input: { phoneNumber: string }): Promise<LineInfo | null>;
+  readonly subscriptions: LineSubscriptionsApi;
 }

@@ -3,7 +3,7 @@ import type { Settings, VerificationStatus } from '@proofline/shared';
 import type { Clock } from '../clock/index.js';
 import { ProoflineError } from '../errors.js';
 import type { Logger } from '../logging/index.js';
-import { createPkcePair, type Operator, OperatorError } from '../operator/index.js';
+import { createPkcePair, hashPhoneNumber, type Operator, OperatorError } from '../operator/index.js';
 import type { Store } from '../store/index.js';
 import { originMatches } from '../tenants/index.js';
 import type { Caller, SilentVerifier, Surface, VerificationState } from '../verification/index.js';
@@ -29,6 +29,8 @@ export type SilentDeps = {
   timeoutMs: number;
   /** Send `login_hint=tel:+…` on the authorize URL. */
   loginHint?: boolean;
+  /** Send the number to Number Verification as `hashedPhoneNumber` (`OPERATOR_HASHED_PHONE`). */
+  hashedPhone?: boolean;
 };
 
 /** One silent attempt, stored under the hash of its `state` until the callback takes it. */
@@ -171,7 +173,10 @@ export class SilentVerification implements SilentVerifier {
         code: query.code,
         redirectUri: this.deps.redirectUri(),
         codeVerifier: attempt.codeVerifier,
-        phoneNumber: attempt.phone,
+        // CAMARA's hashedPhoneNumber keeps the number itself away from the operator's logs.
+        subject: this.deps.hashedPhone
+          ? { hashedPhoneNumber: hashPhoneNumber(attempt.phone) }
+          : { phoneNumber: attempt.phone },
       });
       // The operator's answer counts only if it came within the attempt's time.
       if (late()) return { verified: false, reason: 'silent_timeout' };

@@ -89,6 +89,8 @@ export type StartInput = {
   applicantId?: string;
   /** `fraud_check: false` (secret-key callers only). */
   fraudCheck?: boolean;
+  /** `POST /v1/silent/start`: a site backend's app opens the authorize URL; no code ever follows. */
+  silentOnly?: boolean;
 };
 
 /** A verification as an operation leaves it; `token` only in the answer of the check that approved it. */
@@ -315,6 +317,15 @@ export class VerificationService {
   ): { workflow: PlannedStep[]; availableChannels: Channel[] } {
     const supported = (channel: Channel) => this.deps.messaging.supports?.(channel) ?? true;
     const phoneChannels = settings.channels.filter((channel) => channel !== 'email' && supported(channel));
+    if (input.silentOnly) {
+      if (!this.deps.silent || !settings.silent) {
+        throw new ProoflineError(
+          'channel_not_allowed',
+          'Silent verification is not available for this site.',
+        );
+      }
+      return { workflow: [{ channel: 'silent', to: null }], availableChannels: [] };
+    }
     let workflow: PlannedStep[];
     if (input.workflow) {
       workflow = input.workflow.map((step, index) => {

@@ -1,4 +1,5 @@
 export { type FlowHooksDeps, flowHooks } from './flow-hooks.js';
+export { createLineInfoSource, lookupLineInfoFrom } from './line-info.js';
 export {
   createOperator,
   type OperatorWiring,

@@ -115,7 +115,10 @@ const recyclingWindowDays = 90;
 /** Lookup's operator-backed sources: line info, the latest SIM change, recycling and roaming. */
 export function operatorLookupSources(operator: Operator, clock: Clock): Omit<LookupDeps, 'clock'> {
   return {
-    lineInfo: (e164) => operator.lineInfo({ phoneNumber: e164 }),
+    lineInfo: async (e164) => {
+      const line = await operator.lineInfo({ phoneNumber: e164 });
+      return line && { ...line, source: 'operator' };
+    },
     simSwapDate: async (e164) => (await operator.simSwap.retrieveDate({ phoneNumber: e164 })).latestChange,
     roaming: async (e164) => (await operator.roamingStatus({ phoneNumber: e164 })).roaming,
     recycled: (e164) =>

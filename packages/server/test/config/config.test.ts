@@ -16,6 +16,14 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'invalid LOG_LEVEL'],
     [{ SERVER_SECRET: 'short' }, 'invalid SERVER_SECRET'],
     [{ ENABLE_SANDBOX: 'maybe' }, 'invalid ENABLE_SANDBOX'],
+    [{ LINE_INFO: 'hlr' }, 'invalid LINE_INFO'],
+    [{ LINE_INFO: 'twilio' }, 'missing TWILIO_ACCOUNT_SID: required with LINE_INFO=twilio'],
+    [{ LINE_INFO: 'twilio', TWILIO_ACCOUNT_SID: 'AC1' }, 'missing TWILIO_AUTH_TOKEN'],
+    [
+      { LINE_INFO: 'vonage', VONAGE_API_KEY: 'k' },
+      'missing VONAGE_API_SECRET: required with LINE_INFO=vonage',
+    ],
+    [{ OPERATOR_HASHED_PHONE: 'perhaps' }, 'invalid OPERATOR_HASHED_PHONE'],
   ])('names the variable of a wrong value %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

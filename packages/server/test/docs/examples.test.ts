@@ -122,6 +122,14 @@ describe('REST samples', () => {
     });
   });
 
+  it('monitor', async () => {
+    expect(await sh('monitor.sh')).toMatchObject({
+      phone: '+447400123456',
+      events: ['sim_swap'],
+      expires_at: null,
+    });
+  });
+
   it('number-recycling', async () => {
     expect(await sh('number-recycling.sh')).toMatchObject({ specified_date: '2024-01-15', recycled: false });
   });

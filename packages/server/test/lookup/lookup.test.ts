@@ -140,6 +140,7 @@ describe('lookupPhone from offline prefix data', () => {
 });
 
 const line = (overrides: Partial<LookupLineInfo> = {}): LookupLineInfo => ({
+  source: 'operator',
   operatorName: 'Three',
   network: '23420',
   lineType: 'mobile',

@@ -51,7 +51,7 @@ describe('number verification (auth code + PKCE over network-based authenticatio
       code: first.location.searchParams.get('code')!,
       redirectUri: callbackUrl,
       codeVerifier: first.pkce.verifier,
-      phoneNumber: line,
+      subject: { phoneNumber: line },
     });
     expect(verified).toBe(true);
 
@@ -60,7 +60,7 @@ describe('number verification (auth code + PKCE over network-based authenticatio
       code: other.location.searchParams.get('code')!,
       redirectUri: callbackUrl,
       codeVerifier: other.pkce.verifier,
-      phoneNumber: mobile(2),
+      subject: { phoneNumber: mobile(2) },
     });
     expect(wrong).toBe(false);
 
@@ -211,6 +211,94 @@ describe('SIM swap and device swap', () => {
     });
     const range = await operatorError(h.operator.deviceSwap.check({ phoneNumber: line, maxAgeHours: 0 }));
     expect(range.code).toBe('OUT_OF_RANGE');
+  });
+});
+
+describe('line subscriptions', () => {
+  const sinkToken = () => ({ accessToken: 'sink-token', expiresAt: h.clock.now() + 3_600_000 });
+
+  it('creates one subscription per CAMARA event type, reads their CloudEvents and deletes them', async () => {
+    const line = mobile(40);
+    const [swap] = await h.operator.subscriptions.create({
+      phoneNumber: line,
+      event: 'sim_swap',
+      sink: 'https://proofline.test/v1/phone/monitor/mon_x/events',
+      sinkToken: sinkToken(),
+      expiresAt: null,
+    });
+    expect(swap).toEqual({ id: expect.any(String), event: 'sim_swap' });
+    const reach = await h.operator.subscriptions.create({
+      phoneNumber: line,
+      event: 'reachability',
+      sink: 'https://proofline.test/v1/phone/monitor/mon_x/events',
+      sinkToken: sinkToken(),
+      expiresAt: h.clock.now() + 60_000,
+    });
+    expect(reach.map((entry) => entry.event)).toEqual(['reachability', 'reachability', 'reachability']);
+
+    const event = (type: string, data: Record<string, unknown>) => ({
+      id: '1',
+      source: 'x',
+      specversion: '1.0',
+      time: '2026-12-01T12:00:00.000Z',
+      type: `org.camaraproject.${type}`,
+      data: { subscriptionId: 's1', ...data },
+    });
+    const read = h.operator.subscriptions.readEvent;
+    expect(read(event('sim-swap-subscriptions.v0.swapped', { phoneNumber: line }))).toEqual({
+      kind: 'sim_swap',
+      subscriptionId: 's1',
+      time: '2026-12-01T12:00:00.000Z',
+    });
+    expect(
+      read(
+        event('device-roaming-status-subscriptions.v0.roaming-status', {
+          roaming: true,
+          countryCode: 208,
+          countryName: ['FR'],
+        }),
+      ),
+    ).toMatchObject({ kind: 'roaming', roaming: true, countryCode: 208, countryNames: ['FR'] });
+    expect(read(event('device-reachability-status-subscriptions.v0.reachability-sms', {}))).toMatchObject({
+      kind: 'reachability',
+      reachable: true,
+      connectivity: ['SMS'],
+    });
+    expect(
+      read(
+        event('sim-swap-subscriptions.v0.subscription-ended', { terminationReason: 'SUBSCRIPTION_EXPIRED' }),
+      ),
+    ).toMatchObject({ kind: 'ended', reason: 'SUBSCRIPTION_EXPIRED' });
+    expect(read(event('sim-swap-subscriptions.v0.something-else', {}))).toBeNull();
+    expect(read({ type: 'x' })).toBeNull();
+
+    for (const subscription of [swap!, ...reach]) await h.operator.subscriptions.delete(subscription);
+    // Already gone at the operator: not an error.
+    await h.operator.subscriptions.delete(swap!);
+  });
+
+  it('maps refusals, and an operator without the subscription APIs, to typed errors', async () => {
+    const refused = await operatorError(
+      h.operator.subscriptions.create({
+        phoneNumber: landline,
+        event: 'roaming',
+        sink: 'https://proofline.test/sink',
+        sinkToken: sinkToken(),
+        expiresAt: null,
+      }),
+    );
+    expect([refused.code, refused.status]).toEqual(['IDENTIFIER_NOT_FOUND', 404]);
+    const aggregator = h.operatorFor({ dialect: 'aggregator' });
+    const unsupported = await operatorError(
+      aggregator.subscriptions.create({
+        phoneNumber: mobile(41),
+        event: 'sim_swap',
+        sink: 'https://proofline.test/sink',
+        sinkToken: sinkToken(),
+        expiresAt: null,
+      }),
+    );
+    expect([unsupported.code, unsupported.status]).toEqual(['NOT_IMPLEMENTED', 501]);
   });
 });
 
@@ -521,7 +609,7 @@ describe('aggregator dialect', () => {
       code: location.searchParams.get('code')!,
       redirectUri: callbackUrl,
       codeVerifier: pkce.verifier,
-      phoneNumber: line,
+      subject: { phoneNumber: line },
     });
     expect(verified).toBe(true);
     expect(agg.calls).toContain('/sandbox/operator/number-verification/v0/verify');

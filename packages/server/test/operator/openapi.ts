@@ -19,9 +19,13 @@ const files: Record<string, string> = {
   'device-roaming-status': 'device-roaming-status.yaml',
   'device-reachability-status': 'device-reachability-status.yaml',
   'call-forwarding-signal': 'call-forwarding-signal.yaml',
+  'sim-swap-subscriptions': 'sim-swap-subscriptions.yaml',
+  'device-roaming-status-subscriptions': 'device-roaming-status-subscriptions.yaml',
+  'device-reachability-status-subscriptions': 'device-reachability-status-subscriptions.yaml',
 };
 
 type OpenApiDoc = {
+  components: { schemas: Record<string, { discriminator?: { mapping: Record<string, string> } }> };
   paths: Record<string, Record<string, { responses: Record<string, { $ref?: string; content?: unknown }> }>>;
 };
 
@@ -47,11 +51,34 @@ export class CamaraSpecs {
     }
   }
 
-  /** `api` and operation path from a sandbox URL such as `/sandbox/operator/sim-swap/v2/check`. */
+  /**
+   * `api` and operation path (as the file writes it, `{param}` included) from a sandbox URL such as
+   * `/sandbox/operator/sim-swap/v2/check` or `…/sim-swap-subscriptions/v0.3/subscriptions/<id>`.
+   */
   locate(url: string): { api: string; path: string } | undefined {
-    const match = /\/([a-z-]+)\/v[0-9.]+(\/[a-z-]+)$/.exec(new URL(url).pathname);
-    if (!match || !this.docs.has(match[1]!)) return undefined;
-    return { api: match[1]!, path: match[2]! };
+    const pathname = new URL(url).pathname;
+    for (const [api, doc] of this.docs) {
+      const match = new RegExp(`/${api}/v[0-9.]+(/.*)$`).exec(pathname);
+      if (!match) continue;
+      const path = Object.keys(doc.paths).find((template) =>
+        new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(match[1]!),
+      );
+      if (path) return { api, path };
+    }
+    return undefined;
+  }
+
+  /**
+   * Checks a CloudEvent a sandbox subscription sent against the file's event schema for its `type`
+   * (the `CloudEvent` discriminator mapping, which ajv does not follow by itself).
+   */
+  checkEvent(api: string, event: { type?: unknown }): void {
+    const doc = this.docs.get(api);
+    if (!doc) throw new Error(`no CAMARA spec for ${api}`);
+    const mapping = doc.components.schemas.CloudEvent?.discriminator?.mapping ?? {};
+    const target = mapping[String(event.type)];
+    if (!target) throw new Error(`${String(event.type)} is not an event type of ${files[api]}`);
+    this.validate(`${api}${target}`, event, `${api} event ${String(event.type)}`);
   }
 
   /** Throws with ajv's errors when the answer does not fit the spec. */
@@ -66,11 +93,19 @@ export class CamaraSpecs {
     if (response === undefined) {
       if (status < 400) throw new Error(`${status} is not documented for ${method} ${where.path}`);
       ref = `${where.api}#/components/schemas/ErrorInfo`;
+    } else if (!response.$ref && !response.content) {
+      if (body !== undefined) throw new Error(`${method} ${where.path} ${status} must have no body`);
+      this.validated++;
+      return;
     } else if (response.$ref) {
       ref = `${where.api}${response.$ref}/content/application~1json/schema`;
     } else {
       ref = `${where.api}${pointer('paths', where.path, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema')}`;
     }
+    this.validate(ref, body, `${method} ${where.path} ${status} (${files[where.api]})`);
+  }
+
+  private validate(ref: string, body: unknown, what: string): void {
     let validate = this.compiled.get(ref);
     if (!validate) {
       validate = this.ajv.compile({ $ref: ref });
@@ -78,7 +113,7 @@ export class CamaraSpecs {
     }
     if (!validate(body)) {
       throw new Error(
-        `${method} ${where.path} ${status} does not fit ${files[where.api]}: ${this.ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`,
+        `${what} does not fit: ${this.ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`,
       );
     }
     this.validated++;

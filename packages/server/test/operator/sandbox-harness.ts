@@ -21,11 +21,13 @@ export async function startHarness(
     dialect?: SandboxDialect;
     adapter?: Partial<CamaraOperatorConfig>;
     clientKeys?: import('jose').JWK[];
+    sinkFetch?: typeof fetch;
   } = {},
 ) {
   const clock = new ManualClock();
   const sandbox = await startSandboxOperator({
     clock,
+    ...(options.sinkFetch ? { sinkFetch: options.sinkFetch } : {}),
     ...(options.dialect ? { dialect: options.dialect } : {}),
     ...(options.clientKeys ? { clientKeys: options.clientKeys } : {}),
   });

@@ -204,6 +204,45 @@ describe('CAMARA request rules', () => {
   });
 });
 
+describe('answers the CAMARA test definitions expect', () => {
+  it('Device Swap: 422 SERVICE_NOT_APPLICABLE for a SIM never connected, on check and retrieve-date', async () => {
+    const line = mobile(120);
+    await h.admin('PUT', `/subscribers/${line}`, { activated_at: null });
+    const token = await h.token('device-swap sim-swap');
+    for (const path of ['/device-swap/v1/check', '/device-swap/v1/retrieve-date']) {
+      const answer = await h.camara(path, { phoneNumber: line }, { token });
+      expect([path, answer.status, answer.body.code]).toEqual([path, 422, 'SERVICE_NOT_APPLICABLE']);
+    }
+    // SIM Swap keeps answering for it: a null activation date, nothing swapped.
+    expect((await h.camara('/sim-swap/v2/retrieve-date', { phoneNumber: line }, { token })).body).toEqual({
+      latestSimChange: null,
+    });
+    const connected = mobile(121);
+    await h.admin('PUT', `/subscribers/${connected}`, { activated_at: '2024-05-01T00:00:00Z' });
+    expect((await h.camara('/device-swap/v1/check', { phoneNumber: connected }, { token })).body).toEqual({
+      swapped: false,
+    });
+  });
+
+  it('KYC Match: an empty body is INVALID_ARGUMENT, a number alone INVALID_PARAM_COMBINATION', async () => {
+    const twoLegged = await h.token('kyc-match:match');
+    const threeLegged = await h.token('kyc-match:match', { phone: mobile(122) });
+    for (const token of [twoLegged, threeLegged]) {
+      const empty = await h.camara('/kyc-match/v0.4/match', {}, { token });
+      expect([empty.status, empty.body.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    }
+    const numberOnly = await h.camara(
+      '/kyc-match/v0.4/match',
+      { phoneNumber: mobile(122) },
+      { token: twoLegged },
+    );
+    expect([numberOnly.status, numberOnly.body.code]).toEqual([
+      400,
+      'KNOW_YOUR_CUSTOMER.INVALID_PARAM_COMBINATION',
+    ]);
+  });
+});
+
 describe('OAuth2 endpoints', () => {
   const token = (form: Record<string, string>, headers: Record<string, string> = { authorization: basic }) =>
     fetch(`${h.sandbox.baseUrl}/oauth2/token`, {

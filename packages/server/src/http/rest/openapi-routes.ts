@@ -1,6 +1,7 @@
 import {
   CaseList,
   CaseListQuery,
+  DeleteMonitorOutput,
   DeleteRuleOutput,
   type ErrorCode,
   FraudCheckBypassOutput,
@@ -11,9 +12,14 @@ import {
   KycMatchOutput,
   LookupInput,
   LookupOutput,
+  MonitorInput,
+  MonitorOutput,
+  MonitorParams,
   NetworkBlocksOutput,
   NumberRecyclingInput,
   NumberRecyclingOutput,
+  OperatorCloudEvent,
+  OperatorEventAck,
   PortingHistoryOutput,
   PortingHistoryQuery,
   ResendRestInput,
@@ -28,6 +34,8 @@ import {
   SettingsPatch,
   SilentCallbackOutput,
   SilentCallbackQuery,
+  SilentStartInput,
+  SilentStartOutput,
   SimSwapCheckInput,
   SimSwapCheckOutput,
   SiteverifyInput,
@@ -183,6 +191,21 @@ export const routeDocs: RouteDoc[] = [
     query: SilentCallbackQuery,
     response: SilentCallbackOutput,
     errors: ['not_found'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/silent/start',
+    tag: 'Verification',
+    summary: 'Start silent verification for a mobile app',
+    description:
+      'The app opens `auth_url` over mobile data; the operator identifies the line and sends it to ' +
+      '`/v1/silent/callback` (then to `return_url`, a page on an allowed origin, when given). Read the ' +
+      'result with `GET /v1/verifications/:id`: `approved` (method `silent`) or `failed`; no code is ' +
+      'ever sent. `channel_not_allowed` when the site turned `silent` off.',
+    body: SilentStartInput,
+    response: SilentStartOutput,
+    errors: ['verification_closed', ...sendRefusals],
+    example: { phone: '+447400123456' },
   },
 
   // ── Siteverify ────────────────────────────────────────────────────────────────
@@ -396,6 +419,46 @@ export const routeDocs: RouteDoc[] = [
     summary: 'Sends made with `fraud_check: false`, newest first',
     query: FraudCheckBypassQuery,
     response: FraudCheckBypassOutput,
+  },
+
+  // ── Monitoring ────────────────────────────────────────────────────────────────
+  {
+    method: 'POST',
+    path: '/v1/phone/monitor',
+    tag: 'Operator checks',
+    summary: 'Watch a number for SIM swaps (and roaming, reachability changes)',
+    description:
+      'Subscribes at the operator (CAMARA SIM Swap, Device Roaming Status and Device Reachability Status ' +
+      'Subscriptions). Each event reaches the webhook URL as `sim_swap.detected` `{phone, swapped_at, ' +
+      'subscription_id}`, `roaming.changed` or `reachability.changed`, signed like every webhook; `phone` ' +
+      'is masked unless `webhook_full_phone`. Without `expires_at` the watch lasts a year.',
+    body: MonitorInput,
+    response: MonitorOutput,
+    errors: operatorErrors,
+    example: { phone: '+447400123456', events: ['sim_swap'], expires_at: '2027-01-01T00:00:00Z' },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/phone/monitor/:subscription_id',
+    tag: 'Operator checks',
+    summary: 'Stop watching a number',
+    params: MonitorParams,
+    response: DeleteMonitorOutput,
+    errors: ['not_found', ...operatorErrors],
+  },
+  {
+    method: 'POST',
+    path: '/v1/phone/monitor/:subscription_id/events',
+    tag: 'Operator checks',
+    auth: 'public',
+    summary: "The operator's CloudEvents for a watch",
+    description:
+      'Not called by site backends: the operator POSTs its CloudEvents here (`application/cloudevents+json`) ' +
+      'with the bearer token Proofline gave it for this watch; another token is `unauthorized`.',
+    params: MonitorParams,
+    body: OperatorCloudEvent,
+    response: OperatorEventAck,
+    errors: ['unauthorized'],
   },
 
   // ── Documentation ─────────────────────────────────────────────────────────────

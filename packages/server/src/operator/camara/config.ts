@@ -12,7 +12,10 @@ export type CamaraApiName =
   | 'roamingStatus'
   | 'reachabilityStatus'
   | 'callForwarding'
-  | 'lineInfo';
+  | 'lineInfo'
+  | 'simSwapSubscriptions'
+  | 'roamingSubscriptions'
+  | 'reachabilitySubscriptions';
 
 /** Each operation that needs its own scope. */
 export type CamaraScopeName =
@@ -30,7 +33,15 @@ export type CamaraScopeName =
   | 'reachabilityStatus.read'
   | 'callForwarding.unconditional'
   | 'callForwarding.services'
-  | 'lineInfo.read';
+  | 'lineInfo.read'
+  | 'simSwapSubscriptions.swapped'
+  | 'simSwapSubscriptions.delete'
+  | 'roamingSubscriptions.roamingStatus'
+  | 'roamingSubscriptions.delete'
+  | 'reachabilitySubscriptions.data'
+  | 'reachabilitySubscriptions.sms'
+  | 'reachabilitySubscriptions.disconnected'
+  | 'reachabilitySubscriptions.delete';
 
 export type ClientAuth =
   | { method: 'client_secret_basic'; clientSecret: string }
@@ -82,6 +93,9 @@ export const camaraPaths: Record<CamaraApiName, string | null> = {
   reachabilityStatus: 'device-reachability-status/v1',
   callForwarding: 'call-forwarding-signal/v0.4',
   lineInfo: 'line-info/v0',
+  simSwapSubscriptions: 'sim-swap-subscriptions/v0.3',
+  roamingSubscriptions: 'device-roaming-status-subscriptions/v0.8',
+  reachabilitySubscriptions: 'device-reachability-status-subscriptions/v0.8',
 };
 
 /** Aggregators (Telefónica Open Gateway, Vonage) still expose the v0 generation and sell no line-info. */
@@ -97,6 +111,9 @@ export const aggregatorPaths: Record<CamaraApiName, string | null> = {
   reachabilityStatus: 'device-reachability-status/v0',
   callForwarding: 'call-forwarding-signal/v0',
   lineInfo: null,
+  simSwapSubscriptions: null,
+  roamingSubscriptions: null,
+  reachabilitySubscriptions: null,
 };
 
 export const camaraScopes: Record<CamaraScopeName, string> = {
@@ -115,6 +132,19 @@ export const camaraScopes: Record<CamaraScopeName, string> = {
   'callForwarding.unconditional': 'call-forwarding-signal:unconditional-call-forwardings:read',
   'callForwarding.services': 'call-forwarding-signal:call-forwardings:read',
   'lineInfo.read': 'line-info:read',
+  'simSwapSubscriptions.swapped':
+    'sim-swap-subscriptions:org.camaraproject.sim-swap-subscriptions.v0.swapped:create',
+  'simSwapSubscriptions.delete': 'sim-swap-subscriptions:delete',
+  'roamingSubscriptions.roamingStatus':
+    'device-roaming-status-subscriptions:org.camaraproject.device-roaming-status-subscriptions.v0.roaming-status:create',
+  'roamingSubscriptions.delete': 'device-roaming-status-subscriptions:delete',
+  'reachabilitySubscriptions.data':
+    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-data:create',
+  'reachabilitySubscriptions.sms':
+    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-sms:create',
+  'reachabilitySubscriptions.disconnected':
+    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-disconnected:create',
+  'reachabilitySubscriptions.delete': 'device-reachability-status-subscriptions:delete',
 };
 
 /** The v0-era scope names aggregators put after `dpv:Purpose#`. */
@@ -134,6 +164,20 @@ export const aggregatorScopes: Record<CamaraScopeName, string> = {
   'callForwarding.unconditional': 'call-forwarding-signal-unconditional-read',
   'callForwarding.services': 'call-forwarding-signal-read',
   'lineInfo.read': 'line-info-read',
+  // No aggregator sells the subscription APIs (their paths are null): CAMARA's names stand in.
+  'simSwapSubscriptions.swapped':
+    'sim-swap-subscriptions:org.camaraproject.sim-swap-subscriptions.v0.swapped:create',
+  'simSwapSubscriptions.delete': 'sim-swap-subscriptions:delete',
+  'roamingSubscriptions.roamingStatus':
+    'device-roaming-status-subscriptions:org.camaraproject.device-roaming-status-subscriptions.v0.roaming-status:create',
+  'roamingSubscriptions.delete': 'device-roaming-status-subscriptions:delete',
+  'reachabilitySubscriptions.data':
+    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-data:create',
+  'reachabilitySubscriptions.sms':
+    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-sms:create',
+  'reachabilitySubscriptions.disconnected':
+    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-disconnected:create',
+  'reachabilitySubscriptions.delete': 'device-reachability-status-subscriptions:delete',
 };
 
 export const defaultPurpose = 'dpv:FraudPreventionAndDetection';

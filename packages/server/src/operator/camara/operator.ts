@@ -18,6 +18,7 @@ import {
   scopeString,
 } from './config.js';
 import { camaraError, type FetchLike, type HttpAnswer, send } from './http.js';
+import { camaraSubscriptions } from './subscriptions.js';
 import { TokenClient } from './tokens.js';
 
 const MatchResult = z.enum(['true', 'false', 'not_available']);
@@ -149,9 +150,9 @@ export function createCamaraOperator(config: CamaraOperatorConfig, deps: CamaraO
       );
       return answer.devicePhoneNumber;
     },
-    async exchangeAndVerify({ code, redirectUri, codeVerifier, phoneNumber }) {
+    async exchangeAndVerify({ code, redirectUri, codeVerifier, subject }) {
       const token = await tokens.exchangeCode({ code, redirectUri, codeVerifier });
-      return numberVerification.verify(token, { phoneNumber });
+      return numberVerification.verify(token, subject);
     },
   };
 
@@ -267,8 +268,11 @@ export function createCamaraOperator(config: CamaraOperatorConfig, deps: CamaraO
       if (resolved.paths.lineInfo === null) return null;
       return call.twoLegged('lineInfo', '/retrieve', 'lineInfo.read', { phoneNumber }, answers.lineInfo);
     },
+    subscriptions: camaraSubscriptions(call),
   };
 }
+
+export type CamaraCaller = ReturnType<typeof createCaller>;
 
 function createCaller(config: ResolvedCamaraConfig, tokens: TokenClient, fetchImpl: FetchLike) {
   const urlOf = (api: CamaraApiName, path: string): string => {
@@ -279,11 +283,16 @@ function createCaller(config: ResolvedCamaraConfig, tokens: TokenClient, fetchIm
     return `${config.baseUrl}/${base}${path}`;
   };
 
-  const exchange = (url: string, accessToken: string, body: unknown): Promise<HttpAnswer> =>
+  const exchange = (
+    url: string,
+    accessToken: string,
+    body: unknown,
+    method?: 'DELETE',
+  ): Promise<HttpAnswer> =>
     send(
       url,
       {
-        method: body === undefined ? 'GET' : 'POST',
+        method: method ?? (body === undefined ? 'GET' : 'POST'),
         headers: {
           authorization: `Bearer ${accessToken}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -312,13 +321,14 @@ function createCaller(config: ResolvedCamaraConfig, tokens: TokenClient, fetchIm
       scopeName: CamaraScopeName,
       body: unknown,
       schema: z.ZodType<T>,
+      method?: 'DELETE',
     ): Promise<T> {
       const url = urlOf(api, path);
       const scope = scopeString(config, [scopeName], false);
-      let answer = await exchange(url, await tokens.clientCredentials(scope), body);
+      let answer = await exchange(url, await tokens.clientCredentials(scope), body, method);
       if (answer.status === 401) {
         tokens.invalidate(scope);
-        answer = await exchange(url, await tokens.clientCredentials(scope), body);
+        answer = await exchange(url, await tokens.clientCredentials(scope), body, method);
       }
       return read(answer, schema);
     },

@@ -5,6 +5,7 @@ import { CamaraFailure, failures } from './failure.js';
 import { grantedScopes, type SandboxDialect } from './scopes.js';
 import type { SandboxState } from './state.js';
 import { SubscriberInput, subscriberFrom } from './subscriber.js';
+import type { SubscriptionHub } from './subscriptions.js';
 
 const DeviceInput = z.strictObject({ phone: z.string().max(32).nullable() });
 const TokenInput = z.strictObject({
@@ -27,12 +28,16 @@ export function registerAdminRoutes(
   app: FastifyInstance,
   state: SandboxState,
   dialect: SandboxDialect,
+  subscriptions: SubscriptionHub,
 ): void {
   app.put<{ Params: { phone: string } }>('/subscribers/:phone', async (request) => {
     const number = e164(request.params.phone);
     const input = parse(SubscriberInput, request.body);
     const subscriber = subscriberFrom(input);
+    const before = state.subscribers.get(number) ?? (state.knows(number) ? subscriberFrom({}) : null);
     state.subscribers.set(number, subscriber);
+    // A changed SIM, roaming country or reachability goes out to the line's subscriptions.
+    if (before !== null) subscriptions.lineChanged(number, before, subscriber);
     return { phone: number, upserted: true, ...subscriber };
   });
 

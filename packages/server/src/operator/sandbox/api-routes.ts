@@ -115,6 +115,12 @@ export function registerApiRoutes(app: FastifyInstance, state: SandboxState, dia
     changedAt: (line: Subscriber) => string | null,
   ) => {
     const root = base(api, version);
+    // Device Swap: a SIM never connected has no device history at all (422, both operations).
+    const lineOfSwap = (number: string) => {
+      const line = lineOf(number);
+      if (api === 'device-swap' && line.activated_at === null) throw failures.serviceNotApplicable();
+      return line;
+    };
     const dateField = api === 'sim-swap' ? 'latestSimChange' : 'latestDeviceChange';
     camaraRoute(app, state, 'POST', `${root}/check`, {
       scopes: [api, `${api}:check`],
@@ -123,7 +129,7 @@ export function registerApiRoutes(app: FastifyInstance, state: SandboxState, dia
         const maxAge = body.maxAge ?? 240;
         if (maxAge < 1 || maxAge > 2400)
           throw failures.outOfRange('maxAge must be between 1 and 2400 hours.');
-        const line = lineOf(subjectNumber(token, body.phoneNumber));
+        const line = lineOfSwap(subjectNumber(token, body.phoneNumber));
         if (line.monitored_period_days !== null && maxAge > line.monitored_period_days * 24) {
           throw failures.outOfRange(
             `Check monitor period could not exceed local regulations (${line.monitored_period_days} days)`,
@@ -138,7 +144,7 @@ export function registerApiRoutes(app: FastifyInstance, state: SandboxState, dia
       scopes: [api, `${api}:retrieve-date`],
       body: PhoneOnlyBody,
       handle({ token, now }, body) {
-        const line = lineOf(subjectNumber(token, body.phoneNumber));
+        const line = lineOfSwap(subjectNumber(token, body.phoneNumber));
         // Never changed: CAMARA answers the activation date (null for a SIM never connected).
         const latest = changedAt(line) ?? line.activated_at;
         const window = line.monitored_period_days;
@@ -177,6 +183,9 @@ export function registerApiRoutes(app: FastifyInstance, state: SandboxState, dia
           return typeof value === 'string' ? [[field, value]] : [];
         }),
       ) as Partial<Record<KycMatchField, string>>;
+      // An empty body is a malformed request; a number alone is the spec's invalid combination.
+      if (body.phoneNumber === undefined && Object.keys(claims).length === 0)
+        throw failures.invalidArgument();
       if (Object.keys(claims).length === 0) {
         throw new CamaraFailure(
           400,

@@ -9,6 +9,7 @@ import { CamaraFailure } from './failure.js';
 import { OAuthFailure, registerOAuthRoutes } from './oauth-routes.js';
 import type { SandboxDialect } from './scopes.js';
 import { SandboxState } from './state.js';
+import { SubscriptionHub } from './subscriptions.js';
 
 export type SandboxOperatorOptions = {
   clock: Clock;
@@ -18,6 +19,10 @@ export type SandboxOperatorOptions = {
   basePath?: string;
   /** Public keys that may sign `private_key_jwt` assertions for `sandbox-client`. */
   clientKeys?: JWK[];
+  /** Accept `http://` subscription sinks (embedded defaults: the sink is this machine); CAMARA needs https. */
+  insecureSinks?: boolean;
+  /** How CloudEvents reach subscription sinks; default the global fetch. */
+  sinkFetch?: typeof fetch;
 };
 
 const correlatorPattern = /^[a-zA-Z0-9-_:;./<>{}]{1,256}$/;
@@ -30,10 +35,23 @@ export const sandboxOperatorPlugin: FastifyPluginAsync<SandboxOperatorOptions> =
   const basePath = (options.basePath ?? '/sandbox/operator').replace(/\/+$/, '');
   const dialect = options.dialect ?? 'camara';
   const state = new SandboxState(options.clock);
+  const subscriptions = new SubscriptionHub(state, {
+    fetch: options.sinkFetch ?? fetch,
+    insecureSinks: options.insecureSinks ?? false,
+    basePath,
+  });
+  // Expiry is checked on every request and once a second, so a ManualClock needs no timer.
+  const sweeper = setInterval(() => subscriptions.sweep(), 1000);
+  sweeper.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper);
+    await subscriptions.settled();
+  });
   await app.register(
     async (sandbox: FastifyInstance) => {
       if (!sandbox.hasContentTypeParser('application/x-www-form-urlencoded'))
         await sandbox.register(formbody);
+      sandbox.addHook('onRequest', async () => subscriptions.sweep());
       sandbox.addHook('onSend', async (request, reply, payload) => {
         const given = request.headers['x-correlator'];
         reply.header(
@@ -61,7 +79,8 @@ export const sandboxOperatorPlugin: FastifyPluginAsync<SandboxOperatorOptions> =
       );
       registerOAuthRoutes(sandbox, state, { dialect, basePath, clientKeys: options.clientKeys ?? [] });
       registerApiRoutes(sandbox, state, dialect);
-      registerAdminRoutes(sandbox, state, dialect);
+      subscriptions.register(sandbox);
+      registerAdminRoutes(sandbox, state, dialect, subscriptions);
     },
     { prefix: basePath },
   );

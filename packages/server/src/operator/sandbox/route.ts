@@ -29,7 +29,7 @@ export type CamaraRouteSpec<Body> = {
 export function camaraRoute<Body>(
   app: FastifyInstance,
   state: SandboxState,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   url: string,
   spec: CamaraRouteSpec<Body>,
 ): void {

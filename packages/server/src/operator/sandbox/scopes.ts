@@ -1,3 +1,5 @@
+import { subscriptionScopes } from './subscriptions.js';
+
 export type SandboxDialect = 'camara' | 'aggregator';
 
 /** Every API scope the sandbox grants, in CAMARA's names; API-level scopes cover both operations. */
@@ -19,6 +21,7 @@ const camaraScopes = new Set([
   'call-forwarding-signal:unconditional-call-forwardings:read',
   'call-forwarding-signal:call-forwardings:read',
   'line-info:read',
+  ...subscriptionScopes,
 ]);
 
 /** What an aggregator writes after `dpv:<Purpose>#`, and the CAMARA scope it stands for. */

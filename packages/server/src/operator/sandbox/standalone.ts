@@ -23,6 +23,8 @@ export async function startSandboxOperator(
     basePath,
     ...(options.dialect ? { dialect: options.dialect } : {}),
     ...(options.clientKeys ? { clientKeys: options.clientKeys } : {}),
+    ...(options.insecureSinks ? { insecureSinks: options.insecureSinks } : {}),
+    ...(options.sinkFetch ? { sinkFetch: options.sinkFetch } : {}),
   });
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   return { baseUrl: `${address}${basePath}`, close: () => app.close() };

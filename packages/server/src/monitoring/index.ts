@@ -1,0 +1,1 @@
+export { PhoneMonitoring, type PhoneMonitoringDeps } from './monitoring.js';
