@@ -129,6 +129,41 @@ export async function startSandboxProcess() {
   };
 }
 
+/**
+ * The peer (bench/peer/better-auth.mjs: better-auth's phone-number plugin on Redis secondary
+ * storage) in its own process, on the same Redis under the run's prefix. Resolves with its URL.
+ */
+export async function startPeerProcess({ prefix }) {
+  const child = spawn(process.execPath, ['bench/peer/better-auth.mjs'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      REDIS_URL,
+      PEER_KEY_PREFIX: prefix,
+      PEER_SECRET: randomBytes(32).toString('hex'),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = await new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk.toString();
+      const match = /better-auth peer listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the peer exited ${code} before listening: ${output}`)));
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /** One autocannon run in the separate load process (bench/load.mjs); answers its figures. */
 export function runLoad(scenario) {
   return new Promise((resolve, reject) => {
