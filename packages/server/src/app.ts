@@ -46,6 +46,13 @@ export type RunningProofline = {
   close(): Promise<void>;
 };
 
+/**
+ * How long an instance keeps a site's settings and rules once read. A change through the API drops
+ * them on every instance at once (store pub/sub); the TTL only bounds a change message lost in a
+ * reconnect.
+ */
+const siteCacheTtlMs = 5_000;
+
 /** The composition root: reads configuration, wires adapters to ports, and listens. */
 export async function startProofline(options: StartOptions = {}): Promise<RunningProofline> {
   const env = { ...(options.env ?? process.env) };
@@ -58,7 +65,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     ? TenantDirectory.fromFile(config.PROOFLINE_CONFIG)
     : new TenantDirectory([demoSite]);
 
-  const settings = new SettingsRepository(store);
+  const settings = new SettingsRepository(store, { clock, ttlMs: siteCacheTtlMs });
   const messaging = createMessaging(messagingConfigFromEnv(env), { clock, logger });
   const tokens = await TokenIssuer.create({
     issuer: config.PUBLIC_URL ?? 'urn:proofline',
@@ -92,7 +99,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     ...(config.FRAUD_POLICY ? { policy: config.FRAUD_POLICY } : {}),
   });
   const lookupSources = operator ? operatorLookupSources(operator, clock) : {};
-  const rules = new RulesRepository(store);
+  const rules = new RulesRepository(store, { clock, ttlMs: siteCacheTtlMs });
   const cases = new CasesRepository(store, clock);
   const silent = operator
     ? new SilentVerification({
@@ -153,6 +160,13 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     retentionDays: config.RETENTION_DAYS,
   });
 
+  // Until subscribed, another instance's change would reach this one only by the TTL.
+  await Promise.all([settings.listen(), rules.listen()]).catch((error: unknown) =>
+    logger.warn(
+      { err: error },
+      'not subscribed to site changes yet; cached settings and rules expire by TTL',
+    ),
+  );
   const app = await buildApp(deps);
   webhooks.start();
   retention.start();

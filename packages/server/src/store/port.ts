@@ -77,6 +77,15 @@ export interface Store {
   reschedule(queue: string, id: string, payload: string, dueAtMs: number): Promise<void>;
   queueSize(queue: string): Promise<number>;
 
+  /**
+   * Tells every server instance on this store, this one included, `message` on `channel` (e.g. "a
+   * site's settings changed"). Delivery is at most once: an instance disconnected at that moment
+   * misses it, so what listens keeps only state that a short TTL also bounds.
+   */
+  publish(channel: string, message: string): Promise<void>;
+  /** Calls `listener` with every message published on `channel` from now on, by any instance. */
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
+
   /** A rate limiter on this store (rate-limiter-flexible underneath), for the fraud domain. */
   rateLimiter(options: RateLimiterOptions): RateLimiter;
 }
