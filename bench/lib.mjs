@@ -143,7 +143,13 @@ export async function startPeerProcess({ prefix }) {
       PEER_KEY_PREFIX: prefix,
       PEER_SECRET: randomBytes(32).toString('hex'),
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // Its stderr is kept out of the bench's: better-call prints a stack for every request that the
+    // load generator aborts at the end of a phase. It is shown if the peer fails to start.
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errors = '';
+  child.stderr.on('data', (chunk) => {
+    errors = (errors + chunk.toString()).slice(-4_000);
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const url = await new Promise((resolve, reject) => {
@@ -153,7 +159,9 @@ export async function startPeerProcess({ prefix }) {
       const match = /better-auth peer listening on (http:\/\/\S+)/.exec(output);
       if (match) resolve(match[1]);
     });
-    child.once('exit', (code) => reject(new Error(`the peer exited ${code} before listening: ${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the peer exited ${code} before listening: ${output}${errors}`)),
+    );
   });
   return {
     url,
