@@ -77,21 +77,16 @@ try {
   });
 
   log('baseline: ping');
-  const baseline = await runLoad({
-    url,
-    kind: 'ping',
-    durationSeconds: DURATION_S,
-    connections: CONNECTIONS,
-  });
+  const baseline = await runLoad(
+    { url, kind: 'ping', durationSeconds: DURATION_S, connections: CONNECTIONS },
+    server.pid,
+  );
   log('verification.start');
   const operatorBefore = await operatorCalls(url);
-  const start = await runLoad({
-    url,
-    kind: 'start',
-    durationSeconds: DURATION_S,
-    connections: CONNECTIONS,
-    phoneBlock: blocks.start,
-  });
+  const start = await runLoad(
+    { url, kind: 'start', durationSeconds: DURATION_S, connections: CONNECTIONS, phoneBlock: blocks.start },
+    server.pid,
+  );
 
   const operatorAfter = await operatorCalls(url);
   start.operator_calls_per_start = Number(
@@ -119,13 +114,10 @@ try {
       ).verificationId,
   );
   log('verification.check');
-  const check = await runLoad({
-    url,
-    kind: 'check',
-    durationSeconds: DURATION_S,
-    connections: CONNECTIONS,
-    verificationIds,
-  });
+  const check = await runLoad(
+    { url, kind: 'check', durationSeconds: DURATION_S, connections: CONNECTIONS, verificationIds },
+    server.pid,
+  );
   check.checks_per_verification = Number((check.requests / verificationIds.length).toFixed(2));
 
   // The same start on a server without an operator (lookups from offline prefix data, no silent
@@ -134,14 +126,26 @@ try {
   const offlineServer = await startServerProcess({ prefix, env: { ENABLE_SANDBOX: 'false' } });
   let startOffline;
   try {
-    startOffline = await runLoad({
+    // Warmed up as the first server and the peer are: a fresh process loads and compiles lazily.
+    await runLoad({
       url: offlineServer.url,
       kind: 'start',
-      durationSeconds: DURATION_S,
+      durationSeconds: 3,
       connections: CONNECTIONS,
-      phoneBlock: blocks.start,
+      phoneBlock: blocks.warmup,
       phoneOffset: OFFLINE_OFFSET,
     });
+    startOffline = await runLoad(
+      {
+        url: offlineServer.url,
+        kind: 'start',
+        durationSeconds: DURATION_S,
+        connections: CONNECTIONS,
+        phoneBlock: blocks.start,
+        phoneOffset: OFFLINE_OFFSET,
+      },
+      offlineServer.pid,
+    );
   } finally {
     await offlineServer.stop();
   }
@@ -156,14 +160,17 @@ try {
     phoneBlock: blocks.warmup,
     phoneOffset: PEER_OFFSET,
   });
-  const peerStart = await runLoad({
-    url: peer.url,
-    kind: 'peer',
-    durationSeconds: DURATION_S,
-    connections: CONNECTIONS,
-    phoneBlock: blocks.start,
-    phoneOffset: PEER_OFFSET,
-  });
+  const peerStart = await runLoad(
+    {
+      url: peer.url,
+      kind: 'peer',
+      durationSeconds: DURATION_S,
+      connections: CONNECTIONS,
+      phoneBlock: blocks.start,
+      phoneOffset: PEER_OFFSET,
+    },
+    peer.pid,
+  );
 
   log(`verification.start and .check at a fixed ${FIXED_RPS} req/s`);
   const fixedStart = await runLoad({
@@ -205,6 +212,8 @@ try {
       load: `autocannon in a separate process, ${CONNECTIONS} connections, ${DURATION_S} s per phase`,
       baseline: 'tRPC `ping` (GET /trpc/ping): a no-op procedure on the same stack, Origin header included',
       start: 'verification.start with connection "wifi": the OTP path (the silent flow is measured apart)',
+      cpu_ms_per_request:
+        "the measured process's user + system CPU over the phase (/proc), divided by its requests; Redis and the load generator not included",
     },
     http: {
       baseline: pick(baseline),
@@ -218,6 +227,14 @@ try {
         ...pick(startOffline),
         ratio_to_baseline: ratio(startOffline),
         ratio_to_peer: Number((startOffline.rps / peerStart.rps).toFixed(3)),
+        // The peer's CPU per request over Proofline's: the same comparison, less shaken by other load.
+        ...(startOffline.cpu_ms_per_request && peerStart.cpu_ms_per_request
+          ? {
+              cpu_ratio_to_peer: Number(
+                (peerStart.cpu_ms_per_request / startOffline.cpu_ms_per_request).toFixed(3),
+              ),
+            }
+          : {}),
       },
       peer_start: {
         ...pick(peerStart),
@@ -268,6 +285,7 @@ function pick(phase) {
     requests: phase.requests,
     non_2xx: phase.non2xx,
     errors: phase.errors + phase.timeouts,
+    ...(phase.cpu_ms_per_request === undefined ? {} : { cpu_ms_per_request: phase.cpu_ms_per_request }),
   };
 }
 
@@ -473,10 +491,10 @@ async function widgetSizes() {
 function printTable(results) {
   const { http, redis_round_trips: trips, silent_overhead_ms: silent, widget } = results;
   const row = (name, phase, extra = '') =>
-    `${name.padEnd(26)}${String(phase.rps).padStart(8)}${String(phase.p50_ms).padStart(9)}${String(phase.p99_ms).padStart(9)}${String(phase.non_2xx + phase.errors).padStart(8)}  ${extra}`;
+    `${name.padEnd(26)}${String(phase.rps).padStart(8)}${String(phase.p50_ms).padStart(9)}${String(phase.p99_ms).padStart(9)}${String(phase.non_2xx + phase.errors).padStart(8)}${String(phase.cpu_ms_per_request ?? '').padStart(9)}  ${extra}`;
   const lines = [
     '',
-    `${'phase'.padEnd(26)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`,
+    `${'phase'.padEnd(26)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'CPU ms'.padStart(9)}`,
     row('baseline (ping)', http.baseline),
     row('verification.start', http.start, `${Math.round(http.start.ratio_to_baseline * 100)} % of baseline`),
     row(
@@ -487,7 +505,7 @@ function printTable(results) {
     row(
       'peer: better-auth send-otp',
       http.peer_start,
-      `${Math.round(http.peer_start.ratio_to_baseline * 100)} % of baseline; start without operator = ${http.start_without_operator.ratio_to_peer}× the peer`,
+      `${Math.round(http.peer_start.ratio_to_baseline * 100)} % of baseline; start without operator = ${http.start_without_operator.ratio_to_peer}× the peer (by CPU per request ${http.start_without_operator.cpu_ratio_to_peer ?? 'n/a'}×)`,
     ),
     row('verification.check', http.check, `${Math.round(http.check.ratio_to_baseline * 100)} % of baseline`),
     row(`start @ ${http.fixed_rate.target_rps} req/s`, http.fixed_rate.start),
