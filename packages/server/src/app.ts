@@ -48,10 +48,10 @@ export type RunningProofline = {
 
 /**
  * How long an instance keeps a site's settings and rules once read. A change through the API drops
- * them on every instance at once (store pub/sub); the TTL only bounds a change message lost in a
- * reconnect.
+ * them on every instance at once (store pub/sub), and an instance whose subscription was cut
+ * forgets them all when it is back; the TTL only bounds a value written to the store by hand.
  */
-const siteCacheTtlMs = 5_000;
+const siteCacheTtlMs = 60_000;
 
 /** The composition root: reads configuration, wires adapters to ports, and listens. */
 export async function startProofline(options: StartOptions = {}): Promise<RunningProofline> {

@@ -6,7 +6,10 @@ export type InstanceCacheOptions = {
   clock: Clock;
   /** The store channel on which instances tell each other which key changed. */
   channel: string;
-  /** How long a read value is kept: the bound on staleness should a change message be lost. */
+  /**
+   * How long a read value is kept. Changes through `invalidate` and reconnects are handled by
+   * messages; the TTL bounds only what neither covers (a value written to the store by hand).
+   */
   ttlMs: number;
 };
 
@@ -21,9 +24,16 @@ export class InstanceCache<T> {
 
   constructor(private readonly options: InstanceCacheOptions) {}
 
-  /** Hears the changes every instance publishes; resolves once the store confirmed the subscription. */
+  /**
+   * Hears the changes every instance publishes, and forgets everything when the subscription was
+   * lost for a while (a change may have gone unheard); resolves once the store confirmed it.
+   */
   listen(): Promise<void> {
-    return this.options.store.subscribe(this.options.channel, (key) => this.entries.delete(key));
+    return this.options.store.subscribe(
+      this.options.channel,
+      (key) => this.entries.delete(key),
+      () => this.entries.clear(),
+    );
   }
 
   /** The cached value, else `load()`'s, shared by the requests that ask meanwhile. Failures are not kept. */

@@ -83,8 +83,12 @@ export interface Store {
    * misses it, so what listens keeps only state that a short TTL also bounds.
    */
   publish(channel: string, message: string): Promise<void>;
-  /** Calls `listener` with every message published on `channel` from now on, by any instance. */
-  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
+  /**
+   * Calls `listener` with every message published on `channel` from now on, by any instance, and
+   * `onMissed` each time the subscription comes back after a lost connection (messages sent
+   * meanwhile did not arrive).
+   */
+  subscribe(channel: string, listener: (message: string) => void, onMissed?: () => void): Promise<void>;
 
   /** A rate limiter on this store (rate-limiter-flexible underneath), for the fraud domain. */
   rateLimiter(options: RateLimiterOptions): RateLimiter;

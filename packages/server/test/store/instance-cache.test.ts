@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
-import { InstanceCache } from '../../src/store/index.js';
+import { InstanceCache, type Store } from '../../src/store/index.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 
 function setup() {
@@ -66,5 +66,26 @@ describe('InstanceCache', () => {
       'store down',
     );
     expect(await cache.get('k', async () => 'back')).toBe('back');
+  });
+});
+
+describe('InstanceCache after a lost subscription', () => {
+  it('forgets every value when the store says messages may have been missed', async () => {
+    const clock = new ManualClock();
+    const store: Store = new MemoryStore(clock);
+    let missed = () => {};
+    const subscribe = store.subscribe.bind(store);
+    store.subscribe = async (channel, listener, onMissed) => {
+      if (onMissed) missed = onMissed;
+      return subscribe(channel, listener);
+    };
+    const cache = new InstanceCache<string | null>({ store, clock, channel: 'changes', ttlMs: 60_000 });
+    await cache.listen();
+    await store.set('k', 'one');
+    expect(await cache.get('k', () => store.get('k'))).toBe('one');
+    await store.set('k', 'two');
+    expect(await cache.get('k', () => store.get('k'))).toBe('one');
+    missed();
+    expect(await cache.get('k', () => store.get('k'))).toBe('two');
   });
 });

@@ -212,6 +212,7 @@ export class MemoryStore implements Store {
     for (const listener of this.listeners.get(channel) ?? []) listener(message);
   }
 
+  /** In one process nothing is ever missed: `onMissed` is never called. */
   async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
     this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), listener]);
   }

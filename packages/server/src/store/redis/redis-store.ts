@@ -72,6 +72,7 @@ export class RedisStore implements Store {
   /** A connection of its own in subscriber mode (Redis allows no other commands on it), made on first use. */
   private subscriber: RedisClient | undefined;
   private readonly listeners = new Map<string, ((message: string) => void)[]>();
+  private readonly onMissed: (() => void)[] = [];
 
   constructor(source: RedisStoreConfig | RedisClient) {
     const config: RedisStoreConfig =
@@ -319,7 +320,12 @@ export class RedisStore implements Store {
    * Waits for Redis to confirm at most the timeout; when it cannot, the subscription is still
    * made as soon as Redis is back (and ioredis renews it after every reconnect).
    */
-  async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
+  async subscribe(
+    channel: string,
+    listener: (message: string) => void,
+    onMissed?: () => void,
+  ): Promise<void> {
+    if (onMissed) this.onMissed.push(onMissed);
     const name = this.key(channel);
     const existing = this.listeners.get(name);
     this.listeners.set(name, [...(existing ?? []), listener]);
@@ -343,13 +349,24 @@ export class RedisStore implements Store {
 
   private openSubscriber(): RedisClient {
     // Queued until connected, unlike the fail-fast commands: a subscription must not be lost.
+    // Named, so that an operator (or a test) can tell it apart in CLIENT LIST.
+    const connectionName = `${this.prefix}subscriber`;
     const subscriber =
       this.client instanceof Cluster
-        ? this.client.duplicate(undefined, { enableOfflineQueue: true })
-        : this.client.duplicate({ enableOfflineQueue: true });
+        ? this.client.duplicate(undefined, {
+            enableOfflineQueue: true,
+            redisOptions: { ...this.client.options.redisOptions, connectionName },
+          })
+        : this.client.duplicate({ enableOfflineQueue: true, connectionName });
     subscriber.on('error', () => {});
     subscriber.on('message', (channel: string, message: string) => {
       for (const listener of this.listeners.get(channel) ?? []) listener(message);
+    });
+    // Every 'ready' after the first is a reconnect: what was published meanwhile never arrived.
+    let connectedBefore = false;
+    subscriber.on('ready', () => {
+      if (connectedBefore) for (const missed of this.onMissed) missed();
+      connectedBefore = true;
     });
     return subscriber;
   }
