@@ -2,6 +2,7 @@
 // generator process, and reading the server's /metrics.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -128,8 +129,83 @@ export async function startSandboxProcess() {
   };
 }
 
-/** One autocannon run in the separate load process (bench/load.mjs); answers its figures. */
-export function runLoad(scenario) {
+/**
+ * The peer (bench/peer/better-auth.mjs: better-auth's phone-number plugin on Redis secondary
+ * storage) in its own process, on the same Redis under the run's prefix. Resolves with its URL.
+ */
+export async function startPeerProcess({ prefix }) {
+  const child = spawn(process.execPath, ['bench/peer/better-auth.mjs'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      REDIS_URL,
+      PEER_KEY_PREFIX: prefix,
+      PEER_SECRET: randomBytes(32).toString('hex'),
+    },
+    // Its stderr is kept out of the bench's: better-call prints a stack for every request that the
+    // load generator aborts at the end of a phase. It is shown if the peer fails to start.
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errors = '';
+  child.stderr.on('data', (chunk) => {
+    errors = (errors + chunk.toString()).slice(-4_000);
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = await new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk.toString();
+      const match = /better-auth peer listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`the peer exited ${code} before listening: ${output}${errors}`)),
+    );
+  });
+  return {
+    url,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * CPU time a process has used so far (user + system, ms), from /proc (Linux); null elsewhere. Per
+ * request it is steadier than requests per second on a busy machine: waiting for a core is not in it.
+ */
+export async function processCpuMs(pid) {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every mainstream kernel build. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * One autocannon run in the separate load process (bench/load.mjs); answers its figures. With
+ * `pid`, also the CPU the process under load used per request (`cpu_ms_per_request`).
+ */
+export async function runLoad(scenario, pid) {
+  const cpuBefore = pid === undefined ? null : await processCpuMs(pid);
+  const figures = await loadProcess(scenario);
+  const cpuAfter = pid === undefined ? null : await processCpuMs(pid);
+  if (cpuBefore !== null && cpuAfter !== null && figures.requests > 0) {
+    figures.cpu_ms_per_request = Number(((cpuAfter - cpuBefore) / figures.requests).toFixed(3));
+  }
+  return figures;
+}
+
+function loadProcess(scenario) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [fileURLToPath(new URL('./load.mjs', import.meta.url))], {
       stdio: ['pipe', 'pipe', 'inherit'],

@@ -50,6 +50,22 @@ const requests = {
       },
     ];
   },
+  // The peer's start: better-auth's phone-number plugin sending an OTP to a new number each time,
+  // with the same client IP per request as Proofline's start (no Origin: it is not a browser widget).
+  peer: () => {
+    let next = scenario.phoneOffset ?? 0;
+    return [
+      {
+        method: 'POST',
+        path: '/api/auth/phone-number/send-otp',
+        setupRequest: (request) => ({
+          ...request,
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor() },
+          body: JSON.stringify({ phoneNumber: phoneNumber(scenario.phoneBlock, next++) }),
+        }),
+      },
+    ];
+  },
   // Wrong codes spread round-robin over verifications made beforehand: each check is a counted attempt.
   check: () => {
     let next = 0;

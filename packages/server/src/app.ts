@@ -54,6 +54,13 @@ export type RunningProofline = {
   close(): Promise<void>;
 };
 
+/**
+ * How long an instance keeps a site's settings and rules once read. A change through the API drops
+ * them on every instance at once (store pub/sub), and an instance whose subscription was cut
+ * forgets them all when it is back; the TTL only bounds a value written to the store by hand.
+ */
+const siteCacheTtlMs = 60_000;
+
 /** The composition root: reads configuration, wires adapters to ports, and listens. */
 export async function startProofline(options: StartOptions = {}): Promise<RunningProofline> {
   const env = { ...(options.env ?? process.env) };
@@ -66,7 +73,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     ? TenantDirectory.fromFile(config.PROOFLINE_CONFIG)
     : new TenantDirectory([demoSite]);
 
-  const settings = new SettingsRepository(store);
+  const settings = new SettingsRepository(store, { clock, ttlMs: siteCacheTtlMs });
   const messaging = createMessaging(messagingConfigFromEnv(env), { clock, logger });
   const tokens = await TokenIssuer.create({
     issuer: config.PUBLIC_URL ?? 'urn:proofline',
@@ -90,7 +97,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   let listenUrl = '';
   const publicUrl = () => config.PUBLIC_URL ?? listenUrl;
   const created = createOperator(config, { clock, metrics, serverUrl: () => listenUrl });
-  const operator = created ? withSharedLineInfo(created) : null;
+  const operator = created ? withSharedLineInfo(created, clock) : null;
   const lineInfo = createLineInfoSource(config, env, operator);
   const fraud = new FraudGuard({
     store,
@@ -104,7 +111,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     ...(operator ? operatorLookupSources(operator, clock) : {}),
     ...lookupLineInfoFrom(lineInfo),
   };
-  const rules = new RulesRepository(store);
+  const rules = new RulesRepository(store, { clock, ttlMs: siteCacheTtlMs });
   const cases = new CasesRepository(store, clock);
   const silent = operator
     ? new SilentVerification({
@@ -177,6 +184,13 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     retentionDays: config.RETENTION_DAYS,
   });
 
+  // Until subscribed, another instance's change would reach this one only by the TTL.
+  await Promise.all([settings.listen(), rules.listen()]).catch((error: unknown) =>
+    logger.warn(
+      { err: error },
+      'not subscribed to site changes yet; cached settings and rules expire by TTL',
+    ),
+  );
   const app = await buildApp(deps);
   webhooks.start();
   retention.start();

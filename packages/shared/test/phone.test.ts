@@ -2,6 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { maskPhone, maskPhonesIn, phone } from '../src/phone/max.js';
 
 describe('phone.parse', () => {
+  it('answers a repeated parse from memory, typing the number once, as a fresh parse would', () => {
+    const first = phone.parse('+44 7400 123456');
+    const again = phone.parse('+44 7400 123456');
+    expect(again).toBe(first);
+    if (!first.ok) throw new Error('expected a valid number');
+    expect(first.number.getType()).toBe('MOBILE');
+    expect(first.number.getType()).toBe('MOBILE');
+    expect(phone.parse('+44 7400 123456', 'GB')).not.toBe(first);
+    const voip = phone.parse('+445612345678');
+    expect(voip.ok && [voip.number.getType(), voip.number.getType()]).toEqual(['VOIP', 'VOIP']);
+  });
+
   it.each([
     ['+447400123456', undefined, '+447400123456'],
     ['447400123456', undefined, '+447400123456'],

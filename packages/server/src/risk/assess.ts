@@ -113,7 +113,8 @@ function applicableFactors(signals: RiskSignals): [RiskFactorName, string][] {
   return found;
 }
 
-function weightOf(factor: RiskFactorName, weights: RiskWeights): number {
+/** A factor's contribution under the site's weights: its override (0–100), else the default. */
+export function weightOf(factor: RiskFactorName, weights: RiskWeights): number {
   const override = (weights as Readonly<Record<string, number>>)[factor];
   if (override === undefined || !Number.isFinite(override)) return defaultRiskWeights[factor];
   return Math.min(100, Math.max(0, Math.round(override)));

@@ -6,4 +6,5 @@ export {
   type RiskWeights,
   recentPortDays,
   riskLevelFor,
+  weightOf,
 } from './assess.js';

@@ -85,3 +85,17 @@ export function evaluateRules(
     .filter((rule) => rule.enabled !== false && rule.trigger === trigger && ruleMatches(rule, facts))
     .flatMap((rule) => rule.actions.map((action) => ({ ...action, rule_id: rule.rule_id })));
 }
+
+function fieldsOf(node: RuleNode, into: Set<string>): void {
+  if (!isGroup(node)) into.add(node.field);
+  else for (const child of 'all' in node ? node.all : node.any) fieldsOf(child, into);
+}
+
+/** The fact fields that the enabled rules of these triggers read: what a flow must find out for them. */
+export function fieldsReadBy(rules: readonly Rule[], triggers: readonly RuleTrigger[]): Set<string> {
+  const fields = new Set<string>();
+  for (const rule of rules) {
+    if (rule.enabled !== false && triggers.includes(rule.trigger)) fieldsOf(rule.conditions, fields);
+  }
+  return fields;
+}

@@ -2,6 +2,7 @@ export { CasesRepository, type NewCase } from './cases.js';
 export {
   evaluateRules,
   type FactValue,
+  fieldsReadBy,
   type RuleFacts,
   ruleMatches,
   type TriggeredAction,

@@ -1,6 +1,7 @@
 import type { Rule } from '@proofline/shared';
+import type { Clock } from '../clock/index.js';
 import { ProoflineError } from '../errors.js';
-import type { Store } from '../store/index.js';
+import { InstanceCache, type Store } from '../store/index.js';
 
 export const maxRulesPerSite = 100;
 
@@ -8,14 +9,37 @@ const rulesKey = (siteKey: string) => `site:{${siteKey}}:rules`;
 
 /**
  * A site's workflow rules, kept as one ordered list under one key: evaluation reads them in one
- * round trip, and a compare-and-set makes concurrent edits from any instance safe.
+ * round trip (none while cached: with a cache, each instance keeps them for its short TTL and every
+ * change drops them on every instance), and a compare-and-set makes concurrent edits safe.
  */
 export class RulesRepository {
-  constructor(private readonly store: Store) {}
+  private readonly cache: InstanceCache<string | null> | null;
+
+  constructor(
+    private readonly store: Store,
+    cache?: { clock: Clock; ttlMs: number },
+  ) {
+    this.cache = cache ? new InstanceCache({ store, channel: 'site:rules-changed', ...cache }) : null;
+  }
+
+  /** Hears the changes other instances make (with a cache); resolves once subscribed. */
+  async listen(): Promise<void> {
+    await this.cache?.listen();
+  }
 
   async list(siteKey: string): Promise<Rule[]> {
-    const stored = await this.store.get(rulesKey(siteKey));
+    const key = rulesKey(siteKey);
+    const stored = this.cache
+      ? await this.cache.get(key, () => this.store.get(key))
+      : await this.store.get(key);
     return stored === null ? [] : (JSON.parse(stored) as Rule[]);
+  }
+
+  /** Writes the rules if they are still `expected`, and drops them from every instance's cache. */
+  private async replace(key: string, expected: string | null, next: Rule[]): Promise<boolean> {
+    if (!(await this.store.compareAndSet(key, expected, JSON.stringify(next)))) return false;
+    await this.cache?.invalidate(key);
+    return true;
   }
 
   /** Adds the rule at the end, or replaces the rule with the same `rule_id` in its place. */
@@ -30,7 +54,7 @@ export class RulesRepository {
       }
       if (index === -1) rules.push(rule);
       else rules[index] = rule;
-      if (await this.store.compareAndSet(key, stored, JSON.stringify(rules))) {
+      if (await this.replace(key, stored, rules)) {
         return { rule, created: index === -1 };
       }
     }
@@ -45,7 +69,7 @@ export class RulesRepository {
       const rules: Rule[] = JSON.parse(stored);
       const remaining = rules.filter((rule) => rule.rule_id !== ruleId);
       if (remaining.length === rules.length) return false;
-      if (await this.store.compareAndSet(key, stored, JSON.stringify(remaining))) return true;
+      if (await this.replace(key, stored, remaining)) return true;
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Case, Channel, RiskAssessment, RuleTrigger, Settings } from '@proofline/shared';
 import type { Clock } from '../clock/index.js';
-import { type LookupDeps, lookupPhone } from '../lookup/index.js';
+import { type LookupDeps, lookupPhone, type PhoneLookup } from '../lookup/index.js';
 import type { CasesRepository } from './cases.js';
 import { evaluateRules, type RuleFacts, type TriggeredAction } from './evaluate.js';
 import type { RulesRepository } from './repository.js';
@@ -110,9 +110,10 @@ export function ruleHooks(deps: RuleHooksDeps) {
   }
 
   return {
-    async onStarted(event: RuleEvent): Promise<RuleStartDecision> {
+    /** `lookup`: the start's lookup when the flow already made it, so the operator is not asked twice. */
+    async onStarted(event: RuleEvent, lookup?: PhoneLookup): Promise<RuleStartDecision> {
       const { settings } = event;
-      const lookup = await lookupPhone(
+      lookup ??= await lookupPhone(
         { phone: event.phone },
         { ...deps.lookupSources, clock: deps.clock },
         { riskWeights: settings.risk_weights, simSwapThresholdDays: settings.sim_swap_threshold_days },

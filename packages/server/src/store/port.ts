@@ -86,6 +86,19 @@ export interface Store {
    * refused request spends no one's allowance. A limit with `cost: 0` is only checked.
    */
   consumeLimits(limits: readonly Limit[]): Promise<LimitDecision>;
+
+  /**
+   * Tells every server instance on this store, this one included, `message` on `channel` (e.g. "a
+   * site's settings changed"). Delivery is at most once: an instance disconnected at that moment
+   * misses it, so what listens keeps only state that a short TTL also bounds.
+   */
+  publish(channel: string, message: string): Promise<void>;
+  /**
+   * Calls `listener` with every message published on `channel` from now on, by any instance, and
+   * `onMissed` each time the subscription comes back after a lost connection (messages sent
+   * meanwhile did not arrive).
+   */
+  subscribe(channel: string, listener: (message: string) => void, onMissed?: () => void): Promise<void>;
 }
 
 /** A counter key allowing `max` within `windowMs` from its first use. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { defaultSettings, type Settings, type SettingsPatch } from '@proofline/shared';
-import type { Store } from '../store/index.js';
+import type { Clock } from '../clock/index.js';
+import { InstanceCache, type Store } from '../store/index.js';
 import type { Site } from './site.js';
 
 const settingsKey = (siteKey: string) => `site:{${siteKey}}:settings`;
@@ -20,14 +21,38 @@ export function newWebhookSecret(): string {
 }
 
 /**
- * A site's settings: the defaults, overridden by what the site stored. Read from the store on
- * every request, so a change takes effect at once on every server instance.
+ * A site's settings: the defaults, overridden by what the site stored. Given a cache, a server
+ * keeps what it read for the cache's short TTL and every change here drops it on every instance
+ * (`InstanceCache`), so a change takes effect at once everywhere while reads cost no round trip.
  */
 export class SettingsRepository {
-  constructor(private readonly store: Store) {}
+  private readonly cache: InstanceCache<string | null> | null;
+
+  constructor(
+    private readonly store: Store,
+    cache?: { clock: Clock; ttlMs: number },
+  ) {
+    this.cache = cache ? new InstanceCache({ store, channel: 'site:settings-changed', ...cache }) : null;
+  }
+
+  /** Hears the changes other instances make (with a cache); resolves once subscribed. */
+  async listen(): Promise<void> {
+    await this.cache?.listen();
+  }
 
   async get(site: Site): Promise<Settings> {
-    return withDefaults(site, await this.store.get(settingsKey(site.siteKey)));
+    const key = settingsKey(site.siteKey);
+    const stored = this.cache
+      ? await this.cache.get(key, () => this.store.get(key))
+      : await this.store.get(key);
+    return withDefaults(site, stored);
+  }
+
+  /** Writes the settings if they are still `expected`, and drops them from every instance's cache. */
+  private async replace(key: string, expected: string | null, next: string): Promise<boolean> {
+    if (!(await this.store.compareAndSet(key, expected, next))) return false;
+    await this.cache?.invalidate(key);
+    return true;
   }
 
   /** Merges the given keys; setting a webhook URL creates the signing secret if there is none. */
@@ -39,7 +64,7 @@ export class SettingsRepository {
       const next: Partial<Settings> = { ...current, ...patch };
       if (patch.webhook_url && !current.webhook_secret) next.webhook_secret = newWebhookSecret();
       const serialized = JSON.stringify(next);
-      if (await this.store.compareAndSet(key, stored, serialized)) return withDefaults(site, serialized);
+      if (await this.replace(key, stored, serialized)) return withDefaults(site, serialized);
     }
   }
 
@@ -58,7 +83,7 @@ export class SettingsRepository {
           : {}),
       };
       const serialized = JSON.stringify(next);
-      if (await this.store.compareAndSet(key, stored, serialized)) return withDefaults(site, serialized);
+      if (await this.replace(key, stored, serialized)) return withDefaults(site, serialized);
     }
   }
 

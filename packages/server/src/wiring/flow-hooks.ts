@@ -1,21 +1,25 @@
 import type { Case, RuleTrigger, Settings } from '@proofline/shared';
 import type { Clock } from '../clock/index.js';
 import { ProoflineError } from '../errors.js';
-import { type LookupDeps, lookupPhone } from '../lookup/index.js';
+import { type LookupSources, lookupPhone, sourcesFor } from '../lookup/index.js';
 import {
   type CasesRepository,
+  fieldsReadBy,
   type RuleStartDecision,
   type RulesRepository,
   ruleHooks,
 } from '../rules/index.js';
 import type { VerificationEvent, VerificationHooks, VerificationWebhooks } from '../verification/index.js';
 
+/** The triggers whose rules run on the start's lookup. */
+const startTriggers: readonly RuleTrigger[] = ['phone_lookup_complete', 'verification_started'];
+
 export type FlowHooksDeps = {
   rules: RulesRepository;
   cases: CasesRepository;
   clock: Clock;
   /** Operator-backed lookup sources; empty: offline prefix data only. */
-  lookupSources: Omit<LookupDeps, 'clock'>;
+  lookupSources: LookupSources;
   webhooks: VerificationWebhooks;
 };
 
@@ -26,7 +30,7 @@ export type FlowHooksDeps = {
  * they open are announced as `case.created`, and `webhook` actions as `rule.matched`.
  */
 export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
-  const hooksWith = (lookupSources: Omit<LookupDeps, 'clock'>) =>
+  const hooksWith = (lookupSources: LookupSources) =>
     ruleHooks({
       rules: deps.rules,
       cases: deps.cases,
@@ -53,8 +57,13 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
 
   return {
     async onStarted(event) {
-      // The gate and the rules each look the number up; the operator is asked once for both.
-      const sources = memoized(deps.lookupSources);
+      // Only the operator calls this site's rules, risk weights and settings use, asked together.
+      const rules = await deps.rules.list(event.siteKey);
+      const sources = sourcesFor(deps.lookupSources, {
+        riskWeights: event.settings.risk_weights,
+        simSwapCheck: event.settings.sim_swap_check,
+        ruleFields: fieldsReadBy(rules, startTriggers),
+      });
       const lookup = await lookupPhone(
         { phone: event.phone },
         { ...sources, clock: deps.clock },
@@ -65,7 +74,7 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
       if (lookup.output.line_status === 'inactive' || lookup.output.line_status === 'suspended') {
         throw new ProoflineError('line_not_active', undefined, { line_status: lookup.output.line_status });
       }
-      const decision = await hooksWith(sources).onStarted(event);
+      const decision = await hooksWith(sources).onStarted(event, lookup);
       await announce('verification_started', event, decision);
       return {
         flags: decision.flags,
@@ -96,33 +105,4 @@ function assertSiteAcceptsLineType(settings: Settings, type: string): void {
       line_type: type,
     });
   }
-}
-
-/** The same sources, each answer kept for the life of this object (one verification start). */
-function memoized(sources: Omit<LookupDeps, 'clock'>): Omit<LookupDeps, 'clock'> {
-  const memo = <T>(source: ((e164: string) => Promise<T>) | undefined) => {
-    if (!source) return undefined;
-    const answers = new Map<string, Promise<T>>();
-    return (e164: string) => {
-      let answer = answers.get(e164);
-      if (!answer) {
-        answer = source(e164);
-        answers.set(e164, answer);
-      }
-      return answer;
-    };
-  };
-  const { lineInfo, simSwapDate, activatedAt, roaming, recycled, ...rest } = sources;
-  return {
-    ...rest,
-    ...optional('lineInfo', memo(lineInfo)),
-    ...optional('simSwapDate', memo(simSwapDate)),
-    ...optional('activatedAt', memo(activatedAt)),
-    ...optional('roaming', memo(roaming)),
-    ...optional('recycled', memo(recycled)),
-  };
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

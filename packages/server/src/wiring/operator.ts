@@ -1,10 +1,10 @@
 import type { JWK } from 'jose';
 import type { Clock } from '../clock/index.js';
 import { type Config, ConfigError } from '../config/index.js';
-import type { LookupDeps } from '../lookup/index.js';
+import { type LookupSources, sharedByNumber } from '../lookup/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { type ClientAuth, createCamaraOperator, type FetchLike } from '../operator/camara/index.js';
-import type { LineInfo, Operator } from '../operator/index.js';
+import type { Operator } from '../operator/index.js';
 import { sandboxClientId, sandboxClientSecret } from '../operator/sandbox/index.js';
 
 export const sandboxBasePath = '/sandbox/operator';
@@ -112,48 +112,50 @@ const dayMs = 86_400_000;
 /** A number that changed subscriber within this window counts as recycled for a lookup. */
 const recyclingWindowDays = 90;
 
-/** Lookup's operator-backed sources: line info, the latest SIM change, recycling and roaming. */
-export function operatorLookupSources(operator: Operator, clock: Clock): Omit<LookupDeps, 'clock'> {
+/**
+ * How long the operator's answers about a number are reused on one instance: a start asks for the
+ * line info twice within milliseconds (the fraud gate's network, the lookup's line type), and a
+ * user who retries within the window costs no new calls. Short, so that a SIM swap or a status
+ * change is seen on the next start after it.
+ */
+export const lineFactsTtlMs = 30_000;
+const lineFactsMaxNumbers = 50_000;
+
+/**
+ * Lookup's operator-backed sources: line info (through the operator given, see `withSharedLineInfo`),
+ * the latest SIM change, recycling and roaming, each asked at most once per number per
+ * `lineFactsTtlMs` on this instance.
+ */
+export function operatorLookupSources(operator: Operator, clock: Clock): LookupSources {
+  const shared = <T>(source: (e164: string) => Promise<T>) =>
+    sharedByNumber(source, { clock, ttlMs: lineFactsTtlMs, max: lineFactsMaxNumbers });
   return {
     lineInfo: async (e164) => {
       const line = await operator.lineInfo({ phoneNumber: e164 });
       return line && { ...line, source: 'operator' };
     },
-    simSwapDate: async (e164) => (await operator.simSwap.retrieveDate({ phoneNumber: e164 })).latestChange,
-    roaming: async (e164) => (await operator.roamingStatus({ phoneNumber: e164 })).roaming,
-    recycled: (e164) =>
+    simSwapDate: shared(
+      async (e164) => (await operator.simSwap.retrieveDate({ phoneNumber: e164 })).latestChange,
+    ),
+    roaming: shared(async (e164) => (await operator.roamingStatus({ phoneNumber: e164 })).roaming),
+    recycled: shared((e164) =>
       operator.numberRecycling.check({
         phoneNumber: e164,
         specifiedDate: new Date(clock.now() - recyclingWindowDays * dayMs).toISOString().slice(0, 10),
       }),
+    ),
   };
 }
 
-/** How long one line-info answer is shared between callers asking for the same number. */
-const lineInfoShareMs = 2_000;
-
 /**
- * The operator with `lineInfo` calls for one number coalesced for a moment: a start asks for it
- * twice within milliseconds (the fraud guard's network, the lookup's line type and carrier), and
- * the operator answers once. Failures are not kept.
+ * The operator with its line info asked at most once per number per `lineFactsTtlMs`, for every
+ * caller on this instance: the fraud gate and the lookup both hold this operator.
  */
-export function withSharedLineInfo(operator: Operator): Operator {
-  const recent = new Map<string, { at: number; answer: Promise<LineInfo | null> }>();
-  return {
-    ...operator,
-    lineInfo(input) {
-      const now = Date.now();
-      // Insertion order is age order: drop the expired entries from the front.
-      for (const [phone, entry] of recent) {
-        if (now - entry.at <= lineInfoShareMs) break;
-        recent.delete(phone);
-      }
-      const shared = recent.get(input.phoneNumber);
-      if (shared) return shared.answer;
-      const answer = operator.lineInfo(input);
-      recent.set(input.phoneNumber, { at: now, answer });
-      answer.catch(() => recent.delete(input.phoneNumber));
-      return answer;
-    },
-  };
+export function withSharedLineInfo(operator: Operator, clock: Clock): Operator {
+  const lineInfo = sharedByNumber((phoneNumber) => operator.lineInfo({ phoneNumber }), {
+    clock,
+    ttlMs: lineFactsTtlMs,
+    max: lineFactsMaxNumbers,
+  });
+  return { ...operator, lineInfo: (input) => lineInfo(input.phoneNumber) };
 }

@@ -396,6 +396,34 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('publish and subscribe', () => {
+      it('tells every listener of a channel each message, in order, and no other channel', async () => {
+        const heard = (count: number) => {
+          const messages: string[] = [];
+          const done = new Promise<string[]>((resolve) => {
+            const listener = (message: string) => {
+              messages.push(message);
+              if (messages.length === count) resolve(messages);
+            };
+            void store.subscribe(k('changes'), listener);
+          });
+          return done;
+        };
+        const first = heard(2);
+        const second = heard(2);
+        const other: string[] = [];
+        await store.subscribe(k('other'), (message) => other.push(message));
+        // Subscribing is confirmed by then: the next subscribe on the same connection came back.
+        await store.subscribe(k('ready'), () => {});
+
+        await store.publish(k('changes'), 'site:{a}:settings');
+        await store.publish(k('changes'), 'site:{b}:settings');
+        expect(await first).toEqual(['site:{a}:settings', 'site:{b}:settings']);
+        expect(await second).toEqual(['site:{a}:settings', 'site:{b}:settings']);
+        expect(other).toEqual([]);
+      });
+    });
+
     describe('limits', () => {
       const limit = (name: string, max: number, cost?: 0) => ({
         key: k(name),

@@ -33,6 +33,36 @@ describeStoreContract(
 );
 
 describe('RedisStore on real Redis', () => {
+  it('tells its subscribers when their subscription came back after a lost connection, and still delivers', async () => {
+    const keyPrefix = `${prefix}missed:`;
+    const store = createRedisStore({ url, keyPrefix });
+    try {
+      const heard: string[] = [];
+      let missed = 0;
+      await store.subscribe(
+        'changes',
+        (message) => heard.push(message),
+        () => {
+          missed += 1;
+        },
+      );
+      // Only this store's subscriber connection is cut, found by its name.
+      const clients = String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
+      const id = /id=(\d+) [^\n]*name=(\S+)/g;
+      const ours = [...clients.matchAll(id)].find((match) => match[2] === `${keyPrefix}subscriber`);
+      expect(ours).toBeDefined();
+      await admin.call('CLIENT', 'KILL', 'ID', ours![1]!);
+      await eventually(async () => expect(missed).toBe(1));
+      // Resubscribed by then: a message published now arrives.
+      await eventually(async () => {
+        await store.publish('changes', 'after');
+        expect(heard).toContain('after');
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('puts every key under its prefix: plain, script, queue and limit keys', async () => {
     const tag = randomUUID();
     const keyPrefix = `${prefix}isolation:`;

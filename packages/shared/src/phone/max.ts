@@ -9,8 +9,35 @@ import { formatPhone, normalizePhone, type PhoneResult, parsePhone } from './nor
  */
 const max = metadata as unknown as MetadataJson;
 
+/**
+ * A server parses one number several times per request (the flow, the lookup, the fraud gate),
+ * and typing it (`getType`, a match against every range pattern) is the costly part: the latest
+ * answers are kept, each number typed at most once. Parsing is pure, so sharing is safe.
+ */
+const recentParses = new Map<string, PhoneResult>();
+const recentParsesMax = 1_000;
+
+function parseRemembered(input: string, defaultCountry: string | undefined): PhoneResult {
+  const key = `${defaultCountry ?? ''}|${input}`;
+  const known = recentParses.get(key);
+  if (known) return known;
+  const result = parsePhone(input, defaultCountry, max);
+  if (result.ok) {
+    const { number } = result;
+    const typeOf = number.getType.bind(number);
+    let typed: { type: ReturnType<typeof typeOf> } | null = null;
+    number.getType = () => {
+      typed ??= { type: typeOf() };
+      return typed.type;
+    };
+  }
+  if (recentParses.size >= recentParsesMax) recentParses.delete(recentParses.keys().next().value as string);
+  recentParses.set(key, result);
+  return result;
+}
+
 export const phone = {
-  parse: (input: string, defaultCountry?: string): PhoneResult => parsePhone(input, defaultCountry, max),
+  parse: (input: string, defaultCountry?: string): PhoneResult => parseRemembered(input, defaultCountry),
   normalize: (input: string, defaultCountry?: string): string => normalizePhone(input, defaultCountry, max),
   format: formatPhone,
   metadata: max,

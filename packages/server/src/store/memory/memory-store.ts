@@ -15,6 +15,7 @@ type QueueItem = { payload: string; dueAt: number };
 export class MemoryStore implements Store {
   private readonly entries = new Map<string, Entry>();
   private readonly queues = new Map<string, Map<string, QueueItem>>();
+  private readonly listeners = new Map<string, ((message: string) => void)[]>();
   private closed = false;
 
   constructor(private readonly clock: Clock = systemClock) {}
@@ -205,6 +206,15 @@ export class MemoryStore implements Store {
 
   async queueSize(queue: string): Promise<number> {
     return this.queue(queue).size;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    for (const listener of this.listeners.get(channel) ?? []) listener(message);
+  }
+
+  /** In one process nothing is ever missed: `onMissed` is never called. */
+  async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
+    this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), listener]);
   }
 
   async consumeLimits(limits: readonly Limit[]): Promise<LimitDecision> {

@@ -67,6 +67,10 @@ export class RedisStore implements Store {
   private closed = false;
   /** Shared by the calls made while the first connection is being made. */
   private firstConnection: Promise<void> | undefined;
+  /** A connection of its own in subscriber mode (Redis allows no other commands on it), made on first use. */
+  private subscriber: RedisClient | undefined;
+  private readonly listeners = new Map<string, ((message: string) => void)[]>();
+  private readonly onMissed: (() => void)[] = [];
 
   constructor(source: RedisStoreConfig | RedisClient) {
     const config: RedisStoreConfig =
@@ -103,6 +107,7 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.subscriber?.disconnect();
     if (this.client.status === 'end') return;
     if (this.client.status !== 'ready') {
       // Never connected, or reconnecting to a Redis that is gone: drop the connection attempt.
@@ -304,6 +309,66 @@ export class RedisStore implements Store {
   async queueSize(queue: string): Promise<number> {
     const [items] = this.queueKeys(queue);
     return this.run(() => this.client.hlen(items));
+  }
+
+  /** Channels carry the key prefix too: deployments (and tests) sharing a Redis do not hear each other. */
+  async publish(channel: string, message: string): Promise<void> {
+    await this.run(() => this.client.publish(this.key(channel), message));
+  }
+
+  /**
+   * Waits for Redis to confirm at most the timeout; when it cannot, the subscription is still
+   * made as soon as Redis is back (and ioredis renews it after every reconnect).
+   */
+  async subscribe(
+    channel: string,
+    listener: (message: string) => void,
+    onMissed?: () => void,
+  ): Promise<void> {
+    if (onMissed) this.onMissed.push(onMissed);
+    const name = this.key(channel);
+    const existing = this.listeners.get(name);
+    this.listeners.set(name, [...(existing ?? []), listener]);
+    if (existing) return;
+    this.subscriber ??= this.openSubscriber();
+    const subscribed = this.subscriber.subscribe(name);
+    subscribed.catch(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreUnavailableError(new Error('redis subscribe timed out'))),
+        this.timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([subscribed, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private openSubscriber(): RedisClient {
+    // Queued until connected, unlike the fail-fast commands: a subscription must not be lost.
+    // Named, so that an operator (or a test) can tell it apart in CLIENT LIST.
+    const connectionName = `${this.prefix}subscriber`;
+    const subscriber =
+      this.client instanceof Cluster
+        ? this.client.duplicate(undefined, {
+            enableOfflineQueue: true,
+            redisOptions: { ...this.client.options.redisOptions, connectionName },
+          })
+        : this.client.duplicate({ enableOfflineQueue: true, connectionName });
+    subscriber.on('error', () => {});
+    subscriber.on('message', (channel: string, message: string) => {
+      for (const listener of this.listeners.get(channel) ?? []) listener(message);
+    });
+    // Every 'ready' after the first is a reconnect: what was published meanwhile never arrived.
+    let connectedBefore = false;
+    subscriber.on('ready', () => {
+      if (connectedBefore) for (const missed of this.onMissed) missed();
+      connectedBefore = true;
+    });
+    return subscriber;
   }
 
   async consumeLimits(limits: readonly Limit[]): Promise<LimitDecision> {

@@ -1,0 +1,101 @@
+import { defaultSettings, Rule } from '@proofline/shared';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock/index.js';
+import type { LookupSources } from '../../src/lookup/index.js';
+import { CasesRepository, RulesRepository } from '../../src/rules/index.js';
+import { MemoryStore } from '../../src/store/memory/index.js';
+import type { VerificationEvent } from '../../src/verification/index.js';
+import { flowHooks } from '../../src/wiring/index.js';
+
+/**
+ * Operator sources that answer only once every source the start will ask has been asked: a start
+ * that asked them one after another would never finish. Records who was asked, how often.
+ */
+function operatorSources(expected: number) {
+  const asked: string[] = [];
+  let open: () => void = () => {};
+  const allAsked = new Promise<void>((resolve) => (open = resolve));
+  const source =
+    <T>(name: string, answer: T) =>
+    async (_e164: string) => {
+      asked.push(name);
+      if (asked.length === expected) open();
+      await allAsked;
+      return answer;
+    };
+  const sources: LookupSources = {
+    lineInfo: source('lineInfo', null),
+    simSwapDate: source('simSwapDate', null),
+    roaming: source('roaming', true),
+    recycled: source('recycled', false),
+  };
+  return { sources, asked };
+}
+
+function setup(sources: LookupSources) {
+  const clock = new ManualClock();
+  const store = new MemoryStore(clock);
+  const rules = new RulesRepository(store);
+  const hooks = flowHooks({
+    rules,
+    cases: new CasesRepository(store, clock),
+    clock,
+    lookupSources: sources,
+    webhooks: { publish: async () => {} },
+  });
+  return { hooks, rules };
+}
+
+const event = (settings = defaultSettings('Acme', [])): VerificationEvent => ({
+  verificationId: 'ver_1',
+  siteKey: 'pk_a',
+  settings,
+  phone: '+447400123456',
+  country: 'GB',
+  lineType: 'MOBILE',
+  channel: null,
+  method: null,
+  status: 'pending',
+  reason: null,
+  flags: [],
+  risk: null,
+  ip: null,
+});
+
+describe('the start asks the operator only what the site uses, once each, all at once', () => {
+  it('default settings, no rules: line info, SIM swap and recycling, in parallel; roaming is not asked', async () => {
+    const { sources, asked } = operatorSources(3);
+    const { hooks } = setup(sources);
+    await hooks.onStarted(event());
+    expect(asked.sort()).toEqual(['lineInfo', 'recycled', 'simSwapDate']);
+  });
+
+  it('a rule on roaming adds the roaming call, and its answer reaches the rule', async () => {
+    const { sources, asked } = operatorSources(4);
+    const { hooks, rules } = setup(sources);
+    await rules.upsert(
+      'pk_a',
+      Rule.parse({
+        rule_id: 'roamers',
+        trigger: 'verification_started',
+        conditions: { all: [{ field: 'roaming', operator: 'eq', value: true }] },
+        actions: [{ type: 'add_flag', flag: 'roaming' }],
+      }),
+    );
+    const decision = await hooks.onStarted(event());
+    expect(asked.sort()).toEqual(['lineInfo', 'recycled', 'roaming', 'simSwapDate']);
+    expect(decision?.flags).toEqual(['roaming']);
+  });
+
+  it('a site that weighs neither SIM swap nor recycling and does not check SIM swaps asks for line info only', async () => {
+    const { sources, asked } = operatorSources(1);
+    const { hooks } = setup(sources);
+    const settings = {
+      ...defaultSettings('Acme', []),
+      sim_swap_check: false,
+      risk_weights: { recent_sim_swap: 0, number_recycled: 0 },
+    };
+    await hooks.onStarted(event(settings));
+    expect(asked).toEqual(['lineInfo']);
+  });
+});
