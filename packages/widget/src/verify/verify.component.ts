@@ -6,6 +6,7 @@ import { LocalizeController } from '../controllers/localize.controller.js';
 import { PhoneController } from '../controllers/phone.controller.js';
 import { VerificationController, type WidgetError } from '../controllers/verification.controller.js';
 import { countryName } from '../phone/countries.js';
+import { digitsOf } from '../phone/input.js';
 import type { Translation } from '../translations/index.js';
 import { defaultApiUrl } from './default-api-url.js';
 import { styles } from './verify.styles.js';
@@ -141,7 +142,7 @@ export class ProoflineVerify extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('phone') && this.phone && !this.phoneField.text) this.phoneField.type(this.phone, true);
+    if (changed.has('phone') && this.phone && !this.phoneField.text) this.phoneField.type(this.phone);
     if (changed.has('required') || changed.has('name')) this.syncForm();
     if (changed.has('siteKey') || changed.has('apiUrl')) {
       if (changed.get('siteKey') !== undefined || changed.get('apiUrl') !== undefined) {
@@ -156,6 +157,11 @@ export class ProoflineVerify extends LitElement {
   }
 
   protected override updated(): void {
+    const caret = this.phoneField.caret;
+    if (caret !== undefined && this.phoneInput && this.shadowRoot?.activeElement === this.phoneInput) {
+      this.phoneInput.setSelectionRange(caret, caret);
+    }
+    this.phoneField.caret = undefined;
     // The validation message is in the widget's language; a new dictionary means a new message.
     if (this.localize.term !== this.formTerm) {
       this.formTerm = this.localize.term;
@@ -212,7 +218,7 @@ export class ProoflineVerify extends LitElement {
 
   private onCodeSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    const code = this.codeInput?.value.replace(/\D/g, '') ?? '';
+    const code = digitsOf(this.codeInput?.value ?? '');
     if (!code) {
       this.verification.error = { code: 'code_required', at: 'code' };
       this.verification.focusTarget = 'code';
@@ -222,11 +228,46 @@ export class ProoflineVerify extends LitElement {
     void this.verification.check(code);
   }
 
+  /** Whether the edit under way replaces a selection (then a Backspace removes just that). */
+  private selectionEdit = false;
+
+  private onPhoneBeforeInput(event: InputEvent): void {
+    const input = event.target as HTMLInputElement;
+    this.selectionEdit = input.selectionStart !== input.selectionEnd;
+  }
+
   private onPhoneInput(event: InputEvent): void {
     const input = event.target as HTMLInputElement;
+    // While an IME composes, the text is the IME's: it is formatted once composition ends.
+    if (event.isComposing) {
+      this.phoneField.text = input.value;
+      return;
+    }
     this.phoneProblem = undefined;
     if (this.verification.error?.at === 'phone') this.verification.error = undefined;
-    this.phoneField.type(input.value, input.selectionStart === input.value.length);
+    const type = event.inputType;
+    const deleted = this.selectionEdit
+      ? undefined
+      : type === 'deleteContentBackward'
+        ? 'backward'
+        : type === 'deleteContentForward'
+          ? 'forward'
+          : undefined;
+    this.selectionEdit = false;
+    this.phoneField.input(input.value, input.selectionStart ?? input.value.length, deleted);
+  }
+
+  /** Only the code's digits stay: a pasted `123 456` or `Code: 123-456` is as good as typed digits. */
+  private onCodeInput(event: InputEvent): void {
+    const input = event.target as HTMLInputElement;
+    if (event.isComposing) return;
+    const digits = digitsOf(input.value).slice(0, this.verification.config?.codeLength ?? 10);
+    if (digits !== input.value) input.value = digits;
+  }
+
+  private onPhoneCompositionEnd(event: CompositionEvent): void {
+    const input = event.target as HTMLInputElement;
+    this.phoneField.input(input.value, input.selectionStart ?? input.value.length);
   }
 
   private onCountryChange(event: Event): void {
@@ -336,7 +377,9 @@ export class ProoflineVerify extends LitElement {
           ?disabled=${this.disabled}
           ?readonly=${busy || this.phoneReadonly}
           .value=${live(this.phoneField.text)}
+          @beforeinput=${this.onPhoneBeforeInput}
           @input=${this.onPhoneInput}
+          @compositionend=${this.onPhoneCompositionEnd}
         />
       </div>
       <p id="phone-help" class=${problem ? 'message error' : 'message'} part=${problem ? 'error' : 'hint'}>
@@ -391,11 +434,11 @@ export class ProoflineVerify extends LitElement {
             type="text"
             inputmode="numeric"
             autocomplete="one-time-code"
-            maxlength=${v.config?.codeLength ?? 10}
             dir="ltr"
             aria-describedby="code-help code-sent"
             aria-invalid=${invalid ? 'true' : 'false'}
             ?disabled=${this.disabled}
+            @input=${this.onCodeInput}
           />
           <button part="button verify" class="primary" type="submit" ?disabled=${this.disabled} aria-busy=${v.busy ? 'true' : 'false'}>
             ${v.busy ? html`<span class="spinner small" aria-hidden="true"></span>` : nothing}${t.verify}
