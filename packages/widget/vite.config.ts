@@ -1,3 +1,4 @@
+import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
 import { defineConfig } from 'vite';
 import { classicLoader } from './scripts/classic-loader.js';
 import { metadataGroupOf, metadataRelease, phoneMetadata } from './scripts/phone-metadata.js';
@@ -7,7 +8,9 @@ import { metadataGroupOf, metadataRelease, phoneMetadata } from './scripts/phone
 // in front of each dynamic import (the chunks import nothing the entry lacks). Everything sits flat in dist/ so `import.meta.url` of
 // any chunk is the widget's base URL; the manifest lets scripts/size.mjs follow the import graph.
 export default defineConfig({
-  plugins: [phoneMetadata(), classicLoader()],
+  // Lit's own plugin minifies the markup and CSS inside `html` and `css` templates, which the JS
+  // minifier leaves as written.
+  plugins: [minifyHTML(), phoneMetadata(), classicLoader()],
   base: './',
   // Always Lit's production build, also when a test runner (NODE_ENV=test) triggers the build.
   resolve: { conditions: ['module', 'browser', 'production'] },

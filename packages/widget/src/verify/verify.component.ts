@@ -1,7 +1,6 @@
 import type { Channel } from '@proofline/shared';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
 import { LocalizeController } from '../controllers/localize.controller.js';
 import { PhoneController } from '../controllers/phone.controller.js';
 import { VerificationController, type WidgetError } from '../controllers/verification.controller.js';
@@ -12,6 +11,8 @@ import { defaultApiUrl } from './default-api-url.js';
 import { styles } from './verify.styles.js';
 
 const DEFAULT_NAME = 'proofline-token';
+/** Send limits: the user waits, nothing they typed is wrong. */
+const LIMITS = ['rate_limited', 'resend_cooldown', 'max_sends_reached'];
 
 /**
  * `<proofline-verify site-key="pk_…">`: proves that a phone number is the user's and puts a signed
@@ -44,6 +45,7 @@ export class ProoflineVerify extends LitElement {
 
   @query('#phone') private phoneInput?: HTMLInputElement;
   @query('#code') private codeInput?: HTMLInputElement;
+  @query('#email') private emailInput?: HTMLInputElement;
   @query('.forward') private forwardButton?: HTMLButtonElement;
 
   private readonly internals = this.attachInternals();
@@ -59,6 +61,11 @@ export class ProoflineVerify extends LitElement {
 
   get siteCountries(): readonly string[] | null {
     return this.verification.config?.countries ?? null;
+  }
+
+  /** The site's language from its settings (`auto`: the browser's), used when `locale` is `auto`. */
+  get siteLocale(): string | undefined {
+    return this.verification.config?.locale;
   }
 
   get language(): string {
@@ -128,7 +135,8 @@ export class ProoflineVerify extends LitElement {
       canceled: e.failed,
       verification_closed: e.failed,
       network_error: e.network,
-      invalid_site_key: e.siteNotAllowed,
+      invalid_site_key: e.siteKeyUnknown,
+      invalid_email: e.invalidEmail,
       origin_not_allowed: e.siteNotAllowed,
       channel_not_allowed: e.siteNotAllowed,
       token_expired: e.tokenExpired,
@@ -157,10 +165,12 @@ export class ProoflineVerify extends LitElement {
   }
 
   protected override updated(): void {
+    // The field shows the controller's text (formatted as typed); the caret stays after the same digit.
+    const input = this.phoneInput;
+    if (input && input.value !== this.phoneField.text) input.value = this.phoneField.text;
     const caret = this.phoneField.caret;
-    if (caret !== undefined && this.phoneInput && this.shadowRoot?.activeElement === this.phoneInput) {
-      this.phoneInput.setSelectionRange(caret, caret);
-    }
+    if (caret !== undefined && input && this.shadowRoot?.activeElement === input)
+      input.setSelectionRange(caret, caret);
     this.phoneField.caret = undefined;
     // The validation message is in the widget's language; a new dictionary means a new message.
     if (this.localize.term !== this.formTerm) {
@@ -169,7 +179,12 @@ export class ProoflineVerify extends LitElement {
     }
     const target = this.verification.focusTarget;
     if (!target) return;
-    const element = { phone: this.phoneInput, code: this.codeInput, action: this.forwardButton }[target];
+    const element = {
+      phone: this.phoneInput,
+      code: this.codeInput,
+      email: this.emailInput,
+      action: this.forwardButton,
+    }[target];
     if (!element) return;
     this.verification.focusTarget = undefined;
     element.focus();
@@ -318,9 +333,11 @@ export class ProoflineVerify extends LitElement {
           ? this.renderSilent()
           : state === 'code'
             ? this.renderCode()
-            : state === 'verified'
-              ? this.renderVerified()
-              : this.renderError();
+            : state === 'email'
+              ? this.renderEmail()
+              : state === 'verified'
+                ? this.renderVerified()
+                : this.renderError();
     return html`<div
       part="base"
       class="base"
@@ -338,6 +355,7 @@ export class ProoflineVerify extends LitElement {
     const t = this.localize.term;
     const v = this.verification;
     const problem = this.phoneProblem ?? (v.error?.at === 'phone' ? v.error : undefined);
+    const invalid = Boolean(problem) && !LIMITS.includes(problem!.code);
     const wait = problem?.until ? v.errorWait : 0;
     const message = problem
       ? this.errorMessage(problem.code, wait || problem.retryAfter, this.problemCountry)
@@ -347,7 +365,7 @@ export class ProoflineVerify extends LitElement {
     const country = this.phoneField.country;
     return html`<form part="form" novalidate @submit=${this.onPhoneSubmit}>
       <label part="label" for="phone">${t.phoneLabel}</label>
-      <div class="row">
+      <div class="row wrap">
         <div class="country" part="country">
           <span class="country-value" aria-hidden="true">${country} +${this.phoneField.callingCode()}</span>
           <select
@@ -373,16 +391,15 @@ export class ProoflineVerify extends LitElement {
           autocomplete="tel"
           dir="ltr"
           aria-describedby="phone-help"
-          aria-invalid=${problem ? 'true' : 'false'}
+          aria-invalid=${invalid ? 'true' : 'false'}
           ?disabled=${this.disabled}
           ?readonly=${busy || this.phoneReadonly}
-          .value=${live(this.phoneField.text)}
           @beforeinput=${this.onPhoneBeforeInput}
           @input=${this.onPhoneInput}
           @compositionend=${this.onPhoneCompositionEnd}
         />
       </div>
-      <p id="phone-help" class=${problem ? 'message error' : 'message'} part=${problem ? 'error' : 'hint'}>
+      <p id="phone-help" class=${invalid ? 'message error' : problem ? 'message notice' : 'message'} part=${invalid ? 'error' : 'hint'}>
         ${message}
       </p>
       <button
@@ -421,7 +438,9 @@ export class ProoflineVerify extends LitElement {
       : v.wrongCode
         ? t.wrongCode(view.attemptsLeft)
         : t.attemptsLeft(view.attemptsLeft);
-    const invalid = Boolean(error) || v.wrongCode;
+    // A send limit is news about waiting, not a mistake in the code: it is not shown as an error.
+    const invalid = (Boolean(error) && !LIMITS.includes(error!.code)) || v.wrongCode;
+    const notice = error && !invalid ? 'message notice' : invalid ? 'message error' : 'message';
     return html`<p class="message sent" id="code-sent" part="sent">
         ${view.channel ? t.codeSent(view.channel, view.to ?? this.display) : nothing}
       </p>
@@ -444,7 +463,7 @@ export class ProoflineVerify extends LitElement {
             ${v.busy ? html`<span class="spinner small" aria-hidden="true"></span>` : nothing}${t.verify}
           </button>
         </div>
-        <p id="code-help" class=${invalid ? 'message error' : 'message'} part=${invalid ? 'error' : 'hint'}>${message}</p>
+        <p id="code-help" class=${notice} part=${invalid ? 'error' : 'hint'}>${message}</p>
       </form>
       <div class="actions" part="actions">
         <button class="link" part="link resend" type="button" ?disabled=${wait > 0 || v.busy} @click=${() => v.resend(view.channel ?? undefined)}>
@@ -452,21 +471,66 @@ export class ProoflineVerify extends LitElement {
         </button>
         ${v.otherChannels.map(
           (channel: Channel) =>
-            html`<button class="link" part="link channel" type="button" data-channel=${channel} ?disabled=${v.busy} @click=${() => v.resend(channel)}>
-              ${t.switchTo[channel]}
+            html`<button class="link" part="link channel" type="button" data-channel=${channel} ?disabled=${wait > 0 || v.busy} @click=${() => (channel === 'email' ? v.askEmail() : v.resend(channel))}>
+              ${t.switchTo[channel]}${wait > 0 ? ` (${this.localize.wait(wait)})` : nothing}
             </button>`,
         )}
         ${this.changeNumberLink()}
       </div>`;
   }
 
+  /** The email step: asks for the address when the user picks email (the widget knows only the number). */
+  private renderEmail(): TemplateResult {
+    const t = this.localize.term;
+    const v = this.verification;
+    const error = v.error?.at === 'email' ? v.error : undefined;
+    const invalid = Boolean(error) && !LIMITS.includes(error!.code);
+    return html`<form part="form" novalidate @submit=${this.onEmailSubmit}>
+        <label part="label" for="email">${t.emailLabel}</label>
+        <input
+          id="email"
+          part="input email"
+          type="email"
+          autocomplete="email"
+          dir="ltr"
+          aria-describedby="email-help"
+          aria-invalid=${invalid ? 'true' : 'false'}
+          ?disabled=${this.disabled}
+          ?readonly=${v.busy}
+        />
+        <p id="email-help" class=${invalid ? 'message error' : error ? 'message notice' : 'message'} part=${invalid ? 'error' : 'hint'}>
+          ${error ? this.errorMessage(error.code, (error.until ? v.errorWait : 0) || error.retryAfter) : t.emailHint}
+        </p>
+        <button part="button submit" class="primary" type="submit" ?disabled=${this.disabled} aria-busy=${v.busy ? 'true' : 'false'}>
+          ${v.busy ? html`<span class="spinner small" aria-hidden="true"></span>${t.busy}` : t.submit}
+        </button>
+      </form>
+      <div class="actions" part="actions">
+        <button class="link" part="link back" type="button" @click=${() => v.backToCode()}>${t.back}</button>
+      </div>`;
+  }
+
+  private onEmailSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const email = this.emailInput?.value.trim() ?? '';
+    // What the server takes as an address: something@domain.tld, no spaces.
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      this.verification.error = { code: 'invalid_email', at: 'email' };
+      this.verification.focusTarget = 'email';
+      this.requestUpdate();
+      return;
+    }
+    void this.verification.sendEmail(email);
+  }
+
   private renderVerified(): TemplateResult {
     const t = this.localize.term;
+    const byEmail = this.verification.view?.channel === 'email';
     return html`<div class="panel done" part="verified">
         <svg class="check" viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12.5l4.5 4.5L19 7.5" /></svg>
         <div>
-          <p class="title">${t.verified}</p>
-          <p class="message" dir="auto">${t.verifiedNumber(this.display || this.verification.phone)}</p>
+          <p class="title">${byEmail ? t.emailVerified : t.verified}</p>
+          <p class="message" dir="auto">${t.verifiedNumber((byEmail && this.verification.view?.to) || this.display || this.verification.phone)}</p>
         </div>
       </div>
       <button class="link" part="link" type="button" @click=${() => this.reset()}>${t.useAnotherNumber}</button>`;
@@ -486,11 +550,13 @@ export class ProoflineVerify extends LitElement {
           : code === 'blocked'
             ? t.useAnotherNumber
             : t.tryAgain;
+    // A page that is not set up (unknown key, origin not allowed) is the developer's to fix: no button.
+    const setup = code === 'invalid_site_key' || code === 'origin_not_allowed';
     return html`<div class="panel problem" part="problem">
         <svg class="alert" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v6m0 4h.01" /></svg>
         <p class="title">${this.errorMessage(code, v.error?.retryAfter)}</p>
       </div>
-      <button class="primary forward" part="button forward" type="button" @click=${() => this.forward()}>${label}</button>
+      ${setup ? nothing : html`<button class="primary forward" part="button forward" type="button" @click=${() => this.forward()}>${label}</button>`}
       ${again || code === 'token_expired' ? this.changeNumberLink() : nothing}`;
   }
 }

@@ -115,6 +115,15 @@ export const styles = css`
     color: inherit;
   }
 
+  /* The number always shows whole: below its width the field moves under the country. */
+  .row.wrap {
+    flex-wrap: wrap;
+  }
+
+  #phone {
+    flex-basis: 10.5em;
+  }
+
   input {
     flex: 1 1 auto;
     min-width: 0;
@@ -249,6 +258,10 @@ export const styles = css`
   .message {
     color: var(--_muted);
     font-size: 0.875em;
+  }
+
+  .message.notice {
+    color: var(--_text);
   }
 
   .message.error {
