@@ -241,6 +241,7 @@ export const styles = css`
 
   .link {
     align-self: flex-start;
+    min-width: 44px;
     padding: 0;
     border: 0;
     background: none;
