@@ -433,6 +433,28 @@ describe('OTP flow against the real server', () => {
     expect(await text(help)).toBe('We will check that this number is yours.');
   });
 
+  it('ends the wait when it is over instead of freezing the countdown', async () => {
+    const page = await open();
+    const widget = page.locator('proofline-verify');
+    const number = freshUkMobile();
+    for (let send = 0; send < 3; send++) {
+      await sendCode(widget, number.national);
+      await widget.locator('button[part~=change-number]').click();
+      await widget.locator('#phone').waitFor();
+    }
+    await widget.locator('button[type=submit]').click();
+    const help = widget.locator('#phone-help');
+    await expect.poll(() => text(help)).toMatch(/You can try again in \d+:\d\d\.$/);
+    const first = await text(help);
+    clock.advance(5_000);
+    await page.clock.fastForward(5_000);
+    await expect.poll(() => text(help)).not.toBe(first);
+    clock.advance(11 * 60_000);
+    await page.clock.fastForward(11 * 60_000);
+    await expect.poll(() => text(help)).toBe('We will check that this number is yours.');
+    expect(await widget.locator('button[type=submit]').isDisabled()).toBe(false);
+  });
+
   it('explains a refusal of the server next to the number', async () => {
     const page = await open();
     const widget = page.locator('proofline-verify');

@@ -129,6 +129,11 @@ export class VerificationController implements ReactiveController {
     return this.error?.until ? Math.max(0, Math.ceil((this.error.until - this.now) / 1000)) : 0;
   }
 
+  /** Seconds left of the wait an error names: counting down when the server gave one. */
+  waitOf(error: WidgetError): number | undefined {
+    return error.until ? Math.max(0, Math.ceil((error.until - this.now) / 1000)) : error.retryAfter;
+  }
+
   async loadConfig(): Promise<void> {
     if (!this.host.siteKey) return;
     this.api = createApi(this.host.apiUrl);
@@ -471,6 +476,8 @@ export class VerificationController implements ReactiveController {
     this.now = Date.now();
     this.ticker ??= setInterval(() => {
       this.now = Date.now();
+      // A wait that is over is no longer news: the field's hint comes back and the user can go on.
+      if (this.error?.until && this.error.at !== 'widget' && this.errorWait === 0) this.error = undefined;
       this.host.requestUpdate();
       if (this.resendWait === 0 && this.errorWait === 0) this.stopTicker();
     }, 1000);

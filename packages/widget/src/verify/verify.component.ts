@@ -58,6 +58,10 @@ export class ProoflineVerify extends LitElement {
   private problemCountry?: string;
   private display = '';
   private formTerm?: Translation;
+  /** Whether the edit under way replaces a selection (then a Backspace removes just that). */
+  private selectionEdit = false;
+  /** An IME is composing in the phone field: its text is left alone until it ends. */
+  private composing = false;
 
   get siteCountries(): readonly string[] | null {
     return this.verification.config?.countries ?? null;
@@ -167,7 +171,7 @@ export class ProoflineVerify extends LitElement {
   protected override updated(): void {
     // The field shows the controller's text (formatted as typed); the caret stays after the same digit.
     const input = this.phoneInput;
-    if (input && input.value !== this.phoneField.text) input.value = this.phoneField.text;
+    if (input && !this.composing && input.value !== this.phoneField.text) input.value = this.phoneField.text;
     const caret = this.phoneField.caret;
     if (caret !== undefined && input && this.shadowRoot?.activeElement === input)
       input.setSelectionRange(caret, caret);
@@ -243,9 +247,6 @@ export class ProoflineVerify extends LitElement {
     void this.verification.check(code);
   }
 
-  /** Whether the edit under way replaces a selection (then a Backspace removes just that). */
-  private selectionEdit = false;
-
   private onPhoneBeforeInput(event: InputEvent): void {
     const input = event.target as HTMLInputElement;
     this.selectionEdit = input.selectionStart !== input.selectionEnd;
@@ -254,10 +255,7 @@ export class ProoflineVerify extends LitElement {
   private onPhoneInput(event: InputEvent): void {
     const input = event.target as HTMLInputElement;
     // While an IME composes, the text is the IME's: it is formatted once composition ends.
-    if (event.isComposing) {
-      this.phoneField.text = input.value;
-      return;
-    }
+    if (event.isComposing) return;
     this.phoneProblem = undefined;
     if (this.verification.error?.at === 'phone') this.verification.error = undefined;
     const type = event.inputType;
@@ -282,6 +280,7 @@ export class ProoflineVerify extends LitElement {
 
   private onPhoneCompositionEnd(event: CompositionEvent): void {
     const input = event.target as HTMLInputElement;
+    this.composing = false;
     this.phoneField.input(input.value, input.selectionStart ?? input.value.length);
   }
 
@@ -358,7 +357,7 @@ export class ProoflineVerify extends LitElement {
     const invalid = Boolean(problem) && !LIMITS.includes(problem!.code);
     const wait = problem?.until ? v.errorWait : 0;
     const message = problem
-      ? this.errorMessage(problem.code, wait || problem.retryAfter, this.problemCountry)
+      ? this.errorMessage(problem.code, v.waitOf(problem), this.problemCountry)
       : t.phoneHint;
     const loading = v.state === 'loading';
     const busy = v.state === 'sending';
@@ -396,6 +395,9 @@ export class ProoflineVerify extends LitElement {
           ?readonly=${busy || this.phoneReadonly}
           @beforeinput=${this.onPhoneBeforeInput}
           @input=${this.onPhoneInput}
+          @compositionstart=${() => {
+            this.composing = true;
+          }}
           @compositionend=${this.onPhoneCompositionEnd}
         />
       </div>
@@ -432,9 +434,8 @@ export class ProoflineVerify extends LitElement {
     const view = v.view!;
     const error = v.error?.at === 'code' ? v.error : undefined;
     const wait = v.resendWait;
-    const errorWait = error?.until ? v.errorWait : 0;
     const message = error
-      ? this.errorMessage(error.code, errorWait || error.retryAfter)
+      ? this.errorMessage(error.code, v.waitOf(error))
       : v.wrongCode
         ? t.wrongCode(view.attemptsLeft)
         : t.attemptsLeft(view.attemptsLeft);
@@ -499,7 +500,7 @@ export class ProoflineVerify extends LitElement {
           ?readonly=${v.busy}
         />
         <p id="email-help" class=${invalid ? 'message error' : error ? 'message notice' : 'message'} part=${invalid ? 'error' : 'hint'}>
-          ${error ? this.errorMessage(error.code, (error.until ? v.errorWait : 0) || error.retryAfter) : t.emailHint}
+          ${error ? this.errorMessage(error.code, v.waitOf(error)) : t.emailHint}
         </p>
         <button part="button submit" class="primary" type="submit" ?disabled=${this.disabled} aria-busy=${v.busy ? 'true' : 'false'}>
           ${v.busy ? html`<span class="spinner small" aria-hidden="true"></span>${t.busy}` : t.submit}
