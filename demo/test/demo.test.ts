@@ -4,6 +4,7 @@ import { type RunningProofline, startProofline } from '@proofline/server';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../../packages/widget/test/support/stack.js';
 import { buildDemo } from '../server.js';
 
 /**
@@ -100,6 +101,7 @@ describe('the demo signup', () => {
   it('falls back to a code on Wi-Fi, read from the phone mock-up, and shows the siteverify result', async () => {
     const page = await openSignup({ connection: 'wifi', phone: '+447400123457' });
     await screenshot(page, 'demo-step-1-signup.png', true);
+    expect(await axeViolations(page)).toEqual([]);
     // The form's own button waits for the widget: one primary button at a time.
     expect(await page.getByRole('button', { name: 'Create account' }).isHidden()).toBe(true);
     await typeNumber(page, '07400 123457');
@@ -125,6 +127,7 @@ describe('the demo signup', () => {
       'how: silent (the mobile operator) or otp (a code)',
     );
     await screenshot(page, 'demo-step-3-result-code.png', true);
+    expect(await axeViolations(page)).toEqual([]);
 
     // The result has its own address: reloading shows it again (the token is not posted twice).
     expect(new URL(page.url()).pathname).toMatch(/^\/result\//);
