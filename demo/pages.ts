@@ -125,6 +125,7 @@ export type RiskFactor = { factor: string; contribution: number; details: string
 const fieldMeanings: [string, string][] = [
   ['success', 'the token is genuine, of this site, and redeemed now for the first time'],
   ['phone', 'the number that was proven'],
+  ['phone_verified', 'false when an email address, not the number, was proven'],
   ['method', 'how: silent (the mobile operator) or otp (a code)'],
   ['channel', 'where the code went, for otp'],
   ['risk_level', 'low, medium or high, from risk_score'],
@@ -160,7 +161,11 @@ export function resultPage(
   const body = result.success
     ? `<div class="card result risk-${escapeHtml(level)}" id="result">
     <h1>${level === 'low' ? 'Welcome' : 'Account created, with a warning'}, ${escapeHtml(options.name || 'new customer')}</h1>
-    <p>The number <strong id="verified-phone" dir="ltr">${escapeHtml(result.phone)}</strong> is proven to be the visitor's.</p>
+    ${
+      result.phone_verified === false
+        ? `<p>The address <strong id="verified-email">${escapeHtml(result.email)}</strong> is proven to be the visitor's; the phone number is not.</p>`
+        : `<p>The number <strong id="verified-phone" dir="ltr">${escapeHtml(result.phone)}</strong> is proven to be the visitor's.</p>`
+    }
     <h2>How it was proven</h2>
     <p><span class="badge" id="verified-method">${silent ? 'silent' : `code (${escapeHtml(result.channel)})`}</span> ${how}</p>
     <h2>Risk</h2>
