@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type RunningProofline, startProofline } from '@proofline/server';
 import type { FastifyInstance } from 'fastify';
@@ -33,7 +34,12 @@ beforeAll(async () => {
     },
   );
   expect(build.status).toBe(0);
-  proofline = await startProofline({ port: 0, env: { NODE_ENV: 'test', LOG_LEVEL: 'silent' } });
+  // The demo's own abuse limits, as `pnpm start` passes them (the server refuses a policy it cannot read).
+  const fraudPolicy = readFileSync(fileURLToPath(new URL('../fraud-policy.json', import.meta.url)), 'utf8');
+  proofline = await startProofline({
+    port: 0,
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'silent', FRAUD_POLICY: fraudPolicy },
+  });
   demo = await buildDemo({ prooflineUrl: proofline.url, secret: 'sk_test_demo', siteKey: 'pk_test_demo' });
   demoUrl = await demo.listen({ host: '127.0.0.1', port: 0 });
   browser = await chromium.launch({
