@@ -65,7 +65,7 @@ function panelsHtml(): string {
       </fieldset>
       <label><input type="checkbox" name="silent" checked> Silent verification</label>
       <label><input type="checkbox" name="block_voip"> Block VoIP numbers</label>
-      <label class="field">Code length <input type="number" name="code_length" min="4" max="10" value="6"></label>
+      <label class="field">Code length <input type="number" name="code_length" min="6" max="10" value="6"></label>
       <label class="field">Widget language
         <select name="locale"><option value="auto">Browser</option><option>en</option><option>es</option><option>fr</option><option>de</option></select>
       </label>
