@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { recoverPage, resultPage, signupPage } from './pages.js';
+import { type RiskFactor, recoverPage, resultPage, signupPage } from './pages.js';
 
 /**
  * The demo: a customer's site with its own backend, a separate process from Proofline. It keeps
@@ -31,6 +32,17 @@ export async function buildDemo(options: DemoOptions): Promise<FastifyInstance> 
 
   app.get('/', async (_request, reply) => reply.type('text/html').send(signupPage(page)));
   app.get('/recover', async (_request, reply) => reply.type('text/html').send(recoverPage(page)));
+  // Opening /signup (a bookmark, a result that has been forgotten) starts again rather than a 404.
+  app.get('/signup', async (_request, reply) => reply.redirect('/', 303));
+
+  // Post/redirect/get: the result has its own address, so reloading it shows it again instead of
+  // posting a token that has already been redeemed. The demo keeps the last few results in memory.
+  const results = new Map<string, Parameters<typeof resultPage>[0]>();
+  app.get('/result/:id', async (request, reply) => {
+    const shown = results.get((request.params as { id: string }).id);
+    if (!shown) return reply.redirect('/', 303);
+    return reply.type('text/html').send(resultPage(shown));
+  });
 
   // The form posts the widget's token; the backend redeems it once with its secret.
   app.post('/signup', async (request, reply) => {
@@ -41,7 +53,22 @@ export async function buildDemo(options: DemoOptions): Promise<FastifyInstance> 
       body: JSON.stringify({ response: token, secret: options.secret }),
     });
     const result = (await answer.json()) as Record<string, unknown>;
-    return reply.type('text/html').send(resultPage({ ...page, name: form.name ?? '', result }));
+    // Why the number scored what it did: the risk factors of a lookup of the verified number.
+    let factors: RiskFactor[] = [];
+    if (result.success && typeof result.phone === 'string') {
+      const lookup = await proofline('/v1/phone/lookup', {
+        method: 'POST',
+        body: JSON.stringify({ phone: result.phone }),
+      });
+      if (lookup.ok) {
+        const body = (await lookup.json()) as { risk_assessment?: { factors?: RiskFactor[] } };
+        factors = body.risk_assessment?.factors ?? [];
+      }
+    }
+    const id = randomUUID();
+    results.set(id, { ...page, name: form.name ?? '', result, factors });
+    if (results.size > 100) results.delete(results.keys().next().value!);
+    return reply.redirect(`/result/${id}`, 303);
   });
 
   // Panel endpoints: the browser never sees the secret key.

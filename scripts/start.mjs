@@ -1,7 +1,7 @@
 // `pnpm start`: builds what is needed, then runs the Proofline server (PORT, default 8787) and the
 // demo site (DEMO_PORT, default 5173) on embedded defaults, and prints the URL to open.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const port = process.env.PORT ?? '8787';
 const demoPort = process.env.DEMO_PORT ?? '5173';
@@ -39,10 +39,13 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 const serverUrl = `http://127.0.0.1:${port}`;
+// The demo is tried by hand, a dozen numbers in a few minutes from one browser: it runs with its own,
+// roomier limits (demo/fraud-policy.json, documented in docs/quick-start.md) unless FRAUD_POLICY is set.
+const fraudPolicy = process.env.FRAUD_POLICY ?? readFileSync('demo/fraud-policy.json', 'utf8');
 run(
   'server',
   ['--filter', '@proofline/server', 'exec', 'tsx', 'src/main.ts'],
-  { PORT: port },
+  { PORT: port, FRAUD_POLICY: fraudPolicy },
   {
     match: 'proofline listening on',
     onReady() {

@@ -132,3 +132,34 @@ settingsForm.addEventListener('submit', async (event) => {
 });
 loadSettings();
 applyDevice();
+
+// The device follows the number typed in the widget, so codes show for any number tried. The widget's
+// `input` events are composed: they reach the page, and its shadow root is open to read the number.
+const widget = document.querySelector('proofline-verify');
+function typedNumber() {
+  const root = widget?.shadowRoot;
+  const typed = root?.querySelector('#phone')?.value ?? '';
+  const digits = typed.replace(/\D/g, '');
+  if (digits.length < 6) return null;
+  if (typed.trim().startsWith('+')) return `+${digits}`;
+  // A national number: the selected country's calling code, without the national trunk 0.
+  const code = /\+(\d+)/.exec(root?.querySelector('.country-value')?.textContent ?? '')?.[1];
+  return code ? `+${code}${digits.replace(/^0/, '')}` : null;
+}
+let following;
+widget?.addEventListener('input', () => {
+  clearTimeout(following);
+  following = setTimeout(() => {
+    const number = typedNumber();
+    if (!number || number === devicePhone.value) return;
+    devicePhone.value = number;
+    applyDevice();
+    refreshInbox();
+  }, 300);
+});
+widget?.addEventListener('proofline-verified', (event) => {
+  if (event.detail.phone !== devicePhone.value) {
+    devicePhone.value = event.detail.phone;
+    refreshInbox();
+  }
+});

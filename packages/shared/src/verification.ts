@@ -75,7 +75,11 @@ export type StartVerificationInput = z.infer<typeof StartVerificationInput>;
 export const VerificationRef = z.strictObject({ siteKey: SiteKey, verificationId: VerificationId });
 export type VerificationRef = z.infer<typeof VerificationRef>;
 
-export const ResendVerificationInput = VerificationRef.extend({ channel: Channel.optional() });
+/** `email` is the address an `email` resend goes to (the widget asks for it when the user picks email). */
+export const ResendVerificationInput = VerificationRef.extend({
+  channel: Channel.optional(),
+  email: z.email().max(256).optional(),
+});
 export type ResendVerificationInput = z.infer<typeof ResendVerificationInput>;
 
 export const CheckVerificationInput = VerificationRef.extend({ code: CodeInput });

@@ -39,7 +39,7 @@ async function open(
     '/a11y',
     widgetPage(stack, {
       head: background,
-      body: `<proofline-verify site-key="pk_test_demo" default-country="GB" ${attributes} channels="sms whatsapp voice"></proofline-verify>`,
+      body: `<proofline-verify site-key="pk_test_demo" default-country="GB" ${attributes} channels="sms whatsapp voice email"></proofline-verify>`,
     }),
   );
   const { page } = await openPage(browser, 'about:blank', {
@@ -55,6 +55,8 @@ describe('accessibility (axe-core) in every state', () => {
   it.each([
     ['light', 'theme="light"', {}],
     ['dark', 'theme="dark"', { dark: true }],
+    ['light at 375 px', 'theme="light"', { width: 375 }],
+    ['dark at 375 px', 'theme="dark"', { dark: true, width: 375 }],
     ['auto, dark system', '', { colorScheme: 'dark' as const, dark: true }],
     ['compact', 'size="compact"', {}],
   ])('%s: no violations', async (_name, attributes, options) => {
@@ -79,9 +81,11 @@ describe('accessibility (axe-core) in every state', () => {
     expect(announced[0]).toBe('');
     expect(announced[1]).toBe('Enter your phone number.');
     expect(announced[2]).toMatch(/^We sent a code by SMS to \+44\*+\d{4}\.$/);
-    expect(announced[3]).toBe('That code is not right. 4 attempts left.');
-    expect(announced[4]).toBe('The code has expired. Ask for a new one.');
-    expect(announced[5]).toBe('Phone number verified');
+    expect(announced[3]).toBe('');
+    expect(announced[4]).toBe('Enter a valid email address, like name@example.com.');
+    expect(announced[5]).toBe('That code is not right. 4 attempts left.');
+    expect(announced[6]).toBe('The code has expired. Ask for a new one.');
+    expect(announced[7]).toBe('Phone number verified');
   });
 });
 
@@ -93,6 +97,16 @@ describe('mobile layout', () => {
       await walkStates(page, widget, stack!, clock, async (state) => {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow, state).toBeLessThanOrEqual(0);
+        // The whole number shows: the field is not scrolled to hide its start.
+        if (state === 'phone-error' || state === 'phone') {
+          await widget.locator('#phone').fill('07400 123456');
+          const field = await widget.locator('#phone').evaluate((input: HTMLInputElement) => ({
+            scroll: input.scrollWidth,
+            client: input.clientWidth,
+          }));
+          expect(field.scroll, `${state}: the number is cut`).toBeLessThanOrEqual(field.client);
+          await widget.locator('#phone').fill('');
+        }
         const targets = await widget.evaluate((host) =>
           [...host.shadowRoot!.querySelectorAll('button, input, .country')].map((element) => {
             const box = element.getBoundingClientRect();

@@ -110,7 +110,7 @@ describe('public API', () => {
       .toBe('Vérifiez votre numéro de téléphone pour continuer.');
   });
 
-  it('reports an unknown site key with a message, an event and the error-callback', async () => {
+  it('reports an unknown site key: a plain message, no useless button, the event and one console error for the developer', async () => {
     const url = stack.page(
       '/bad-key',
       widgetPage(stack, {
@@ -118,15 +118,74 @@ describe('public API', () => {
         body: '<proofline-verify site-key="pk_unknown" error-callback="onProoflineError"></proofline-verify>',
       }),
     );
-    const { page } = await openPage(browser, url);
+    const { page } = await openPage(browser, 'about:blank');
+    const logged: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') logged.push(message.text());
+    });
+    await page.goto(url);
+    await page.locator('proofline-verify .problem').waitFor();
+    expect(text(await page.locator('proofline-verify .problem .title').textContent())).toBe(
+      'Phone verification is not set up correctly on this page.',
+    );
+    expect(await page.evaluate(() => (window as unknown as { codes: string[] }).codes)).toEqual([
+      'invalid_site_key',
+    ]);
+    expect(await page.locator('proofline-verify button').count()).toBe(0);
+    // Chromium also logs the refused request itself; the widget adds one line of its own.
+    const ours = () => logged.filter((line) => line.startsWith('proofline:'));
+    await expect.poll(ours).toHaveLength(1);
+    expect(ours()[0]).toContain('proofline: invalid_site_key');
+    expect(ours()[0]).toContain('"pk_unknown"');
+    expect(ours()[0]).toContain('pk_…, never the secret sk_…');
+  });
+
+  it('reports an origin the site does not allow: not a network error, and names the origin to add', async () => {
+    // Chromium resolves *.localhost to the loopback address: the same test site under a host the
+    // demo site's allowed origins (localhost:*, 127.0.0.1:*) do not cover.
+    const url = stack
+      .page(
+        '/other-origin',
+        widgetPage(stack, {
+          head: '<script>window.codes = []; addEventListener("proofline-error", (e) => window.codes.push(e.detail.code));</script>',
+          body: '<proofline-verify site-key="pk_test_demo"></proofline-verify>',
+        }),
+      )
+      .replace('127.0.0.1', 'shop.localhost');
+    const origin = new URL(url).origin;
+    const { page } = await openPage(browser, 'about:blank');
+    const logged: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') logged.push(message.text());
+    });
+    await page.goto(url);
     await page.locator('proofline-verify .problem').waitFor();
     expect(text(await page.locator('proofline-verify .problem .title').textContent())).toBe(
       'Phone verification is not set up for this page.',
     );
     expect(await page.evaluate(() => (window as unknown as { codes: string[] }).codes)).toEqual([
-      'invalid_site_key',
+      'origin_not_allowed',
     ]);
-    expect(text(await page.locator('proofline-verify button.forward').textContent())).toBe('Try again');
+    expect(await page.locator('proofline-verify button').count()).toBe(0);
+    await expect.poll(() => logged.filter((line) => line.startsWith('proofline:'))).toHaveLength(1);
+    expect(logged.find((line) => line.startsWith('proofline:'))).toContain(
+      `proofline: origin_not_allowed: ${origin} is not an allowed origin of site key "pk_test_demo". Add "${origin}" to the site's allowed_origins`,
+    );
+  });
+
+  it('renders under enforced Trusted Types when the page allows the lit-html policy (as documented)', async () => {
+    const url = stack.page(
+      '/trusted-types',
+      widgetPage(stack, {
+        head: `<meta http-equiv="Content-Security-Policy" content="require-trusted-types-for 'script'; trusted-types lit-html">`,
+        body: '<proofline-verify site-key="pk_test_demo" default-country="GB"></proofline-verify>',
+      }),
+    );
+    const { page } = await openPage(browser, url);
+    const phone = page.locator('proofline-verify #phone');
+    await phone.waitFor();
+    await phone.pressSequentially('+447400123456');
+    await expect.poll(() => phone.inputValue()).toBe('+44 7400 123456');
   });
 
   it('says the network is down and recovers when it is back', async () => {

@@ -88,6 +88,19 @@ async function sendCode(widget: Locator, national: string): Promise<void> {
   }
 }
 
+/** Sends codes to one number until the per-number limit refuses one (whatever the policy's figure). */
+async function sendUntilLimited(widget: Locator, national: string): Promise<void> {
+  for (let send = 0; send < 20; send++) {
+    await widget.locator('#phone').fill(national);
+    await widget.locator('button[type=submit]').click();
+    await widget.locator('#code, .message.notice').first().waitFor();
+    if (await widget.locator('.message.notice').count()) return;
+    await widget.locator('button[part~=change-number]').click();
+    await widget.locator('#phone').waitFor();
+  }
+  throw new Error('the number was never limited');
+}
+
 describe('OTP flow against the real server', () => {
   it('verifies with the code from the dev inbox, emits the token and puts it in the form', async () => {
     const page = await open('required');
@@ -219,6 +232,7 @@ describe('OTP flow against the real server', () => {
     expect((await latestCode(stack, number.e164)).channel).toBe('sms');
     // The wait grows with each send: 30 s, then 60 s.
     await expect.poll(() => text(resend)).toMatch(/^Resend code in (1:00|0:5\d)$/);
+    expect(await resend.isDisabled()).toBe(true);
   });
 
   it('switches to another channel of the site without retyping the number', async () => {
@@ -235,6 +249,64 @@ describe('OTP flow against the real server', () => {
     await widget.locator('#code').fill(code);
     await widget.locator('#code').press('Enter');
     await expect.poll(() => text(widget.locator('.done .title'))).toBe('Phone number verified');
+  });
+
+  it('keeps the switch-channel links disabled with the countdown during the cooldown', async () => {
+    const page = await open();
+    const widget = page.locator('proofline-verify');
+    await sendCode(widget, freshUkMobile().national);
+    const whatsapp = widget.locator('button[data-channel=whatsapp]');
+    expect(await whatsapp.isDisabled()).toBe(true);
+    expect(await text(whatsapp)).toMatch(/^Use WhatsApp instead \(0:(30|2\d)\)$/);
+    clock.advance(31_000);
+    await page.clock.fastForward(31_000);
+    await expect.poll(() => text(whatsapp)).toBe('Use WhatsApp instead');
+    expect(await whatsapp.isDisabled()).toBe(false);
+  });
+
+  it('asks for an email address when the user picks email, then verifies with the emailed code', async () => {
+    const page = await open('channels="sms email"');
+    const widget = page.locator('proofline-verify');
+    await sendCode(widget, freshUkMobile().national);
+    clock.advance(31_000);
+    await page.clock.fastForward(31_000);
+    await widget.locator('button[data-channel=email]').click();
+    const email = widget.locator('#email');
+    await email.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.id)).toBe('email');
+    expect(await email.getAttribute('type')).toBe('email');
+    expect(await email.getAttribute('autocomplete')).toBe('email');
+
+    await email.pressSequentially('not an address');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => text(widget.locator('#email-help')))
+      .toBe('Enter a valid email address, like name@example.com.');
+    expect(await email.getAttribute('aria-invalid')).toBe('true');
+
+    const address = `user-${Math.random().toString(36).slice(2)}@example.com`;
+    await email.fill(address);
+    await page.keyboard.press('Enter');
+    await widget.locator('#code').waitFor();
+    await expect.poll(() => text(widget.locator('#code-sent'))).toMatch(/^We sent a code by email to .+\.$/);
+    const { code, channel } = await latestCode(stack, address);
+    expect(channel).toBe('email');
+    await widget.locator('#code').pressSequentially(code);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => text(widget.locator('.done .title'))).toBe('Email address verified');
+  });
+
+  it('never starts with email or voice, even when the page lists them first', async () => {
+    const page = await open('channels="email voice sms"');
+    const widget = page.locator('proofline-verify');
+    const number = freshUkMobile();
+    await sendCode(widget, number.national);
+    expect((await latestCode(stack, number.e164)).channel).toBe('sms');
+    expect(
+      await widget
+        .locator('button[data-channel]')
+        .evaluateAll((links) => links.map((l) => l.dataset.channel)),
+    ).toEqual(['email', 'voice']);
   });
 
   it('offers a new code when the code has expired', async () => {
@@ -353,15 +425,14 @@ describe('OTP flow against the real server', () => {
     const page = await open();
     const widget = page.locator('proofline-verify');
     const number = freshUkMobile();
-    // The per-number limit (5 in 10 minutes) spans verifications started again with the same number.
-    for (let send = 0; send < 5; send++) {
-      await sendCode(widget, number.national);
-      await widget.locator('button[part~=change-number]').click();
-      await widget.locator('#phone').waitFor();
-    }
-    await widget.locator('button[type=submit]').click();
+    await sendUntilLimited(widget, number.national);
     const help = widget.locator('#phone-help');
-    await expect.poll(() => text(help)).toMatch(/^Too many attempts\. Try again in \d+:\d\d\.$/);
+    await expect
+      .poll(() => text(help))
+      .toMatch(/^You have asked for several codes in a short time\. You can try again in \d+:\d\d\.$/);
+    // A limit is a wait, not a mistake: the number is not marked wrong and the message is not red.
+    expect(await widget.locator('#phone').getAttribute('aria-invalid')).toBe('false');
+    expect(await help.getAttribute('class')).toBe('message notice');
     expect(await widget.locator('button[type=submit]').isDisabled()).toBe(true);
     const [error] = (await events(page, 'proofline-error')) as {
       detail: { code: string; message: string };
@@ -370,6 +441,23 @@ describe('OTP flow against the real server', () => {
     // Typing a different number clears the message and the wait.
     await widget.locator('#phone').fill(freshUkMobile().national);
     expect(await text(help)).toBe('We will check that this number is yours.');
+  });
+
+  it('ends the wait when it is over instead of freezing the countdown', async () => {
+    const page = await open();
+    const widget = page.locator('proofline-verify');
+    const number = freshUkMobile();
+    await sendUntilLimited(widget, number.national);
+    const help = widget.locator('#phone-help');
+    await expect.poll(() => text(help)).toMatch(/You can try again in \d+:\d\d\.$/);
+    const first = await text(help);
+    clock.advance(5_000);
+    await page.clock.fastForward(5_000);
+    await expect.poll(() => text(help)).not.toBe(first);
+    clock.advance(11 * 60_000);
+    await page.clock.fastForward(11 * 60_000);
+    await expect.poll(() => text(help)).toBe('We will check that this number is yours.');
+    expect(await widget.locator('button[type=submit]').isDisabled()).toBe(false);
   });
 
   it('explains a refusal of the server next to the number', async () => {

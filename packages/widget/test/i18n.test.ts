@@ -95,6 +95,32 @@ describe('translations', () => {
     await expect.poll(async () => text(await label.textContent())).toBe('Phone number');
   });
 
+  it("speaks the site's language from its settings on every load when the page says auto", async () => {
+    const settings = (locale: string) =>
+      fetch(`${stack.server.url}/v1/settings/phone-verification`, {
+        method: 'PUT',
+        headers: { authorization: 'Bearer sk_test_demo', 'content-type': 'application/json' },
+        body: JSON.stringify({ locale }),
+      }).then((response) => expect(response.status).toBe(200));
+    await settings('de');
+    try {
+      const url = stack.page(
+        '/locale-site',
+        widgetPage(stack, { body: '<proofline-verify site-key="pk_test_demo"></proofline-verify>' }),
+      );
+      const { page } = await openPage(browser, url, { locale: 'en-US' });
+      const label = page.locator('proofline-verify label[for=phone]');
+      await expect.poll(async () => text(await label.textContent())).toBe('Telefonnummer');
+      await page.reload();
+      await expect.poll(async () => text(await label.textContent())).toBe('Telefonnummer');
+      // The page's own attribute still wins over the site's setting.
+      await page.evaluate(() => document.querySelector('proofline-verify')!.setAttribute('locale', 'es'));
+      await expect.poll(async () => text(await label.textContent())).toBe('Número de teléfono');
+    } finally {
+      await settings('auto');
+    }
+  });
+
   it('mirrors the layout in a right-to-left page but keeps the number left-to-right', async () => {
     const url = stack.page(
       '/rtl',

@@ -126,6 +126,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           const origin = request.headers.origin;
           const options = { methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 };
           if (!origin) return callback(null, { ...options, origin: false });
+          // `config.get` (a simple GET, no preflight) is readable from any page: the procedure still
+          // refuses an origin the site does not allow, and the widget can then tell the developer
+          // `origin_not_allowed` / `invalid_site_key` instead of failing like a network error.
+          if (request.method === 'GET' && request.url.startsWith('/trpc/config.get'))
+            return callback(null, { ...options, origin: true });
           originAllowedForAnySite(deps, origin, requestSettings(deps.settings, request)).then(
             (allowed) => callback(null, { ...options, origin: allowed }),
             // The store does not answer: the sites' configured origins still decide, so the

@@ -242,7 +242,12 @@ export class VerificationService {
    * Sends a new code (the old one stops working): on the channel asked for, else on the next step
    * of the workflow, else on the same channel. Refused inside the cooldown and past `maxSends`.
    */
-  async resend(caller: Caller, verificationId: string, channel?: Channel): Promise<VerificationState> {
+  async resend(
+    caller: Caller,
+    verificationId: string,
+    channel?: Channel,
+    email?: string,
+  ): Promise<VerificationState> {
     for (let retry = 0; retry < MAX_CONFLICT_RETRIES; retry++) {
       const loaded = await this.load(caller, verificationId);
       const { record } = loaded;
@@ -262,7 +267,7 @@ export class VerificationService {
           { retryAfterSeconds: seconds },
         );
       }
-      const { index, workflow } = this.resendTarget(record, channel);
+      const { index, workflow } = this.resendTarget(record, channel, email, caller.settings);
       try {
         return await this.sendStep({ ...loaded, record: { ...record, workflow } }, index, 'resend', caller);
       } catch (error) {
@@ -688,6 +693,8 @@ export class VerificationService {
   private resendTarget(
     record: VerificationRecord,
     channel: Channel | undefined,
+    email?: string,
+    settings?: Settings,
   ): { index: number; workflow: PlannedStep[] } {
     if (channel === undefined) {
       const next = record.stepIndex + 1;
@@ -696,6 +703,7 @@ export class VerificationService {
         workflow: record.workflow,
       };
     }
+    if (channel === 'email' && email !== undefined) return emailTarget(record, email, settings);
     if (!record.availableChannels.includes(channel)) throw new ProoflineError('channel_not_allowed');
     const index = record.workflow.findIndex((step) => step.channel === channel);
     if (index >= 0) return { index, workflow: record.workflow };
@@ -1023,6 +1031,23 @@ function voiceNotFirst(channels: readonly Channel[]): Channel[] {
   const text = channels.findIndex((channel) => channel !== 'voice');
   if (text < 0) return [...channels];
   return [channels[text]!, 'voice', ...channels.filter((_, index) => index !== 0 && index !== text)];
+}
+
+/**
+ * A resend to the email address the user gave in the widget: allowed when the site lists `email`
+ * among its channels; the address becomes (or replaces) the workflow's email step.
+ */
+function emailTarget(
+  record: VerificationRecord,
+  email: string,
+  settings: Settings | undefined,
+): { index: number; workflow: PlannedStep[] } {
+  const offered = record.availableChannels.includes('email') || settings?.channels.includes('email');
+  if (!offered) throw new ProoflineError('channel_not_allowed');
+  const step: PlannedStep = { channel: 'email', to: email.trim().toLowerCase() };
+  const index = record.workflow.findIndex((planned) => planned.channel === 'email');
+  if (index < 0) return { index: record.workflow.length, workflow: [...record.workflow, step] };
+  return { index, workflow: record.workflow.map((planned, at) => (at === index ? step : planned)) };
 }
 
 /** Marks the open step (if any) before a new one begins. */

@@ -2,8 +2,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { en, type Locale, loadTranslation, resolveLocale, type Translation } from '../translations/index.js';
 
 export interface LocalizeHost extends ReactiveControllerHost {
-  /** The `locale` attribute: a language tag or `auto` (from `navigator.languages`). */
+  /** The `locale` attribute: a language tag or `auto` (the site's language, else `navigator.languages`). */
   locale: string;
+  /** The language in the site's settings, once known (`auto`: the browser's). */
+  readonly siteLocale?: string | undefined;
 }
 
 /** Picks the widget's language, loads its dictionary on demand and re-renders when it arrives. */
@@ -28,7 +30,8 @@ export class LocalizeController implements ReactiveController {
   }
 
   hostUpdate(): void {
-    const wanted = resolveLocale(this.host.locale, navigator.languages);
+    const requested = this.host.locale === 'auto' ? this.host.siteLocale : this.host.locale;
+    const wanted = resolveLocale(requested, navigator.languages);
     if (wanted === this.requested) return;
     this.requested = wanted;
     loadTranslation(wanted).then(

@@ -8,6 +8,7 @@ import {
   regionOfLanguages,
 } from '../phone/countries.js';
 import type { PhoneEngine } from '../phone/engine.js';
+import { caretIn, deleteAcross, type Significant, significant } from '../phone/input.js';
 
 export interface PhoneHost extends ReactiveControllerHost {
   defaultCountry: string;
@@ -39,7 +40,12 @@ const codes = (list: string): string[] =>
  */
 export class PhoneController implements ReactiveController {
   country = '';
+  /** What the field shows. */
   text = '';
+  /** Where the caret goes in `text` once rendered; undefined when it stays where the browser put it. */
+  caret?: number;
+  /** The number as digits (and a leading `+`) with the caret among them: the source of `text`. */
+  private typed: Significant = { text: '', caret: 0 };
   private engine?: PhoneEngine;
   private enginePromise?: Promise<PhoneEngine>;
   private userChoseCountry = false;
@@ -106,27 +112,51 @@ export class PhoneController implements ReactiveController {
     if (byUser) this.host.requestUpdate();
     void this.loadEngine().then(async (engine) => {
       await engine.loadCountry(country);
-      if (this.text) this.type(this.text, true);
+      if (this.typed.text) this.show(false);
     });
   }
 
-  /** The user typed or pasted; reformats when the caret is at the end so editing mid-number stays put. */
-  type(text: string, caretAtEnd: boolean): void {
-    this.text = text;
+  /** A number set by the page (`phone` attribute): shown formatted, caret at the end. */
+  type(text: string): void {
+    this.input(text, text.length);
+  }
+
+  /**
+   * The field changed (typing, paste, autofill, a cut): keeps the digits, formats them and puts the
+   * caret back after the same digit. `deleted` tells a Backspace/Delete of one character.
+   */
+  input(value: string, caret: number, deleted?: 'backward' | 'forward'): void {
+    const now = significant(value, caret);
+    this.typed = deleted ? deleteAcross(this.text, now, deleted) : now;
+    this.show(true);
+  }
+
+  /** Formats `typed` with the metadata at hand, then once more when missing metadata has loaded. */
+  private show(loadMissing: boolean): void {
     const engine = this.engine;
-    if (engine && caretAtEnd) {
-      const typed = engine.format(text, this.country);
-      this.text = typed.text;
-      if (typed.country && typed.country !== this.country && this.isAllowed(typed.country)) {
-        this.country = typed.country;
+    const typed = this.typed;
+    let text = typed.text;
+    if (engine) {
+      const formatted = engine.format(typed.text, this.country);
+      // The formatter may not drop or add a digit: the field shows the digits as typed then.
+      if (significant(formatted.text).text === typed.text) text = formatted.text;
+      if (formatted.country && formatted.country !== this.country && this.isAllowed(formatted.country)) {
+        this.country = formatted.country;
         this.userChoseCountry = true;
       }
-      if (!typed.ready) {
-        void engine.loadFor(text, this.country).then(() => {
-          if (this.text === typed.text) this.type(this.text, true);
+      // Loads are started only from input, never from their own completion: no loop can form.
+      if (!formatted.ready && loadMissing) {
+        void engine.loadFor(typed.text, this.country).then(() => {
+          if (this.typed === typed) this.show(false);
         });
       }
+    } else if (loadMissing) {
+      void this.loadEngine().then(() => {
+        if (this.typed === typed) this.show(true);
+      });
     }
+    this.text = text;
+    this.caret = caretIn(text, typed.caret);
     this.host.requestUpdate();
   }
 
@@ -139,7 +169,7 @@ export class PhoneController implements ReactiveController {
     if (check.country && !this.isAllowed(check.country)) {
       return { ok: false, problem: 'country_not_allowed', country: check.country };
     }
-    this.text = check.country === this.country || !check.country ? check.national : this.text;
+    if (check.country === this.country || !check.country) this.input(check.national, check.national.length);
     return { ok: true, e164: check.e164, country, international: check.international };
   }
 

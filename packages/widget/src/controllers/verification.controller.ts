@@ -24,7 +24,7 @@ export interface WidgetError {
   retryAfter?: number;
   /** When the wait of `retryAfter` ends, in ms since the epoch. */
   until?: number;
-  at: 'phone' | 'code' | 'widget';
+  at: 'phone' | 'code' | 'email' | 'widget';
 }
 
 /** Tokens are valid 300 s on the server; the widget clears its copy when it lapses. */
@@ -57,7 +57,7 @@ export class VerificationController implements ReactiveController {
   /** True after a wrong code, until the next check. */
   wrongCode = false;
   /** Set when the state moved because of the user, so the view knows where focus goes. */
-  focusTarget?: 'phone' | 'code' | 'action';
+  focusTarget?: 'phone' | 'code' | 'email' | 'action';
   busy = false;
   now = Date.now();
 
@@ -107,12 +107,14 @@ export class VerificationController implements ReactiveController {
     return list.length ? list : null;
   }
 
-  /** Other channels the user can switch to now (never email: the widget asks for no address). */
+  /** Other channels the user can switch to now; email when the site offers it (the widget asks for the address). */
   get otherChannels(): Channel[] {
     const view = this.view;
     if (!view) return [];
     const page = this.pageChannels();
-    const available = view.availableChannels.filter((c) => c !== view.channel && c !== 'email');
+    const offered: Channel[] = [...view.availableChannels];
+    if (this.config?.channels.includes('email') && !offered.includes('email')) offered.push('email');
+    const available = offered.filter((c) => c !== view.channel);
     return page ? page.filter((c): c is Channel => available.includes(c as Channel)) : available;
   }
 
@@ -125,6 +127,11 @@ export class VerificationController implements ReactiveController {
   /** Seconds left of a rate-limit wait shown with an error. */
   get errorWait(): number {
     return this.error?.until ? Math.max(0, Math.ceil((this.error.until - this.now) / 1000)) : 0;
+  }
+
+  /** Seconds left of the wait an error names: counting down when the server gave one. */
+  waitOf(error: WidgetError): number | undefined {
+    return error.until ? Math.max(0, Math.ceil((error.until - this.now) / 1000)) : error.retryAfter;
   }
 
   async loadConfig(): Promise<void> {
@@ -147,7 +154,8 @@ export class VerificationController implements ReactiveController {
     this.error = undefined;
     const page = this.pageChannels();
     const silentAllowed = !page || page[0] === 'silent';
-    const firstOtp = page?.find((c) => c !== 'silent') as Channel | undefined;
+    // The first code goes by SMS or WhatsApp: voice is a fallback, email needs an address asked later.
+    const firstOtp = page?.find((c) => c === 'sms' || c === 'whatsapp') as Channel | undefined;
     const redirect = this.host.silentMode === 'redirect';
     await this.request('sending', 'phone', async (api) => {
       const view = await api.start({
@@ -186,6 +194,38 @@ export class VerificationController implements ReactiveController {
           siteKey: this.host.siteKey,
           verificationId: view.verificationId,
           ...(channel ? { channel } : {}),
+        }),
+      );
+      this.focusTarget = 'code';
+    });
+  }
+
+  /** The user picked email: the email step asks for the address. */
+  askEmail(): void {
+    this.error = undefined;
+    this.focusTarget = 'email';
+    this.setState('email');
+  }
+
+  /** From the email step back to the code already sent. */
+  backToCode(): void {
+    this.error = undefined;
+    this.focusTarget = 'code';
+    this.setState('code');
+  }
+
+  /** Sends the code to the address typed in the email step. */
+  async sendEmail(email: string): Promise<void> {
+    const view = this.view;
+    if (!this.api || !view || this.busy) return;
+    this.wrongCode = false;
+    await this.request('email', 'email', async (api) => {
+      this.show(
+        await api.resend({
+          siteKey: this.host.siteKey,
+          verificationId: view.verificationId,
+          channel: 'email',
+          email,
         }),
       );
       this.focusTarget = 'code';
@@ -409,6 +449,13 @@ export class VerificationController implements ReactiveController {
       if (retryAfter) this.startTicker();
     }
     this.host.requestUpdate();
+    if (code === 'origin_not_allowed' || code === 'invalid_site_key') {
+      // The explanation for the developer is its own small chunk: a page that is set up never loads it.
+      const { siteKey, apiUrl } = this.host;
+      void import('./developer-fix.js').then(({ developerFix }) =>
+        console.error(`proofline: ${code}: ${developerFix(code, siteKey, apiUrl)}`),
+      );
+    }
     emit(this.host, 'proofline-error', { code, message: this.host.errorMessage(code, retryAfter) });
   }
 
@@ -429,6 +476,8 @@ export class VerificationController implements ReactiveController {
     this.now = Date.now();
     this.ticker ??= setInterval(() => {
       this.now = Date.now();
+      // A wait that is over is no longer news: the field's hint comes back and the user can go on.
+      if (this.error?.until && this.error.at !== 'widget' && this.errorWait === 0) this.error = undefined;
       this.host.requestUpdate();
       if (this.resendWait === 0 && this.errorWait === 0) this.stopTicker();
     }, 1000);

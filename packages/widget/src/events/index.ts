@@ -1,7 +1,15 @@
 import type { VerificationMethod } from '@proofline/shared';
 
 /** What the widget shows; `proofline-state` reports each change. */
-export type WidgetState = 'loading' | 'phone' | 'sending' | 'silent' | 'code' | 'verified' | 'error';
+export type WidgetState =
+  | 'loading'
+  | 'phone'
+  | 'sending'
+  | 'silent'
+  | 'code'
+  | 'email'
+  | 'verified'
+  | 'error';
 
 export interface VerifiedDetail {
   token: string;

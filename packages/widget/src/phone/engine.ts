@@ -19,7 +19,7 @@ export interface Typed {
   text: string;
   /** The country the number belongs to, when the text is international and tells it. */
   country?: string;
-  /** False while the metadata the text needs is not loaded yet (see `loadFor`). */
+  /** False while the metadata the text needs is not loaded yet (see `loadFor`); true when none is needed. */
   ready: boolean;
 }
 
@@ -51,6 +51,7 @@ export function createEngine(codes: CallingCodes): PhoneEngine {
   };
   const metadataJson = metadata as unknown as MetadataJson;
   const loading = new Map<string, Promise<void>>();
+  const loaded = new Set<string>();
 
   const loadCallingCode = (code: string | undefined): Promise<void> => {
     const load = code ? groups[code] : undefined;
@@ -60,6 +61,7 @@ export function createEngine(codes: CallingCodes): PhoneEngine {
       pending = load().then(({ default: group }) => {
         Object.assign(countries, group.countries);
         Object.assign(metadata.nonGeographic, group.nonGeographic);
+        loaded.add(code);
       });
       pending.catch(() => loading.delete(code));
       loading.set(code, pending);
@@ -72,15 +74,19 @@ export function createEngine(codes: CallingCodes): PhoneEngine {
     return digits === undefined ? codes.codeOf(country) : codes.codeAtStart(digits);
   };
 
-  const typer = (text: string, country: string): { typer: AsYouType; formatted: string } | undefined => {
-    const main = codes.byCode.get(codeFor(text, country) ?? '')?.[0];
+  const typer = (
+    text: string,
+    country: string,
+  ): { typer: AsYouType; main: string; code: string; formatted: string } | undefined => {
+    const code = codeFor(text, country) ?? '';
+    const main = codes.byCode.get(code)?.[0];
     if (!main || !(main in countries)) return undefined;
     const digits = internationalDigits(text);
     const typer =
       digits === undefined
         ? new AsYouType(country as CountryCode, metadataJson)
         : new AsYouType(undefined, metadataJson);
-    return { typer, formatted: typer.input(digits === undefined ? text : `+${digits}`) };
+    return { typer, main, code, formatted: typer.input(digits === undefined ? text : `+${digits}`) };
   };
 
   return {
@@ -88,11 +94,19 @@ export function createEngine(codes: CallingCodes): PhoneEngine {
     loadFor: (text, country) => loadCallingCode(codeFor(text, country)),
     format(text, country) {
       const typed = typer(text, country);
-      if (!typed) return { text, ready: false };
+      if (!typed) {
+        // Nothing to wait for when no metadata chunk exists for the text (`+`, `+0`, an unknown code).
+        const code = codeFor(text, country);
+        return { text, ready: !(code && groups[code] && !loaded.has(code)) };
+      }
       return {
         ready: true,
         text: typed.formatted,
-        country: internationalDigits(text) === undefined ? undefined : typed.typer.getCountry(),
+        // `+44…` before the number tells GB from JE: the code's main country, unless the selected one shares it.
+        country:
+          internationalDigits(text) === undefined
+            ? undefined
+            : (typed.typer.getCountry() ?? (codes.codeOf(country) === typed.code ? undefined : typed.main)),
       };
     },
     check(text, country) {

@@ -22,6 +22,11 @@ export interface Translation {
   resendIn: (wait: string) => string;
   switchTo: Record<Channel, string>;
   changeNumber: string;
+  emailLabel: string;
+  emailHint: string;
+  /** From the email step back to the code step. */
+  back: string;
+  emailVerified: string;
   verified: string;
   verifiedNumber: (phone: string) => string;
   useAnotherNumber: string;
@@ -47,7 +52,11 @@ export interface Translation {
     failed: string;
     network: string;
     unavailable: string;
+    /** The page's Origin is not among the site's allowed origins. */
     siteNotAllowed: string;
+    /** The `site-key` names no site. */
+    siteKeyUnknown: string;
+    invalidEmail: string;
     maxSends: string;
     tokenExpired: string;
   };

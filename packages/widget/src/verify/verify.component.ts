@@ -1,16 +1,18 @@
 import type { Channel } from '@proofline/shared';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
 import { LocalizeController } from '../controllers/localize.controller.js';
 import { PhoneController } from '../controllers/phone.controller.js';
 import { VerificationController, type WidgetError } from '../controllers/verification.controller.js';
 import { countryName } from '../phone/countries.js';
+import { digitsOf } from '../phone/input.js';
 import type { Translation } from '../translations/index.js';
 import { defaultApiUrl } from './default-api-url.js';
 import { styles } from './verify.styles.js';
 
 const DEFAULT_NAME = 'proofline-token';
+/** Send limits: the user waits, nothing they typed is wrong. */
+const LIMITS = ['rate_limited', 'resend_cooldown', 'max_sends_reached'];
 
 /**
  * `<proofline-verify site-key="pk_…">`: proves that a phone number is the user's and puts a signed
@@ -43,6 +45,7 @@ export class ProoflineVerify extends LitElement {
 
   @query('#phone') private phoneInput?: HTMLInputElement;
   @query('#code') private codeInput?: HTMLInputElement;
+  @query('#email') private emailInput?: HTMLInputElement;
   @query('.forward') private forwardButton?: HTMLButtonElement;
 
   private readonly internals = this.attachInternals();
@@ -55,9 +58,18 @@ export class ProoflineVerify extends LitElement {
   private problemCountry?: string;
   private display = '';
   private formTerm?: Translation;
+  /** Whether the edit under way replaces a selection (then a Backspace removes just that). */
+  private selectionEdit = false;
+  /** An IME is composing in the phone field: its text is left alone until it ends. */
+  private composing = false;
 
   get siteCountries(): readonly string[] | null {
     return this.verification.config?.countries ?? null;
+  }
+
+  /** The site's language from its settings (`auto`: the browser's), used when `locale` is `auto`. */
+  get siteLocale(): string | undefined {
+    return this.verification.config?.locale;
   }
 
   get language(): string {
@@ -127,7 +139,8 @@ export class ProoflineVerify extends LitElement {
       canceled: e.failed,
       verification_closed: e.failed,
       network_error: e.network,
-      invalid_site_key: e.siteNotAllowed,
+      invalid_site_key: e.siteKeyUnknown,
+      invalid_email: e.invalidEmail,
       origin_not_allowed: e.siteNotAllowed,
       channel_not_allowed: e.siteNotAllowed,
       token_expired: e.tokenExpired,
@@ -141,7 +154,7 @@ export class ProoflineVerify extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('phone') && this.phone && !this.phoneField.text) this.phoneField.type(this.phone, true);
+    if (changed.has('phone') && this.phone && !this.phoneField.text) this.phoneField.type(this.phone);
     if (changed.has('required') || changed.has('name')) this.syncForm();
     if (changed.has('siteKey') || changed.has('apiUrl')) {
       if (changed.get('siteKey') !== undefined || changed.get('apiUrl') !== undefined) {
@@ -156,6 +169,13 @@ export class ProoflineVerify extends LitElement {
   }
 
   protected override updated(): void {
+    // The field shows the controller's text (formatted as typed); the caret stays after the same digit.
+    const input = this.phoneInput;
+    if (input && !this.composing && input.value !== this.phoneField.text) input.value = this.phoneField.text;
+    const caret = this.phoneField.caret;
+    if (caret !== undefined && input && this.shadowRoot?.activeElement === input)
+      input.setSelectionRange(caret, caret);
+    this.phoneField.caret = undefined;
     // The validation message is in the widget's language; a new dictionary means a new message.
     if (this.localize.term !== this.formTerm) {
       this.formTerm = this.localize.term;
@@ -163,7 +183,12 @@ export class ProoflineVerify extends LitElement {
     }
     const target = this.verification.focusTarget;
     if (!target) return;
-    const element = { phone: this.phoneInput, code: this.codeInput, action: this.forwardButton }[target];
+    const element = {
+      phone: this.phoneInput,
+      code: this.codeInput,
+      email: this.emailInput,
+      action: this.forwardButton,
+    }[target];
     if (!element) return;
     this.verification.focusTarget = undefined;
     element.focus();
@@ -212,7 +237,7 @@ export class ProoflineVerify extends LitElement {
 
   private onCodeSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    const code = this.codeInput?.value.replace(/\D/g, '') ?? '';
+    const code = digitsOf(this.codeInput?.value ?? '');
     if (!code) {
       this.verification.error = { code: 'code_required', at: 'code' };
       this.verification.focusTarget = 'code';
@@ -222,11 +247,41 @@ export class ProoflineVerify extends LitElement {
     void this.verification.check(code);
   }
 
+  private onPhoneBeforeInput(event: InputEvent): void {
+    const input = event.target as HTMLInputElement;
+    this.selectionEdit = input.selectionStart !== input.selectionEnd;
+  }
+
   private onPhoneInput(event: InputEvent): void {
     const input = event.target as HTMLInputElement;
+    // While an IME composes, the text is the IME's: it is formatted once composition ends.
+    if (event.isComposing) return;
     this.phoneProblem = undefined;
     if (this.verification.error?.at === 'phone') this.verification.error = undefined;
-    this.phoneField.type(input.value, input.selectionStart === input.value.length);
+    const type = event.inputType;
+    const deleted = this.selectionEdit
+      ? undefined
+      : type === 'deleteContentBackward'
+        ? 'backward'
+        : type === 'deleteContentForward'
+          ? 'forward'
+          : undefined;
+    this.selectionEdit = false;
+    this.phoneField.input(input.value, input.selectionStart ?? input.value.length, deleted);
+  }
+
+  /** Only the code's digits stay: a pasted `123 456` or `Code: 123-456` is as good as typed digits. */
+  private onCodeInput(event: InputEvent): void {
+    const input = event.target as HTMLInputElement;
+    if (event.isComposing) return;
+    const digits = digitsOf(input.value).slice(0, this.verification.config?.codeLength ?? 10);
+    if (digits !== input.value) input.value = digits;
+  }
+
+  private onPhoneCompositionEnd(event: CompositionEvent): void {
+    const input = event.target as HTMLInputElement;
+    this.composing = false;
+    this.phoneField.input(input.value, input.selectionStart ?? input.value.length);
   }
 
   private onCountryChange(event: Event): void {
@@ -277,9 +332,11 @@ export class ProoflineVerify extends LitElement {
           ? this.renderSilent()
           : state === 'code'
             ? this.renderCode()
-            : state === 'verified'
-              ? this.renderVerified()
-              : this.renderError();
+            : state === 'email'
+              ? this.renderEmail()
+              : state === 'verified'
+                ? this.renderVerified()
+                : this.renderError();
     return html`<div
       part="base"
       class="base"
@@ -297,16 +354,17 @@ export class ProoflineVerify extends LitElement {
     const t = this.localize.term;
     const v = this.verification;
     const problem = this.phoneProblem ?? (v.error?.at === 'phone' ? v.error : undefined);
+    const invalid = Boolean(problem) && !LIMITS.includes(problem!.code);
     const wait = problem?.until ? v.errorWait : 0;
     const message = problem
-      ? this.errorMessage(problem.code, wait || problem.retryAfter, this.problemCountry)
+      ? this.errorMessage(problem.code, v.waitOf(problem), this.problemCountry)
       : t.phoneHint;
     const loading = v.state === 'loading';
     const busy = v.state === 'sending';
     const country = this.phoneField.country;
     return html`<form part="form" novalidate @submit=${this.onPhoneSubmit}>
       <label part="label" for="phone">${t.phoneLabel}</label>
-      <div class="row">
+      <div class="row wrap">
         <div class="country" part="country">
           <span class="country-value" aria-hidden="true">${country} +${this.phoneField.callingCode()}</span>
           <select
@@ -332,14 +390,18 @@ export class ProoflineVerify extends LitElement {
           autocomplete="tel"
           dir="ltr"
           aria-describedby="phone-help"
-          aria-invalid=${problem ? 'true' : 'false'}
+          aria-invalid=${invalid ? 'true' : 'false'}
           ?disabled=${this.disabled}
           ?readonly=${busy || this.phoneReadonly}
-          .value=${live(this.phoneField.text)}
+          @beforeinput=${this.onPhoneBeforeInput}
           @input=${this.onPhoneInput}
+          @compositionstart=${() => {
+            this.composing = true;
+          }}
+          @compositionend=${this.onPhoneCompositionEnd}
         />
       </div>
-      <p id="phone-help" class=${problem ? 'message error' : 'message'} part=${problem ? 'error' : 'hint'}>
+      <p id="phone-help" class=${invalid ? 'message error' : problem ? 'message notice' : 'message'} part=${invalid ? 'error' : 'hint'}>
         ${message}
       </p>
       <button
@@ -372,13 +434,14 @@ export class ProoflineVerify extends LitElement {
     const view = v.view!;
     const error = v.error?.at === 'code' ? v.error : undefined;
     const wait = v.resendWait;
-    const errorWait = error?.until ? v.errorWait : 0;
     const message = error
-      ? this.errorMessage(error.code, errorWait || error.retryAfter)
+      ? this.errorMessage(error.code, v.waitOf(error))
       : v.wrongCode
         ? t.wrongCode(view.attemptsLeft)
         : t.attemptsLeft(view.attemptsLeft);
-    const invalid = Boolean(error) || v.wrongCode;
+    // A send limit is news about waiting, not a mistake in the code: it is not shown as an error.
+    const invalid = (Boolean(error) && !LIMITS.includes(error!.code)) || v.wrongCode;
+    const notice = error && !invalid ? 'message notice' : invalid ? 'message error' : 'message';
     return html`<p class="message sent" id="code-sent" part="sent">
         ${view.channel ? t.codeSent(view.channel, view.to ?? this.display) : nothing}
       </p>
@@ -391,17 +454,17 @@ export class ProoflineVerify extends LitElement {
             type="text"
             inputmode="numeric"
             autocomplete="one-time-code"
-            maxlength=${v.config?.codeLength ?? 10}
             dir="ltr"
             aria-describedby="code-help code-sent"
             aria-invalid=${invalid ? 'true' : 'false'}
             ?disabled=${this.disabled}
+            @input=${this.onCodeInput}
           />
           <button part="button verify" class="primary" type="submit" ?disabled=${this.disabled} aria-busy=${v.busy ? 'true' : 'false'}>
             ${v.busy ? html`<span class="spinner small" aria-hidden="true"></span>` : nothing}${t.verify}
           </button>
         </div>
-        <p id="code-help" class=${invalid ? 'message error' : 'message'} part=${invalid ? 'error' : 'hint'}>${message}</p>
+        <p id="code-help" class=${notice} part=${invalid ? 'error' : 'hint'}>${message}</p>
       </form>
       <div class="actions" part="actions">
         <button class="link" part="link resend" type="button" ?disabled=${wait > 0 || v.busy} @click=${() => v.resend(view.channel ?? undefined)}>
@@ -409,21 +472,66 @@ export class ProoflineVerify extends LitElement {
         </button>
         ${v.otherChannels.map(
           (channel: Channel) =>
-            html`<button class="link" part="link channel" type="button" data-channel=${channel} ?disabled=${v.busy} @click=${() => v.resend(channel)}>
-              ${t.switchTo[channel]}
+            html`<button class="link" part="link channel" type="button" data-channel=${channel} ?disabled=${wait > 0 || v.busy} @click=${() => (channel === 'email' ? v.askEmail() : v.resend(channel))}>
+              ${t.switchTo[channel]}${wait > 0 ? ` (${this.localize.wait(wait)})` : nothing}
             </button>`,
         )}
         ${this.changeNumberLink()}
       </div>`;
   }
 
+  /** The email step: asks for the address when the user picks email (the widget knows only the number). */
+  private renderEmail(): TemplateResult {
+    const t = this.localize.term;
+    const v = this.verification;
+    const error = v.error?.at === 'email' ? v.error : undefined;
+    const invalid = Boolean(error) && !LIMITS.includes(error!.code);
+    return html`<form part="form" novalidate @submit=${this.onEmailSubmit}>
+        <label part="label" for="email">${t.emailLabel}</label>
+        <input
+          id="email"
+          part="input email"
+          type="email"
+          autocomplete="email"
+          dir="ltr"
+          aria-describedby="email-help"
+          aria-invalid=${invalid ? 'true' : 'false'}
+          ?disabled=${this.disabled}
+          ?readonly=${v.busy}
+        />
+        <p id="email-help" class=${invalid ? 'message error' : error ? 'message notice' : 'message'} part=${invalid ? 'error' : 'hint'}>
+          ${error ? this.errorMessage(error.code, v.waitOf(error)) : t.emailHint}
+        </p>
+        <button part="button submit" class="primary" type="submit" ?disabled=${this.disabled} aria-busy=${v.busy ? 'true' : 'false'}>
+          ${v.busy ? html`<span class="spinner small" aria-hidden="true"></span>${t.busy}` : t.submit}
+        </button>
+      </form>
+      <div class="actions" part="actions">
+        <button class="link" part="link back" type="button" @click=${() => v.backToCode()}>${t.back}</button>
+      </div>`;
+  }
+
+  private onEmailSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const email = this.emailInput?.value.trim() ?? '';
+    // What the server takes as an address: something@domain.tld, no spaces.
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      this.verification.error = { code: 'invalid_email', at: 'email' };
+      this.verification.focusTarget = 'email';
+      this.requestUpdate();
+      return;
+    }
+    void this.verification.sendEmail(email);
+  }
+
   private renderVerified(): TemplateResult {
     const t = this.localize.term;
+    const byEmail = this.verification.view?.channel === 'email';
     return html`<div class="panel done" part="verified">
         <svg class="check" viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12.5l4.5 4.5L19 7.5" /></svg>
         <div>
-          <p class="title">${t.verified}</p>
-          <p class="message" dir="auto">${t.verifiedNumber(this.display || this.verification.phone)}</p>
+          <p class="title">${byEmail ? t.emailVerified : t.verified}</p>
+          <p class="message" dir="auto">${t.verifiedNumber((byEmail && this.verification.view?.to) || this.display || this.verification.phone)}</p>
         </div>
       </div>
       <button class="link" part="link" type="button" @click=${() => this.reset()}>${t.useAnotherNumber}</button>`;
@@ -443,11 +551,13 @@ export class ProoflineVerify extends LitElement {
           : code === 'blocked'
             ? t.useAnotherNumber
             : t.tryAgain;
+    // A page that is not set up (unknown key, origin not allowed) is the developer's to fix: no button.
+    const setup = code === 'invalid_site_key' || code === 'origin_not_allowed';
     return html`<div class="panel problem" part="problem">
         <svg class="alert" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v6m0 4h.01" /></svg>
         <p class="title">${this.errorMessage(code, v.error?.retryAfter)}</p>
       </div>
-      <button class="primary forward" part="button forward" type="button" @click=${() => this.forward()}>${label}</button>
+      ${setup ? nothing : html`<button class="primary forward" part="button forward" type="button" @click=${() => this.forward()}>${label}</button>`}
       ${again || code === 'token_expired' ? this.changeNumberLink() : nothing}`;
   }
 }

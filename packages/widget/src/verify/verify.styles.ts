@@ -115,6 +115,15 @@ export const styles = css`
     color: inherit;
   }
 
+  /* The number always shows whole: below its width the field moves under the country. */
+  .row.wrap {
+    flex-wrap: wrap;
+  }
+
+  #phone {
+    flex-basis: 10.5em;
+  }
+
   input {
     flex: 1 1 auto;
     min-width: 0;
@@ -232,6 +241,7 @@ export const styles = css`
 
   .link {
     align-self: flex-start;
+    min-width: 44px;
     padding: 0;
     border: 0;
     background: none;
@@ -249,6 +259,10 @@ export const styles = css`
   .message {
     color: var(--_muted);
     font-size: 0.875em;
+  }
+
+  .message.notice {
+    color: var(--_text);
   }
 
   .message.error {

@@ -47,7 +47,9 @@ export const verificationRouter = router({
   resend: widgetProcedure
     .input(ResendVerificationInput)
     .mutation(async ({ ctx, input }) =>
-      view(await ctx.deps.verification.resend(callerOf(ctx), input.verificationId, input.channel)),
+      view(
+        await ctx.deps.verification.resend(callerOf(ctx), input.verificationId, input.channel, input.email),
+      ),
     ),
   check: widgetProcedure
     .input(CheckVerificationInput)
