@@ -85,6 +85,8 @@ export type StartInput = {
   applicantId?: string;
   /** `fraud_check: false` (secret-key callers only). */
   fraudCheck?: boolean;
+  /** How long a step waits before the next one starts (Vonage's `channel_timeout`); the service's default otherwise. */
+  stepTimeoutMs?: number;
 };
 
 /** A verification as an operation leaves it; `token` only in the answer of the check that approved it. */
@@ -366,7 +368,7 @@ export class VerificationService {
       maxAttempts: settings.max_otp_attempts,
       maxSends: settings.max_sends,
       cooldownMs: settings.resend_cooldown_seconds * 1000,
-      stepTimeoutMs: this.stepTimeoutMs,
+      stepTimeoutMs: input.stepTimeoutMs ?? this.stepTimeoutMs,
       silentTimeoutMs: this.silentTimeoutMs,
       attemptsAtFinal: null,
       locale: input.locale ?? (settings.locale === 'auto' ? null : settings.locale),
