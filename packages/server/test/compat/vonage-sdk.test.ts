@@ -88,6 +88,7 @@ describe('Vonage Verify v2 through @vonage/verify2', () => {
     const { requestId } = await vonage.newRequest(smsTo(phone));
     expect(await vonage.cancel(requestId)).toBe(true);
     expect((await failure(vonage.checkCode(requestId, await client.latestCode(phone)))).status).toBe(404);
+    expect(await vonage.cancel(requestId)).toBe(false);
     expect(await vonage.cancel('00000000-0000-4000-8000-000000000000')).toBe(false);
   });
 

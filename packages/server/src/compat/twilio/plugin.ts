@@ -9,7 +9,7 @@ import { ProoflineError } from '../../errors.js';
 import { toProoflineError } from '../../http/errors.js';
 import { parseInput } from '../../http/rest/parse.js';
 import type { TwilioCredentials } from '../../tenants/index.js';
-import type { Caller, VerificationState } from '../../verification/index.js';
+import { type Caller, toRecordView, type VerificationState } from '../../verification/index.js';
 import { basicCredentials } from '../basic-auth.js';
 import { verificationIdOfSid } from '../ids.js';
 import { type TwilioErrorReply, toTwilioError, twilioErrors } from './errors.js';
@@ -75,12 +75,20 @@ export const twilioVerifyPlugin: FastifyPluginAsync<TwilioFacadeDeps> = async (a
 
   app.post('/:ServiceSid/Verifications', async (request, reply) => {
     const input = parseInput(TwilioCreateVerificationRequest, request.body);
-    const state = await deps.verification.start(callerOf(request), {
+    const caller = callerOf(request);
+    const channel = channelOfTwilio(input.Channel);
+    let state = await deps.verification.start(caller, {
       phone: input.To,
-      channel: channelOfTwilio(input.Channel),
+      channel,
       ...(input.Locale ? { locale: input.Locale } : {}),
       ...(input.CustomFriendlyName ? { brand: input.CustomFriendlyName } : {}),
     });
+    // When the service answers with the number's pending verification (as Twilio does), a create
+    // naming another channel switches to it, as Twilio's channel change does.
+    const { record } = state;
+    if (record.status === 'pending' && toRecordView(record, state.attempts).channel !== channel) {
+      state = await deps.verification.resend(caller, record.id, channel);
+    }
     if (state.record.status === 'blocked') return send(reply, twilioErrors.deliveryBlocked());
     return reply.status(201).send(verification(request, state));
   });
@@ -98,7 +106,11 @@ export const twilioVerifyPlugin: FastifyPluginAsync<TwilioFacadeDeps> = async (a
         { path: 'Status', code: 'custom', message: 'Proofline approves a verification only with its code' },
       ]);
     }
-    const state = await deps.verification.cancel(callerOf(request), id);
+    const caller = callerOf(request);
+    // Only a pending verification can be canceled; Twilio no longer knows one that ended.
+    const current = await deps.verification.get(caller, id);
+    if (current.record.status !== 'pending') return send(reply, twilioErrors.notFound(resourcePath(request)));
+    const state = await deps.verification.cancel(caller, id);
     if (state.record.status !== 'canceled') return send(reply, twilioErrors.notFound(resourcePath(request)));
     return verification(request, state);
   });

@@ -140,7 +140,11 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
 
   app.delete('/:request_id', async (request, reply) => {
     const { requestId, id } = verificationIdOf(request);
-    const state = await deps.verification.cancel(callerOf(request), id);
+    const caller = callerOf(request);
+    // Only a pending request can be canceled; one that ended is "not found or verified already".
+    const current = await deps.verification.get(caller, id);
+    if (current.record.status !== 'pending') return send(reply, vonageProblems.notFound(requestId));
+    const state = await deps.verification.cancel(caller, id);
     if (state.record.status !== 'canceled') return send(reply, vonageProblems.notFound(requestId));
     return reply.status(204).send();
   });
