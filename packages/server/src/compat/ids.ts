@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 
-// Proofline ids are `ver_` + 26 base32 characters: 128 random bits. The providers' ids carry the
-// same 128 bits in their own spelling (Vonage: a UUID; Twilio: `VE` + 32 hex), so a facade maps
-// them both ways without storing anything, and an id that does not decode is simply unknown.
+// Proofline ids are `ver_` + 26 base32 characters: 128 random bits. Twilio's sids carry the same
+// 128 bits in Twilio's spelling (`VE` + 32 hex), so the facade maps them both ways without storing
+// anything, and a sid that does not decode is simply unknown.
 
 const base32Alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
 const idPattern = /^ver_([a-z2-7]{26})$/;
@@ -44,18 +44,6 @@ function hexOf(verificationId: string): string {
   const bytes = bytesOf(verificationId);
   if (!bytes) throw new Error(`not a verification id: ${verificationId}`);
   return bytes.toString('hex');
-}
-
-/** Vonage's `request_id`: the id's 128 bits as a UUID. */
-export function vonageRequestId(verificationId: string): string {
-  const hex = hexOf(verificationId);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** The verification id of a Vonage `request_id`; null when it is not one of ours. */
-export function verificationIdOfRequestId(requestId: string): string | null {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(requestId)) return null;
-  return idOf(Buffer.from(requestId.replaceAll('-', ''), 'hex'));
 }
 
 /** Twilio's Verification `sid`: `VE` + the id's 128 bits in hex. */

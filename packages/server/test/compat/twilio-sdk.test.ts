@@ -130,6 +130,19 @@ describe('Twilio Verify v2 through the twilio package', () => {
     expect(check).toMatchObject({ status: 'approved', channel: 'whatsapp' });
   });
 
+  it('CustomFriendlyName and Locale shape the message', async () => {
+    const phone = uniqueMobile();
+    await verify.verifications.create({
+      to: phone,
+      channel: 'sms',
+      customFriendlyName: 'Boutique',
+      locale: 'fr',
+    });
+    const [message] = await client.inbox(phone);
+    expect(message!.body).toContain('Boutique');
+    expect(message!.body).toMatch(/code de v/i);
+  });
+
   it('an invalid number is 60200 Invalid parameter `To`', async () => {
     const invalid = await failure(verify.verifications.create({ to: '+44123', channel: 'sms' }));
     expect(invalid).toMatchObject({ status: 400, code: 60200, message: 'Invalid parameter `To`' });
@@ -138,8 +151,11 @@ describe('Twilio Verify v2 through the twilio package', () => {
   it('a premium-rate destination is refused before anything is sent', async () => {
     const premium = '+449098790000';
     const refused = await failure(verify.verifications.create({ to: premium, channel: 'sms' }));
-    expect(refused.status).toBeGreaterThanOrEqual(400);
-    expect([60205, 60605]).toContain(refused.code);
+    expect(refused).toMatchObject({
+      status: 400,
+      code: 60205,
+      message: 'This kind of phone line is not accepted.',
+    });
     expect(await client.inbox(premium)).toEqual([]);
   });
 
@@ -214,5 +230,19 @@ describe('Twilio facade details', () => {
     });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ status: 400 });
+  });
+});
+
+describe('Twilio facade and the fraud guard', () => {
+  it('a send stopped by a network block is 60410, and the record says blocked', async () => {
+    const phone = uniqueMobile();
+    await server.deps.fraud.blocks.impose('pk_test_demo', '00101', 'Sandbox', 'pumping');
+    try {
+      const blocked = await failure(verify.verifications.create({ to: phone, channel: 'sms' }));
+      expect(blocked).toMatchObject({ status: 403, code: 60410 });
+      expect(await client.inbox(phone)).toEqual([]);
+    } finally {
+      await server.deps.fraud.blocks.unblock('pk_test_demo', '00101', 86_400);
+    }
   });
 });

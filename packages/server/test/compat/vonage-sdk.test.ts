@@ -1,9 +1,9 @@
 import type { Verify2 } from '@vonage/verify2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/clock/index.js';
-import { verificationIdOfRequestId } from '../../src/compat/ids.js';
 import type { RunningProofline } from '../../src/index.js';
 import { otpClient, uniqueMobile, wrongCode } from '../http/otp-client.js';
+import { startReceiver } from '../webhooks/receiver.js';
 import { demoVonage, startCompatServer, vonageClient } from './harness.js';
 
 /**
@@ -41,13 +41,14 @@ describe('Vonage Verify v2 through @vonage/verify2', () => {
     const phone = uniqueMobile();
     // Vonage users send numbers without the `+`.
     const { requestId } = await vonage.newRequest(smsTo(phone.slice(1)));
-    expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    // One id everywhere: Vonage's request_id is the verification id of `/v1` and the webhooks.
+    expect(requestId).toMatch(/^ver_[a-z2-7]{26}$/);
     const [message] = await client.inbox(phone);
     expect(message).toMatchObject({ channel: 'sms' });
     expect(message!.body).toContain('Acme');
 
     expect(await vonage.checkCode(requestId, await client.latestCode(phone))).toBe('completed');
-    const native = await client.rest('GET', `/v1/verifications/${verificationIdOfRequestId(requestId)}`);
+    const native = await client.rest('GET', `/v1/verifications/${requestId}`);
     expect(native.body).toMatchObject({ status: 'approved', phone, channel: 'sms' });
     // As at Vonage, a verified request is gone for later checks.
     const again = await failure(vonage.checkCode(requestId, await client.latestCode(phone)));
@@ -89,7 +90,7 @@ describe('Vonage Verify v2 through @vonage/verify2', () => {
     expect(await vonage.cancel(requestId)).toBe(true);
     expect((await failure(vonage.checkCode(requestId, await client.latestCode(phone)))).status).toBe(404);
     expect(await vonage.cancel(requestId)).toBe(false);
-    expect(await vonage.cancel('00000000-0000-4000-8000-000000000000')).toBe(false);
+    expect(await vonage.cancel('ver_aaaaaaaaaaaaaaaaaaaaaaaaaa')).toBe(false);
   });
 
   it('next_workflow moves to the next channel once the resend cooldown has passed', async () => {
@@ -135,6 +136,14 @@ describe('Vonage Verify v2 through @vonage/verify2', () => {
     await failure(vonage.checkCode(requestId, wrongCode(smsCode)));
     expect((await client.inbox(phone)).map((message) => message.channel)).toEqual(['whatsapp', 'sms']);
     expect(await vonage.checkCode(requestId, await client.latestCode(phone))).toBe('completed');
+  });
+
+  it('brand and locale shape the message', async () => {
+    const phone = uniqueMobile();
+    await vonage.newRequest({ ...smsTo(phone), brand: 'Tienda', locale: 'es-es' });
+    const [message] = await client.inbox(phone);
+    expect(message!.body).toContain('Tienda');
+    expect(message!.body).toMatch(/codigo/i);
   });
 
   it('an invalid number is 422 Invalid params naming the parameter', async () => {
@@ -244,5 +253,37 @@ describe('Vonage facade details', () => {
     const notBlocked = await post('/v2/verify/network-unblock', '{"network":"23499"}');
     expect(notBlocked.status).toBe(404);
     expect(await notBlocked.json()).toMatchObject({ title: 'Not Found' });
+  });
+});
+
+describe('Vonage facade and the fraud guard', () => {
+  it('a request to a blocked network is accepted, and the webhook carries the blocked summary', async () => {
+    const receiver = await startReceiver();
+    try {
+      const settings = await client.rest('PUT', '/v1/settings/phone-verification', {
+        webhook_url: receiver.url,
+      });
+      expect(settings.status).toBe(200);
+      await server.deps.fraud.blocks.impose('pk_test_demo', '00101', 'Sandbox', 'pumping');
+      const phone = uniqueMobile();
+      const { requestId } = await vonage.newRequest(smsTo(phone));
+      expect(await client.inbox(phone)).toEqual([]);
+      await receiver.receivedCount(1);
+      const event = JSON.parse(receiver.received.at(-1)!.body) as {
+        type: string;
+        data: Record<string, unknown>;
+      };
+      expect(event.type).toBe('verification.blocked');
+      expect(event.data).toMatchObject({
+        status: 'blocked',
+        type: 'summary',
+        workflow: [{ channel: 'sms', status: 'blocked' }],
+      });
+      expect(event.data.request_id).toBe(requestId);
+    } finally {
+      await server.deps.fraud.blocks.unblock('pk_test_demo', '00101', 86_400);
+      await client.rest('PUT', '/v1/settings/phone-verification', { webhook_url: null });
+      await receiver.close();
+    }
   });
 });

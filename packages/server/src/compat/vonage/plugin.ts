@@ -11,7 +11,6 @@ import { toProoflineError } from '../../http/errors.js';
 import { parseInput } from '../../http/rest/parse.js';
 import type { Site } from '../../tenants/index.js';
 import type { Caller, StartInput } from '../../verification/index.js';
-import { verificationIdOfRequestId, vonageRequestId } from '../ids.js';
 import { VonageAuthenticator } from './auth.js';
 import { toVonageProblem, type VonageErrorReply, vonageProblems } from './problems.js';
 
@@ -78,12 +77,8 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
     ip: null,
     hostname: null,
   });
-  const verificationIdOf = (request: FastifyRequest) => {
-    const { request_id: requestId } = request.params as { request_id: string };
-    const id = verificationIdOfRequestId(requestId);
-    if (!id) throw new ProoflineError('not_found');
-    return { requestId, id };
-  };
+  // request_id is the verification id itself, so Proofline's webhooks and `/v1` name it alike.
+  const requestIdOf = (request: FastifyRequest) => (request.params as { request_id: string }).request_id;
 
   app.post('/', async (request, reply) => {
     const input = parseInput(VonageVerifyRequest, request.body);
@@ -100,7 +95,7 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
     const state = await deps.verification.start(callerOf(request), start);
     // A send stopped by a network block is accepted too: as at Vonage, the `blocked` summary
     // reaches the site's webhook.
-    return reply.status(202).send({ request_id: vonageRequestId(state.record.id) });
+    return reply.status(202).send({ request_id: state.record.id });
   });
 
   app.post('/network-unblock', async (request) => {
@@ -118,12 +113,12 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
   });
 
   app.post('/:request_id', async (request, reply) => {
-    const { requestId, id } = verificationIdOf(request);
+    const requestId = requestIdOf(request);
     const input = parseInput(VonageCheckCodeRequest, request.body);
     const caller = callerOf(request);
     // Reading first applies what time decided: expiry, or the next step after `channel_timeout`.
-    await deps.verification.get(caller, id);
-    const state = await deps.verification.check(caller, { verificationId: id }, input.code);
+    await deps.verification.get(caller, requestId);
+    const state = await deps.verification.check(caller, { verificationId: requestId }, input.code);
     switch (state.record.status) {
       case 'approved':
         // Only the check that approved carries the token; a later one finds it "verified already".
@@ -139,23 +134,23 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
   });
 
   app.delete('/:request_id', async (request, reply) => {
-    const { requestId, id } = verificationIdOf(request);
+    const requestId = requestIdOf(request);
     const caller = callerOf(request);
     // Only a pending request can be canceled; one that ended is "not found or verified already".
-    const current = await deps.verification.get(caller, id);
+    const current = await deps.verification.get(caller, requestId);
     if (current.record.status !== 'pending') return send(reply, vonageProblems.notFound(requestId));
-    const state = await deps.verification.cancel(caller, id);
+    const state = await deps.verification.cancel(caller, requestId);
     if (state.record.status !== 'canceled') return send(reply, vonageProblems.notFound(requestId));
     return reply.status(204).send();
   });
 
   app.post('/:request_id/next_workflow', async (request, reply) => {
-    const { requestId, id } = verificationIdOf(request);
+    const requestId = requestIdOf(request);
     const caller = callerOf(request);
-    const { record } = await deps.verification.get(caller, id);
+    const { record } = await deps.verification.get(caller, requestId);
     if (record.status !== 'pending') return send(reply, vonageProblems.notFound(requestId));
     if (record.stepIndex + 1 >= record.workflow.length) return send(reply, vonageProblems.noMoreWorkflows());
-    await deps.verification.resend(caller, id);
+    await deps.verification.resend(caller, requestId);
     return reply.status(200).send();
   });
 };
