@@ -49,17 +49,6 @@ export type VonageProblem = {
   invalid_parameters?: { name: string; reason: string }[];
 };
 
-/** The `summary` status callback (the `verification.blocked` webhook carries the same shape). */
-export type VonageSummaryCallback = {
-  request_id: string;
-  submitted_at: string;
-  status: 'completed' | 'failed' | 'expired' | 'user_rejected' | 'blocked';
-  type: 'summary';
-  workflow: { channel: string; initiated_at: string; status: string; reason?: string | null }[];
-  finalized_at: string;
-  client_ref?: string;
-};
-
 // ── Twilio Verify v2 ─────────────────────────────────────────────────────────
 
 /** Twilio names voice `call`; `email`, `sna` and `auto` are not offered by the facade. */

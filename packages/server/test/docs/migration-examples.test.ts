@@ -6,6 +6,7 @@ import type { RunningProofline } from '../../src/index.js';
 import { demoCompatCredentials } from '../../src/tenants/index.js';
 import { otpClient, uniqueMobile, wrongCode } from '../http/otp-client.js';
 import { startTestServer } from '../support/server.js';
+import { startReceiver } from '../webhooks/receiver.js';
 
 /**
  * The samples of docs/migrate-from-vonage.md and docs/migrate-from-twilio.md, run as written
@@ -24,7 +25,8 @@ let server: RunningProofline;
 let client: ReturnType<typeof otpClient>;
 
 beforeAll(async () => {
-  server = await startTestServer({ redis: true });
+  // The site's webhooks go to a receiver on 127.0.0.1.
+  server = await startTestServer({ redis: true, env: { ALLOW_INSECURE_WEBHOOKS: 'true' } });
   client = otpClient(server.url);
   // The samples read their configuration from the environment, as deployed code does.
   Object.assign(process.env, {
@@ -70,5 +72,46 @@ describe('migration samples', () => {
     const answer = JSON.parse(stdout) as { network: string; unblocked_until: string };
     expect(answer.network).toBe('23410');
     expect(Date.parse(answer.unblocked_until)).toBeGreaterThan(Date.now() + 3_500_000);
+  });
+});
+
+describe('the Vonage summary of a Proofline webhook', () => {
+  it('vonage-summary.mjs reads a signed verification.approved event as Vonage’s summary', async () => {
+    const receiver = await startReceiver();
+    try {
+      const settings = await client.rest<{ webhook_secret: string }>(
+        'PUT',
+        '/v1/settings/phone-verification',
+        {
+          webhook_url: receiver.url,
+        },
+      );
+      const sample = (await import(`${examples}vonage-verify.mjs`)) as Sample<string>;
+      const phone = uniqueMobile();
+      const requestId = await sample.sendCode(phone);
+      expect(await sample.checkCode(requestId, await client.latestCode(phone))).toBe(true);
+      await receiver.receivedCount(1);
+      const { headers, body } = receiver.received[0]!;
+
+      const { verifyProoflineWebhook } = (await import(`${examples}verify-webhook.mjs`)) as {
+        verifyProoflineWebhook(secret: string, headers: unknown, body: string): unknown;
+      };
+      const { toVonageSummary } = (await import(`${examples}vonage-summary.mjs`)) as {
+        toVonageSummary(event: unknown): Record<string, unknown> | null;
+      };
+      const event = verifyProoflineWebhook(settings.body.webhook_secret!, headers, body);
+      expect(toVonageSummary(event)).toEqual({
+        request_id: requestId,
+        submitted_at: expect.any(String),
+        status: 'completed',
+        type: 'summary',
+        workflow: [{ channel: 'sms', initiated_at: expect.any(String), status: 'completed' }],
+        finalized_at: expect.any(String),
+      });
+      expect(toVonageSummary({ type: 'case.created', data: {} })).toBeNull();
+    } finally {
+      await client.rest('PUT', '/v1/settings/phone-verification', { webhook_url: null });
+      await receiver.close();
+    }
   });
 });
