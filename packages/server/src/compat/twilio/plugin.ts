@@ -15,7 +15,7 @@ import { verificationIdOfSid } from '../ids.js';
 import { type TwilioErrorReply, toTwilioError, twilioErrors } from './errors.js';
 import { channelOfTwilio, toTwilioVerification, toTwilioVerificationCheck } from './resources.js';
 
-export type TwilioFacadeDeps = Pick<AppDeps, 'tenants' | 'verification' | 'metrics'>;
+export type TwilioFacadeDeps = Pick<AppDeps, 'tenants' | 'verification' | 'metrics' | 'clock' | 'config'>;
 
 /** Where the facade is mounted: Twilio's own paths, so SDKs need only their host changed. */
 export const twilioBasePath = '/v2/Services';
@@ -63,7 +63,8 @@ export const twilioVerifyPlugin: FastifyPluginAsync<TwilioFacadeDeps> = async (a
     hostname: null,
   });
   const credentialsOf = (request: FastifyRequest) => authenticated.get(request)!.credentials;
-  const baseUrlOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+  const baseUrlOf = (request: FastifyRequest) =>
+    deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
   const verificationIdOf = (sid: string) => {
     const id = verificationIdOfSid(sid);
     if (!id) throw new ProoflineError('not_found');
@@ -77,6 +78,7 @@ export const twilioVerifyPlugin: FastifyPluginAsync<TwilioFacadeDeps> = async (a
     const input = parseInput(TwilioCreateVerificationRequest, request.body);
     const caller = callerOf(request);
     const channel = channelOfTwilio(input.Channel);
+    const asked = deps.clock.now();
     let state = await deps.verification.start(caller, {
       phone: input.To,
       channel,
@@ -84,9 +86,11 @@ export const twilioVerifyPlugin: FastifyPluginAsync<TwilioFacadeDeps> = async (a
       ...(input.CustomFriendlyName ? { brand: input.CustomFriendlyName } : {}),
     });
     // When the service answers with the number's pending verification (as Twilio does), a create
-    // naming another channel switches to it, as Twilio's channel change does.
+    // naming another channel switches to it, as Twilio's channel change does. A new verification
+    // keeps the channel the site's rules chose.
     const { record } = state;
-    if (record.status === 'pending' && toRecordView(record, state.attempts).channel !== channel) {
+    const resumed = record.createdAt < asked;
+    if (resumed && record.status === 'pending' && toRecordView(record, state.attempts).channel !== channel) {
       state = await deps.verification.resend(caller, record.id, channel);
     }
     if (state.record.status === 'blocked') return send(reply, twilioErrors.deliveryBlocked());
