@@ -146,6 +146,14 @@ describe('Vonage Verify v2 through @vonage/verify2', () => {
     expect(message!.body).toMatch(/codigo/i);
   });
 
+  it('code_length sets the length of the code', async () => {
+    const phone = uniqueMobile();
+    const { requestId } = await vonage.newRequest({ ...smsTo(phone), codeLength: 8 });
+    const code = await client.latestCode(phone);
+    expect(code).toMatch(/^\d{8}$/);
+    expect(await vonage.checkCode(requestId, code)).toBe('completed');
+  });
+
   it('an invalid number is 422 Invalid params naming the parameter', async () => {
     const invalid = await failure(vonage.newRequest(smsTo('44123')));
     expect(invalid.status).toBe(422);
@@ -280,6 +288,15 @@ describe('Vonage facade and the fraud guard', () => {
         workflow: [{ channel: 'sms', status: 'blocked' }],
       });
       expect(event.data.request_id).toBe(requestId);
+      // fraud_check: false passes the block for that one request, and is audited.
+      const bypassing = uniqueMobile();
+      const bypass = await vonage.newRequest({ ...smsTo(bypassing), fraudCheck: false });
+      expect((await client.inbox(bypassing)).length).toBe(1);
+      const audit = await client.rest<{ records: { verification_id: string }[] }>(
+        'GET',
+        '/v1/audit/fraud-check-bypass',
+      );
+      expect(audit.body.records?.map((record) => record.verification_id)).toContain(bypass.requestId);
     } finally {
       await server.deps.fraud.blocks.unblock('pk_test_demo', '00101', 86_400);
       await client.rest('PUT', '/v1/settings/phone-verification', { webhook_url: null });
