@@ -1,10 +1,11 @@
+import { Vonage } from '@vonage/server-sdk';
 import type { Verify2 } from '@vonage/verify2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/clock/index.js';
 import type { RunningProofline } from '../../src/index.js';
 import { otpClient, uniqueMobile, wrongCode } from '../http/otp-client.js';
 import { startReceiver } from '../webhooks/receiver.js';
-import { demoVonage, startCompatServer, vonageClient } from './harness.js';
+import { demoVonage, startCompatServer, vonageClient, vonageDemoPrivateKey } from './harness.js';
 
 /**
  * The official `@vonage/verify2` client against Proofline over real HTTP, with only `apiHost`
@@ -56,6 +57,16 @@ describe('Vonage Verify v2 through @vonage/verify2', () => {
     expect(again.body).toMatchObject({ title: 'Not Found', type: expect.stringContaining('not-found') });
     expect(again.body.detail).toContain(requestId);
     expect(typeof again.body.instance).toBe('string');
+  });
+
+  it('the @vonage/server-sdk umbrella takes the same apiHost option', async () => {
+    const sdk = new Vonage(
+      { applicationId: demoVonage.applicationId, privateKey: vonageDemoPrivateKey },
+      { apiHost: server.url },
+    );
+    const phone = uniqueMobile();
+    const { requestId } = await sdk.verify2.newRequest(smsTo(phone));
+    expect(await sdk.verify2.checkCode(requestId, await client.latestCode(phone))).toBe('completed');
   });
 
   it('a wrong code is 400 Invalid Code and leaves the request open', async () => {
