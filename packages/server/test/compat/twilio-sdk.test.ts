@@ -85,7 +85,7 @@ describe('Twilio Verify v2 through the twilio package', () => {
 
   it('the fifth wrong code is 60202 Max check attempts reached, and so is the right code after it', async () => {
     const phone = uniqueMobile();
-    await verify.verifications.create({ to: phone, channel: 'sms' });
+    const { sid } = await verify.verifications.create({ to: phone, channel: 'sms' });
     const code = await client.latestCode(phone);
     for (let attempt = 1; attempt < 5; attempt++) {
       expect((await verify.verificationChecks.create({ to: phone, code: wrongCode(code) })).status).toBe(
@@ -94,7 +94,7 @@ describe('Twilio Verify v2 through the twilio package', () => {
     }
     const last = await failure(verify.verificationChecks.create({ to: phone, code: wrongCode(code) }));
     expect(last).toMatchObject({ status: 429, code: 60202, message: 'Max check attempts reached' });
-    const after = await failure(verify.verificationChecks.create({ to: phone, code }));
+    const after = await failure(verify.verificationChecks.create({ verificationSid: sid, code }));
     expect(after).toMatchObject({ status: 429, code: 60202 });
   });
 
@@ -126,7 +126,10 @@ describe('Twilio Verify v2 through the twilio package', () => {
     expect(switched).toMatchObject({ channel: 'whatsapp', status: 'pending' });
     const [latest] = await client.inbox(phone);
     expect(latest!.channel).toBe('whatsapp');
-    const check = await verify.verificationChecks.create({ to: phone, code: await client.latestCode(phone) });
+    const check = await verify.verificationChecks.create({
+      verificationSid: switched.sid,
+      code: await client.latestCode(phone),
+    });
     expect(check).toMatchObject({ status: 'approved', channel: 'whatsapp' });
   });
 
