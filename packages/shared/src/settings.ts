@@ -23,7 +23,7 @@ export const SettingsPatch = z
     max_otp_attempts: z.number().int().min(1).max(10),
     max_sends: z.number().int().min(1).max(10),
     resend_cooldown_seconds: z.number().int().min(0).max(600),
-    code_length: z.number().int().min(4).max(10),
+    code_length: z.number().int().min(6).max(10),
     channels: z
       .array(Channel)
       .min(1)
