@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/clock/index.js';
 import { verificationIdOfSid } from '../../src/compat/ids.js';
+import { defaultFraudPolicy } from '../../src/fraud/index.js';
 import type { RunningProofline } from '../../src/index.js';
 import { otpClient, uniqueMobile, wrongCode } from '../http/otp-client.js';
 import { demoTwilio, startCompatServer, twilioClient } from './harness.js';
@@ -10,6 +11,8 @@ import { demoTwilio, startCompatServer, twilioClient } from './harness.js';
  * RequestClient that rewrites it): the same verification service, limits and blocks as `/v1`, in
  * Twilio's resources and error codes.
  */
+/** Codes one number may receive in 10 minutes under the default policy. */
+const perNumber = defaultFraudPolicy.rateLimits.number[0]!.points;
 let server: RunningProofline;
 let clock: ManualClock;
 let verify: ReturnType<ReturnType<typeof twilioClient>['verify']['v2']['services']>;
@@ -120,10 +123,15 @@ describe('Twilio Verify v2 through the twilio package', () => {
 
   it('a create naming another channel sends the code over it', async () => {
     const phone = uniqueMobile();
-    await verify.verifications.create({ to: phone, channel: 'sms' });
+    const first = await verify.verifications.create({ to: phone, channel: 'sms' });
     clock.advance(30_000);
     const switched = await verify.verifications.create({ to: phone, channel: 'whatsapp' });
-    expect(switched).toMatchObject({ channel: 'whatsapp', status: 'pending' });
+    // As at Twilio: the same verification, now on WhatsApp, with both sends listed.
+    expect(switched).toMatchObject({ sid: first.sid, channel: 'whatsapp', status: 'pending' });
+    expect(switched.sendCodeAttempts.map((attempt: { channel: string }) => attempt.channel)).toEqual([
+      'sms',
+      'whatsapp',
+    ]);
     const [latest] = await client.inbox(phone);
     expect(latest!.channel).toBe('whatsapp');
     const check = await verify.verificationChecks.create({
@@ -146,6 +154,21 @@ describe('Twilio Verify v2 through the twilio package', () => {
     expect(message!.body).toMatch(/code de v/i);
   });
 
+  it('a second create resends on the same verification, within the resend cooldown', async () => {
+    const phone = uniqueMobile();
+    const first = await verify.verifications.create({ to: phone, channel: 'sms' });
+    clock.advance(1_000);
+    const tooSoon = await failure(verify.verifications.create({ to: phone, channel: 'sms' }));
+    expect(tooSoon).toMatchObject({ status: 429, code: 60203 });
+    clock.advance(29_000);
+    const again = await verify.verifications.create({ to: phone, channel: 'sms' });
+    expect(again.sid).toBe(first.sid);
+    expect(again.sendCodeAttempts).toHaveLength(2);
+    expect((await client.inbox(phone)).length).toBe(2);
+    const check = await verify.verificationChecks.create({ to: phone, code: await client.latestCode(phone) });
+    expect(check.status).toBe('approved');
+  });
+
   it('an invalid number is 60200 Invalid parameter `To`', async () => {
     const invalid = await failure(verify.verifications.create({ to: '+44123', channel: 'sms' }));
     expect(invalid).toMatchObject({ status: 400, code: 60200, message: 'Invalid parameter `To`' });
@@ -164,13 +187,13 @@ describe('Twilio Verify v2 through the twilio package', () => {
 
   it('the per-number send limit is 60203 Max send attempts reached', async () => {
     const phone = uniqueMobile();
-    for (let send = 0; send < 3; send++) {
+    for (let send = 0; send < perNumber; send++) {
       const { sid } = await verify.verifications.create({ to: phone, channel: 'sms' });
       await verify.verifications(sid).update({ status: 'canceled' });
     }
     const limited = await failure(verify.verifications.create({ to: phone, channel: 'sms' }));
     expect(limited).toMatchObject({ status: 429, code: 60203, message: 'Max send attempts reached' });
-    expect((await client.inbox(phone)).length).toBe(3);
+    expect((await client.inbox(phone)).length).toBe(perNumber);
   });
 });
 

@@ -2,6 +2,7 @@ import { Vonage } from '@vonage/server-sdk';
 import type { Verify2 } from '@vonage/verify2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/clock/index.js';
+import { defaultFraudPolicy } from '../../src/fraud/index.js';
 import type { RunningProofline } from '../../src/index.js';
 import { otpClient, uniqueMobile, wrongCode } from '../http/otp-client.js';
 import { startReceiver } from '../webhooks/receiver.js';
@@ -11,6 +12,8 @@ import { demoVonage, startCompatServer, vonageClient, vonageDemoPrivateKey } fro
  * The official `@vonage/verify2` client against Proofline over real HTTP, with only `apiHost`
  * changed: the same verification service, limits and blocks as `/v1`, in Vonage's shapes.
  */
+/** Codes one number may receive in 10 minutes under the default policy. */
+const perNumber = defaultFraudPolicy.rateLimits.number[0]!.points;
 let server: RunningProofline;
 let clock: ManualClock;
 let vonage: Verify2;
@@ -67,6 +70,14 @@ describe('Vonage Verify v2 through @vonage/verify2', () => {
     const phone = uniqueMobile();
     const { requestId } = await sdk.verify2.newRequest(smsTo(phone));
     expect(await sdk.verify2.checkCode(requestId, await client.latestCode(phone))).toBe('completed');
+  });
+
+  it('a second request for a number with a pending one answers that request, sending nothing', async () => {
+    const phone = uniqueMobile();
+    const first = await vonage.newRequest(smsTo(phone));
+    const second = await vonage.newRequest(smsTo(phone));
+    expect(second.requestId).toBe(first.requestId);
+    expect((await client.inbox(phone)).length).toBe(1);
   });
 
   it('a wrong code is 400 Invalid Code and leaves the request open', async () => {
@@ -184,14 +195,14 @@ describe('Vonage Verify v2 through @vonage/verify2', () => {
 
   it('the per-number send limit answers 429 Rate Limit Hit', async () => {
     const phone = uniqueMobile();
-    for (let send = 0; send < 3; send++) {
+    for (let send = 0; send < perNumber; send++) {
       const { requestId } = await vonage.newRequest(smsTo(phone));
       expect(await vonage.cancel(requestId)).toBe(true);
     }
     const limited = await failure(vonage.newRequest(smsTo(phone)));
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ title: 'Rate Limit Hit' });
-    expect((await client.inbox(phone)).length).toBe(3);
+    expect((await client.inbox(phone)).length).toBe(perNumber);
   });
 });
 

@@ -422,7 +422,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('checks a limit of cost 0 without taking from it, and opens a window again once it ends', async () => {
         await store.increment(k('wrong'), 3, minute);
-        expect(await store.consumeLimits([limit('wrong', 4, 0), limit('sends', 5)])).toEqual({ allowed: true });
+        expect(await store.consumeLimits([limit('wrong', 4, 0), limit('sends', 5)])).toEqual({
+          allowed: true,
+        });
         expect(await store.get(k('wrong'))).toBe('3');
         await store.increment(k('wrong'));
         expect(await store.consumeLimits([limit('wrong', 4, 0)])).toMatchObject({ allowed: false, index: 0 });

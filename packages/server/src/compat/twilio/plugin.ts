@@ -9,7 +9,7 @@ import { ProoflineError } from '../../errors.js';
 import { toProoflineError } from '../../http/errors.js';
 import { parseInput } from '../../http/rest/parse.js';
 import type { TwilioCredentials } from '../../tenants/index.js';
-import { type Caller, toRecordView, type VerificationState } from '../../verification/index.js';
+import type { Caller, VerificationState } from '../../verification/index.js';
 import { basicCredentials } from '../basic-auth.js';
 import { verificationIdOfSid } from '../ids.js';
 import { type TwilioErrorReply, toTwilioError, twilioErrors } from './errors.js';
@@ -59,6 +59,7 @@ export const twilioVerifyPlugin: FastifyPluginAsync<TwilioFacadeDeps> = async (a
   // A site backend calls: its address says nothing about the end user, as for `/v1`.
   const callerOf = (request: FastifyRequest): Caller => ({
     siteKey: authenticated.get(request)!.siteKey,
+    surface: 'api',
     ip: null,
     hostname: null,
   });
@@ -85,12 +86,11 @@ export const twilioVerifyPlugin: FastifyPluginAsync<TwilioFacadeDeps> = async (a
       ...(input.Locale ? { locale: input.Locale } : {}),
       ...(input.CustomFriendlyName ? { brand: input.CustomFriendlyName } : {}),
     });
-    // When the service answers with the number's pending verification (as Twilio does), a create
-    // naming another channel switches to it, as Twilio's channel change does. A new verification
-    // keeps the channel the site's rules chose.
+    // For a number with a pending verification the service answers that one (as Twilio does); a
+    // create then sends a new code, over the channel it names, as Twilio's does. A new
+    // verification keeps the channel the site's rules chose.
     const { record } = state;
-    const resumed = record.createdAt < asked;
-    if (resumed && record.status === 'pending' && toRecordView(record, state.attempts).channel !== channel) {
+    if (record.createdAt < asked && record.status === 'pending') {
       state = await deps.verification.resend(caller, record.id, channel);
     }
     if (state.record.status === 'blocked') return send(reply, twilioErrors.deliveryBlocked());

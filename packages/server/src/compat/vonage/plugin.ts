@@ -74,6 +74,7 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
   // A site backend calls: its address says nothing about the end user, as for `/v1`.
   const callerOf = (request: FastifyRequest): Caller => ({
     siteKey: sites.get(request)!.siteKey,
+    surface: 'api',
     ip: null,
     hostname: null,
   });
