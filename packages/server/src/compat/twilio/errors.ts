@@ -52,6 +52,7 @@ export function toTwilioError(error: ProoflineError, path: string): TwilioErrorR
       case 'country_not_allowed':
         return twilioError(403, 60605, `Verification delivery attempt blocked: ${error.message}`);
       case 'line_type_not_allowed':
+      case 'line_not_active':
         return twilioError(400, 60205, error.message);
       case 'channel_not_allowed':
         return twilioError(400, 60223, `Delivery channel disabled: ${error.message}`);

@@ -65,6 +65,11 @@ export const vonageProblems = {
 
 const statusTitles: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  429: 'Rate Limit Hit',
   405: 'Method Not Allowed',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
@@ -114,6 +119,7 @@ export function toVonageProblem(error: ProoflineError): VonageErrorReply {
         return problem(429, `${docs}#throttled`, 'Rate Limit Hit', 'Please wait, then retry your request.');
       case 'country_not_allowed':
       case 'line_type_not_allowed':
+      case 'line_not_active':
       case 'channel_not_allowed':
       case 'forbidden':
         return problem(403, `${docs}#forbidden`, 'Forbidden', error.message);
