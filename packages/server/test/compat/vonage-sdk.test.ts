@@ -183,6 +183,16 @@ describe('Vonage Verify v2 through @vonage/verify2', () => {
       title: 'Invalid params',
       invalid_parameters: [{ name: 'workflow[0].to', reason: expect.any(String) }],
     });
+    const second = await failure(
+      vonage.newRequest({
+        brand: 'Acme',
+        workflow: [
+          { channel: 'email' as never, to: 'user@example.com' },
+          { channel: 'sms' as never, to: '+44123' },
+        ],
+      }),
+    );
+    expect(second.body).toMatchObject({ invalid_parameters: [{ name: 'workflow[1].to' }] });
   });
 
   it('a premium-rate destination is refused before anything is sent', async () => {

@@ -22,10 +22,10 @@ export const vonageBasePath = '/v2/verify';
 const send = (reply: FastifyReply, answer: VonageErrorReply) =>
   reply.status(answer.status).headers(answer.headers).type('application/problem+json').send(answer.body);
 
-/** The number a Vonage workflow verifies: the first phone step's `to` (email steps carry an address). */
-function phoneOf(workflow: VonageWorkflowStep[]): string {
-  const step = workflow.find((candidate) => candidate.channel !== 'email');
-  if (!step) {
+/** The number a Vonage workflow verifies: the first phone step (email steps carry an address). */
+function phoneStepOf(workflow: VonageWorkflowStep[]): { to: string; path: string } {
+  const index = workflow.findIndex((candidate) => candidate.channel !== 'email');
+  if (index < 0) {
     throw new ProoflineError('bad_request', 'The request is not valid.', [
       {
         path: 'workflow',
@@ -34,7 +34,7 @@ function phoneOf(workflow: VonageWorkflowStep[]): string {
       },
     ]);
   }
-  return step.to;
+  return { to: workflow[index]!.to, path: `workflow.${index}.to` };
 }
 
 /**
@@ -83,8 +83,9 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
 
   app.post('/', async (request, reply) => {
     const input = parseInput(VonageVerifyRequest, request.body);
+    const phone = phoneStepOf(input.workflow);
     const start: StartInput = {
-      phone: phoneOf(input.workflow),
+      phone: phone.to,
       workflow: input.workflow,
       brand: input.brand,
       ...(input.locale ? { locale: input.locale } : {}),
@@ -93,7 +94,17 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
       ...(input.client_ref !== undefined ? { cdata: input.client_ref } : {}),
       ...(input.channel_timeout ? { stepTimeoutMs: input.channel_timeout * 1000 } : {}),
     };
-    const state = await deps.verification.start(callerOf(request), start);
+    const state = await deps.verification.start(callerOf(request), start).catch((error: unknown) => {
+      // The service names no field for the number itself: it is this step's `to`.
+      if (
+        error instanceof ProoflineError &&
+        error.code === 'invalid_phone' &&
+        !Array.isArray(error.details)
+      ) {
+        throw new ProoflineError('invalid_phone', error.message, { path: phone.path, ...error.details });
+      }
+      throw error;
+    });
     // A send stopped by a network block is accepted too: as at Vonage, the `blocked` summary
     // reaches the site's webhook.
     return reply.status(202).send({ request_id: state.record.id });
