@@ -61,7 +61,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     // The sandbox stands for a remote operator: its routes speak CAMARA, not Proofline's API; the
     // drop-in facades speak Vonage's and Twilio's.
-    if ([sandboxBasePath, vonageBasePath, twilioBasePath].some((base) => route.url.startsWith(base))) return;
+    if ([`${sandboxBasePath}/`, vonageBasePath, twilioBasePath].some((base) => route.url.startsWith(base)))
+      return;
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routes.push({ method, url: route.url });
     }
