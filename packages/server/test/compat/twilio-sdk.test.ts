@@ -76,6 +76,15 @@ describe('Twilio Verify v2 through the twilio package', () => {
     expect(again.moreInfo).toBe('https://www.twilio.com/docs/errors/20404');
   });
 
+  it('one service: a verification sent by /v1 send-otp is checked through the Twilio API', async () => {
+    const phone = uniqueMobile();
+    const sent = await client.rest<{ verification_id: string }>('POST', '/v1/phone/send-otp', { phone });
+    expect(sent.status).toBe(200);
+    const check = await verify.verificationChecks.create({ to: phone, code: await client.latestCode(phone) });
+    expect(check).toMatchObject({ status: 'approved', valid: true });
+    expect(verificationIdOfSid(check.sid)).toBe(sent.body.verification_id);
+  });
+
   it('a wrong code answers pending and not valid; the check by VerificationSid then approves', async () => {
     const phone = uniqueMobile();
     const { sid } = await verify.verifications.create({ to: phone, channel: 'sms' });
