@@ -1,4 +1,5 @@
 export * from './cases.js';
+export * from './compat.js';
 export * from './errors.js';
 export * from './fraud.js';
 export * from './lookup.js';

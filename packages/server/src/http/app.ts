@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import type { Settings } from '@proofline/shared';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { twilioBasePath, twilioVerifyPlugin, vonageBasePath, vonageVerifyPlugin } from '../compat/index.js';
 import type { AppDeps } from '../deps.js';
 import { sandboxOperatorPlugin } from '../operator/sandbox/index.js';
 import { originMatches, type Site } from '../tenants/index.js';
@@ -59,8 +60,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routes: RegisteredRoute[] = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
-    // The sandbox stands for a remote operator: its routes speak CAMARA, not Proofline's API.
-    if (route.url.startsWith(`${sandboxBasePath}/`)) return;
+    // The sandbox stands for a remote operator: its routes speak CAMARA, not Proofline's API; the
+    // drop-in facades speak Vonage's and Twilio's.
+    if ([`${sandboxBasePath}/`, vonageBasePath, twilioBasePath].some((base) => route.url.startsWith(base)))
+      return;
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routes.push({ method, url: route.url });
     }
@@ -116,6 +119,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       insecureSinks: deps.config.allowInsecureWebhooks,
     });
   }
+  await app.register(vonageVerifyPlugin, { ...deps, prefix: vonageBasePath });
+  await app.register(twilioVerifyPlugin, { ...deps, prefix: twilioBasePath });
   registerOpenApiRoutes(app, deps);
   registerMetricsRoutes(app, deps.metrics);
 

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { TwilioCredentials, VonageCredentials } from './compat-credentials.js';
 
 /** A customer site: its public site key, its hashed secret key and its defaults. */
 export type Site = {
@@ -7,6 +8,10 @@ export type Site = {
   secretHash: string;
   brand: string;
   allowedOrigins: string[];
+  /** Drop-in Vonage Verify v2 credentials, when the site has them. */
+  vonage?: VonageCredentials;
+  /** Drop-in Twilio Verify v2 credentials, when the site has them. */
+  twilio?: TwilioCredentials;
 };
 
 export function hashSecret(secret: string): string {
@@ -14,8 +19,13 @@ export function hashSecret(secret: string): string {
 }
 
 export function secretMatches(site: Site, secret: string): boolean {
+  return hashMatches(site.secretHash, secret);
+}
+
+/** Whether `secret` hashes to `storedHash` (SHA-256 hex), compared in constant time. */
+export function hashMatches(storedHash: string, secret: string): boolean {
   const given = Buffer.from(hashSecret(secret), 'hex');
-  const stored = Buffer.from(site.secretHash, 'hex');
+  const stored = Buffer.from(storedHash, 'hex');
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
 

@@ -91,6 +91,8 @@ export type StartInput = {
   fraudCheck?: boolean;
   /** `POST /v1/silent/start`: a site backend's app opens the authorize URL; no code ever follows. */
   silentOnly?: boolean;
+  /** How long a step waits before the next one starts (Vonage's `channel_timeout`); the service's default otherwise. */
+  stepTimeoutMs?: number;
 };
 
 /** A verification as an operation leaves it; `token` only in the answer of the check that approved it. */
@@ -401,7 +403,7 @@ export class VerificationService {
       maxAttempts: settings.max_otp_attempts,
       maxSends: settings.max_sends,
       cooldownMs: settings.resend_cooldown_seconds * 1000,
-      stepTimeoutMs: this.stepTimeoutMs,
+      stepTimeoutMs: input.stepTimeoutMs ?? this.stepTimeoutMs,
       silentTimeoutMs: this.silentTimeoutMs,
       attemptsAtFinal: null,
       locale: input.locale ?? (settings.locale === 'auto' ? null : settings.locale),

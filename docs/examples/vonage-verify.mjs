@@ -1,0 +1,34 @@
+import { Auth } from '@vonage/auth';
+import { Verify2 } from '@vonage/verify2';
+
+// Unchanged Vonage code: the site's Vonage-style application and its private key (a path or the
+// PEM). Only `apiHost` changes, from https://api.nexmo.com to Proofline.
+const verify = new Verify2(
+  new Auth({
+    applicationId: process.env.VONAGE_APPLICATION_ID,
+    privateKey: process.env.VONAGE_PRIVATE_KEY,
+  }),
+  { apiHost: process.env.PROOFLINE_URL },
+);
+
+/** Sends a code by SMS, then WhatsApp if it is not used in time; answers the request_id. */
+export async function sendCode(phone) {
+  const { requestId } = await verify.newRequest({
+    brand: 'Acme',
+    workflow: [
+      { channel: 'sms', to: phone },
+      { channel: 'whatsapp', to: phone },
+    ],
+  });
+  return requestId;
+}
+
+/** True when the code is right; false for a wrong one (400) or when too many were wrong (410). */
+export async function checkCode(requestId, code) {
+  try {
+    return (await verify.checkCode(requestId, code)) === 'completed';
+  } catch (error) {
+    if ([400, 410].includes(error.response?.status)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,1 @@
+export { type TwilioFacadeDeps, twilioBasePath, twilioVerifyPlugin } from './plugin.js';

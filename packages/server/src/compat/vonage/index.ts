@@ -1,0 +1,1 @@
+export { type VonageFacadeDeps, vonageBasePath, vonageVerifyPlugin } from './plugin.js';

@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningProofline } from '../../src/index.js';
+import { demoCompatCredentials } from '../../src/tenants/index.js';
+import { otpClient, uniqueMobile, wrongCode } from '../http/otp-client.js';
+import { startTestServer } from '../support/server.js';
+import { startReceiver } from '../webhooks/receiver.js';
+
+/**
+ * The samples of docs/migrate-from-vonage.md and docs/migrate-from-twilio.md, run as written
+ * against a real server with the demo site's documented credentials.
+ */
+const examples = fileURLToPath(new URL('../../../../docs/examples/', import.meta.url));
+const demoKey = fileURLToPath(new URL('../../../../docs/demo-keys/vonage-demo-private.key', import.meta.url));
+const { vonage, twilio } = demoCompatCredentials;
+
+type Sample<Id> = {
+  sendCode(phone: string): Promise<Id>;
+  checkCode(idOrPhone: string, code: string): Promise<boolean>;
+};
+
+let server: RunningProofline;
+let client: ReturnType<typeof otpClient>;
+
+beforeAll(async () => {
+  // The site's webhooks go to a receiver on 127.0.0.1.
+  server = await startTestServer({ redis: true, env: { ALLOW_INSECURE_WEBHOOKS: 'true' } });
+  client = otpClient(server.url);
+  // The samples read their configuration from the environment, as deployed code does.
+  Object.assign(process.env, {
+    PROOFLINE_URL: server.url,
+    VONAGE_APPLICATION_ID: vonage.applicationId,
+    VONAGE_PRIVATE_KEY: demoKey,
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_VERIFY_SERVICE_SID: twilio.serviceSid,
+  });
+});
+afterAll(() => server?.close());
+
+describe('migration samples', () => {
+  it('vonage-verify.mjs: send, a wrong code, the right code', async () => {
+    const sample = (await import(`${examples}vonage-verify.mjs`)) as Sample<string>;
+    const phone = uniqueMobile();
+    const requestId = await sample.sendCode(phone);
+    const code = await client.latestCode(phone);
+    expect(await sample.checkCode(requestId, wrongCode(code))).toBe(false);
+    expect(await sample.checkCode(requestId, code)).toBe(true);
+  });
+
+  it('twilio-verify.mjs: send, a wrong code, the right code', async () => {
+    const sample = (await import(`${examples}twilio-verify.mjs`)) as Sample<string>;
+    const phone = uniqueMobile();
+    expect(await sample.sendCode(phone)).toMatch(/^VE[0-9a-f]{32}$/);
+    const code = await client.latestCode(phone);
+    expect(await sample.checkCode(phone, wrongCode(code))).toBe(false);
+    expect(await sample.checkCode(phone, code)).toBe(true);
+  });
+
+  it('vonage-network-unblock.sh', async () => {
+    await server.deps.fraud.blocks.impose('pk_test_demo', '23410', 'O2 UK', 'pumping');
+    const { stdout } = await promisify(execFile)('bash', [`${examples}vonage-network-unblock.sh`], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        PROOFLINE_URL: server.url,
+        VONAGE_API_KEY: vonage.apiKey,
+        VONAGE_API_SECRET: vonage.apiSecret,
+      },
+    });
+    const answer = JSON.parse(stdout) as { network: string; unblocked_until: string };
+    expect(answer.network).toBe('23410');
+    expect(Date.parse(answer.unblocked_until)).toBeGreaterThan(Date.now() + 3_500_000);
+  });
+});
+
+describe('the Vonage summary of a Proofline webhook', () => {
+  it('vonage-summary.mjs reads a signed verification.approved event as Vonage’s summary', async () => {
+    const receiver = await startReceiver();
+    try {
+      const settings = await client.rest<{ webhook_secret: string }>(
+        'PUT',
+        '/v1/settings/phone-verification',
+        {
+          webhook_url: receiver.url,
+        },
+      );
+      const sample = (await import(`${examples}vonage-verify.mjs`)) as Sample<string>;
+      const phone = uniqueMobile();
+      const requestId = await sample.sendCode(phone);
+      expect(await sample.checkCode(requestId, await client.latestCode(phone))).toBe(true);
+      await receiver.receivedCount(1);
+      const { headers, body } = receiver.received[0]!;
+
+      const { verifyProoflineWebhook } = (await import(`${examples}verify-webhook.mjs`)) as {
+        verifyProoflineWebhook(secret: string, headers: unknown, body: string): unknown;
+      };
+      const { toVonageSummary } = (await import(`${examples}vonage-summary.mjs`)) as {
+        toVonageSummary(event: unknown): Record<string, unknown> | null;
+      };
+      const event = verifyProoflineWebhook(settings.body.webhook_secret!, headers, body);
+      expect(toVonageSummary(event)).toEqual({
+        request_id: requestId,
+        submitted_at: expect.any(String),
+        status: 'completed',
+        type: 'summary',
+        workflow: [{ channel: 'sms', initiated_at: expect.any(String), status: 'completed' }],
+        finalized_at: expect.any(String),
+      });
+      expect(toVonageSummary({ type: 'case.created', data: {} })).toBeNull();
+    } finally {
+      await client.rest('PUT', '/v1/settings/phone-verification', { webhook_url: null });
+      await receiver.close();
+    }
+  });
+});
