@@ -7,3 +7,4 @@ export {
   recentPortDays,
   riskLevelFor,
 } from './assess.js';
+export { lineTypeRiskFloor, withLineTypeFloor } from './line-type-floor.js';
