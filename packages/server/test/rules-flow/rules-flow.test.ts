@@ -108,7 +108,7 @@ describe('require_otp: VoIP and not verified by a code → silent is not enough'
         carrier: 'Sandbox VoIP',
         country: 'GB',
         risk_score: 15,
-        risk_level: 'low',
+        risk_level: 'medium',
       },
     });
     expect((await record(started.data.verificationId)).workflow).toEqual([
