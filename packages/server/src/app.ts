@@ -24,7 +24,13 @@ import {
   type VerificationWebhooks,
 } from './verification/index.js';
 import { WebhookDispatcher } from './webhooks/index.js';
-import { createOperator, flowHooks, operatorLookupSources, withSharedLineInfo } from './wiring/index.js';
+import {
+  createOperator,
+  flowHooks,
+  operatorLookupSources,
+  phoneLookupFlow,
+  withSharedLineInfo,
+} from './wiring/index.js';
 
 export type StartOptions = {
   /** Environment variables; defaults to `process.env`. */
@@ -88,12 +94,16 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     clock,
     // The network (MCC-MNC) comes from the operator's line info; offline prefix data has none.
     networkOf: options.networkOf ?? (operator ? networkOfFromOperator(operator) : async () => null),
-    onNetworkBlocked: (siteKey, event) => siteEvents.publish(siteKey, 'network.blocked', event),
+    onNetworkBlocked: (siteKey, event) => {
+      metrics.observer.networkBlocked({ siteKey });
+      return siteEvents.publish(siteKey, 'network.blocked', event);
+    },
     ...(config.FRAUD_POLICY ? { policy: config.FRAUD_POLICY } : {}),
   });
   const lookupSources = operator ? operatorLookupSources(operator, clock) : {};
   const rules = new RulesRepository(store);
   const cases = new CasesRepository(store, clock);
+  const flowDeps = { rules, cases, clock, lookupSources, webhooks: siteEvents };
   const silent = operator
     ? new SilentVerification({
         store,
@@ -116,8 +126,9 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     loadSettings,
     webhooks: siteEvents,
     sendGuard: fraud,
-    hooks: flowHooks({ rules, cases, clock, lookupSources, webhooks: siteEvents }),
+    hooks: flowHooks(flowDeps),
     silent,
+    observer: metrics.observer,
     retentionDays: config.RETENTION_DAYS,
     silentTimeoutMs: config.SILENT_TIMEOUT_MS,
   });
@@ -140,6 +151,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     rules,
     cases,
     lookupSources,
+    phoneLookup: phoneLookupFlow(flowDeps),
   };
   if (config.NODE_ENV === 'production' && (config.sandboxEnabled || config.devInboxEnabled)) {
     logger.warn('the sandbox operator or the dev inbox is enabled in production');

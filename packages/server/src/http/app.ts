@@ -94,11 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   registerSettingsRoutes(app, deps);
   registerFraudRoutes(app, deps);
-  registerIntelligenceRoutes(app, deps, {
-    rules: deps.rules,
-    cases: deps.cases,
-    lookupSources: deps.lookupSources,
-  });
+  registerIntelligenceRoutes(app, deps, { rules: deps.rules, cases: deps.cases });
   if (deps.operator) registerOperatorRoutes(app, { ...deps, operator: deps.operator });
   if (deps.silent) registerSilentRoutes(app, { silent: deps.silent, verification: deps.verification });
   if (deps.config.sandboxEnabled) {

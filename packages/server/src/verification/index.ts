@@ -5,6 +5,7 @@ export {
   type OtpCodes,
   verificationIdPattern,
 } from './codes.js';
+export { noObserver, type ObservedScope, type VerificationObserver } from './observer.js';
 export {
   allowAllSends,
   noVerificationHooks,
@@ -24,6 +25,7 @@ export {
   type StepRecord,
   toBlockedSummary,
   toRecordView,
+  toResultClaims,
   toSendOtpOutput,
   toVerifyOtpOutput,
   toWidgetView,

@@ -9,6 +9,7 @@ import {
   ruleHooks,
 } from '../rules/index.js';
 import type { VerificationEvent, VerificationHooks, VerificationWebhooks } from '../verification/index.js';
+import { publishRuleMatches } from './rule-matches.js';
 
 export type FlowHooksDeps = {
   rules: RulesRepository;
@@ -36,20 +37,18 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
     });
   const atEnd = hooksWith(deps.lookupSources);
 
-  const announce = async (trigger: RuleTrigger, event: VerificationEvent, decision: RuleStartDecision) => {
-    for (const name of decision.webhooks ?? []) {
-      await deps.webhooks.publish(event.siteKey, 'rule.matched', {
-        event: name,
+  const announce = (trigger: RuleTrigger, event: VerificationEvent, decision: RuleStartDecision) =>
+    publishRuleMatches(
+      deps.webhooks,
+      {
+        siteKey: event.siteKey,
         trigger,
-        verification_id: event.verificationId,
+        verificationId: event.verificationId,
         phone: event.phone,
         status: event.status,
-        flags: decision.flags,
-        risk: decision.risk,
-        case_ids: decision.cases.map((item) => item.case_id),
-      });
-    }
-  };
+      },
+      decision,
+    );
 
   return {
     async onStarted(event) {
@@ -69,6 +68,8 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
         ...(decision.block ? { block: decision.block } : {}),
         ...(decision.requireOtp ? { requireOtp: true } : {}),
         ...(decision.channel ? { channel: decision.channel } : {}),
+        ...(decision.requestInfo ? { infoNeeded: decision.requestInfo } : {}),
+        ...(decision.approveWithoutCode ? { approveWithoutCode: true } : {}),
         line: { type: lookup.output.type, carrier: lookup.output.carrier.name },
       };
     },
@@ -81,7 +82,7 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
   };
 }
 
-function lookupContext(settings: Settings) {
+export function lookupContext(settings: Settings) {
   return { riskWeights: settings.risk_weights, simSwapThresholdDays: settings.sim_swap_threshold_days };
 }
 

@@ -1,4 +1,5 @@
 export { type FlowHooksDeps, flowHooks } from './flow-hooks.js';
+export { type PhoneLookupFlow, phoneLookupFlow } from './lookup-flow.js';
 export {
   createOperator,
   type OperatorWiring,

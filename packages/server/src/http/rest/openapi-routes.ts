@@ -1,6 +1,9 @@
 import {
+  Case,
+  CaseIdParams,
   CaseList,
   CaseListQuery,
+  CaseUpdateInput,
   DeleteRuleOutput,
   type ErrorCode,
   FraudCheckBypassOutput,
@@ -9,8 +12,8 @@ import {
   GeoPermissionsOutput,
   KycMatchInput,
   KycMatchOutput,
+  LookupAnswer,
   LookupInput,
-  LookupOutput,
   NetworkBlocksOutput,
   NumberRecyclingInput,
   NumberRecyclingOutput,
@@ -71,7 +74,7 @@ export const OpenApiDocument = z.looseObject({
  * `internal_error`, `service_unavailable`).
  */
 export type RouteDoc = {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** As registered with Fastify: `/v1/verifications/:id`. */
   path: string;
   summary: string;
@@ -217,8 +220,12 @@ export const routeDocs: RouteDoc[] = [
     path: '/v1/phone/lookup',
     tag: 'Phone intelligence',
     summary: 'Look up line type, carrier, location and risk',
+    description:
+      "Then runs the site's `phone_lookup_complete` rules on the lookup: the answer adds their `flags` " +
+      '(and `voip` / `sim_swap` from `flag_voip` / `sim_swap_check`), the `cases` they opened and what ' +
+      '`request_info` asks for (`info_needed`).',
     body: LookupInput,
-    response: LookupOutput,
+    response: LookupAnswer,
     errors: ['invalid_phone'],
     example: { phone: '447400123456', applicant_country: 'GB' },
   },
@@ -352,6 +359,27 @@ export const routeDocs: RouteDoc[] = [
     summary: 'List cases, newest first',
     query: CaseListQuery,
     response: CaseList,
+  },
+  {
+    method: 'GET',
+    path: '/v1/cases/:case_id',
+    tag: 'Cases',
+    summary: 'Read a case',
+    params: CaseIdParams,
+    response: Case,
+    errors: ['not_found'],
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/cases/:case_id',
+    tag: 'Cases',
+    summary: 'Review a case: status, resolution, a note',
+    description: 'Changes the fields given; `note` is appended to `notes` (at most 50).',
+    params: CaseIdParams,
+    body: CaseUpdateInput,
+    response: Case,
+    errors: ['not_found'],
+    example: { status: 'closed', resolution: 'Legitimate SIM replacement', note: 'Receipt checked.' },
   },
 
   // ── Anti-fraud ────────────────────────────────────────────────────────────────
