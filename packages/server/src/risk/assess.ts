@@ -94,7 +94,8 @@ function applicableFactors(signals: RiskSignals): [RiskFactorName, string][] {
   if (signals.lineType === 'voip') {
     const { voipProvider, carrierName } = signals;
     let details = 'The number is a VoIP line.';
-    if (voipProvider) details = `${voipProvider} VoIP number.`;
+    // TrustGate's wording, word for word: "Google Voice VoIP number".
+    if (voipProvider) details = `${voipProvider} VoIP number`;
     else if (carrierName) details = `A VoIP number run by ${carrierName}.`;
     found.push(['voip_number', details]);
   }

@@ -26,6 +26,7 @@ export type RuleEvent = {
   method?: VerificationMethod | null;
   /** The site's applicant (`applicant_id`), carried onto the cases rules open. */
   applicantId?: string | null;
+  action?: string | null;
 };
 
 /** A `POST /v1/phone/lookup` as the `phone_lookup_complete` rules see it (no verification yet). */
@@ -112,6 +113,7 @@ export function ruleHooks(deps: RuleHooksDeps) {
       channel: event.channel,
       status: event.status,
       method: event.method ?? null,
+      action: event.action ?? null,
       flags: event.flags,
       phone_otp_verified: event.status === 'approved' && event.method === 'otp',
       silent_verified: event.status === 'approved' && event.method === 'silent',

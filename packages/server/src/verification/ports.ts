@@ -70,6 +70,8 @@ export type VerificationEvent = {
   ip: string | null;
   /** The site's applicant (`applicant_id` at send-otp), carried onto the cases rules open. */
   applicantId: string | null;
+  /** The page's action name (Turnstile's `action`), the rules' `action` fact. */
+  action: string | null;
 };
 
 /** What the rules may decide when a verification starts, before anything is sent. */

@@ -944,6 +944,7 @@ export class VerificationService {
       risk: record.risk,
       ip: record.ip,
       applicantId: record.applicantId,
+      action: record.action,
     };
   }
 }

@@ -46,7 +46,7 @@ describe('line type floors (TrustGate: voip medium, virtual medium, toll-free an
   it('the VoIP factor names the provider, else the carrier', () => {
     const named = (signals: RiskSignals) => assessRisk(signals).factors[0]?.details;
     expect(named({ lineType: 'voip', voipProvider: 'Google Voice', carrierName: 'Bandwidth' })).toBe(
-      'Google Voice VoIP number.',
+      'Google Voice VoIP number',
     );
     expect(named({ lineType: 'voip', carrierName: 'Sandbox VoIP' })).toBe(
       'A VoIP number run by Sandbox VoIP.',
