@@ -88,7 +88,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   let listenUrl = '';
   const publicUrl = () => config.PUBLIC_URL ?? listenUrl;
   const created = createOperator(config, { clock, metrics, serverUrl: () => listenUrl });
-  const operator = created ? withSharedLineInfo(created) : null;
+  const operator = created ? withSharedLineInfo(created, clock) : null;
   const fraud = new FraudGuard({
     store,
     clock,

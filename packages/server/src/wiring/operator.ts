@@ -134,12 +134,12 @@ const lineInfoShareMs = 2_000;
  * twice within milliseconds (the fraud guard's network, the lookup's line type and carrier), and
  * the operator answers once. Failures are not kept.
  */
-export function withSharedLineInfo(operator: Operator): Operator {
+export function withSharedLineInfo(operator: Operator, clock: Clock): Operator {
   const recent = new Map<string, { at: number; answer: Promise<LineInfo | null> }>();
   return {
     ...operator,
     lineInfo(input) {
-      const now = Date.now();
+      const now = clock.now();
       // Insertion order is age order: drop the expired entries from the front.
       for (const [phone, entry] of recent) {
         if (now - entry.at <= lineInfoShareMs) break;
