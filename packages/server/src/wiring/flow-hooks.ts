@@ -23,8 +23,9 @@ export type FlowHooksDeps = {
 /**
  * The verification flow's rules and risk (its `VerificationHooks`): at the start a lookup refuses
  * VoIP or virtual lines when the site says so (`line_type_not_allowed`, before anything is stored
- * or sent), then the site's rules decide flags, risk, block, `require_otp` and `send_otp`; cases
- * they open are announced as `case.created`, and `webhook` actions as `rule.matched`.
+ * or sent), then the site's rules decide flags, risk, block, `require_otp`, `send_otp` and
+ * `request_info`, and the site's `require_otp: false` may approve a low-risk number without a code;
+ * cases they open are announced as `case.created`, and `webhook` actions as `rule.matched`.
  */
 export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
   const hooksWith = (lookupSources: Omit<LookupDeps, 'clock'>) =>

@@ -119,7 +119,8 @@ export const routeDocs: RouteDoc[] = [
     summary: 'Start a verification and send a code',
     description:
       'Give either `channel` or `workflow`, not both. A send stopped by a network block or a `block` rule ' +
-      'still answers 200, with `status: "blocked"` and a `reason`.',
+      'still answers 200, with `status: "blocked"` and a `reason`. With the setting `require_otp: false` a ' +
+      'low-risk number may be approved at once: `status: "approved"` with a `token`, nothing sent.',
     body: SendOtpInput,
     response: SendOtpOutput,
     errors: sendRefusals,
