@@ -447,7 +447,10 @@ export class VerificationService {
     const byLookup = decision?.approveWithoutCode === true && !test && !decision.block;
     const decided: VerificationRecord = {
       ...record,
-      workflow: byLookup ? [] : decidedWorkflow(record, decision ?? {}),
+      // A test number proves itself with its fixed code: no silent step either.
+      workflow: byLookup
+        ? []
+        : decidedWorkflow(record, { ...decision, ...(test ? { requireOtp: true } : {}) }),
       flags: [...new Set([...record.flags, ...(decision?.flags ?? [])])],
       risk: decision?.risk ?? record.risk,
       line: decision?.line ?? null,

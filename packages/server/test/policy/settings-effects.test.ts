@@ -376,6 +376,20 @@ describe('test_numbers', () => {
     expect(decodeJwt(verified.body.token!)).toMatchObject({ test: true, phone });
     expect(await siteverify(verified.body.token!)).toMatchObject({ success: true, test: true, phone });
     expect((await record(sent.body.verification_id!)).test).toBe(true);
+
+    // In the widget on mobile data too: no silent step, no message, the fixed code approves.
+    const reviewer = uniqueMobile();
+    await put({ test_numbers: [{ phone: reviewer, code: '135790' }] });
+    const started = await h.start(reviewer, { connection: 'cellular' });
+    expect(started.data).toMatchObject({ status: 'pending', method: 'otp', channel: 'sms' });
+    expect(await h.client.inbox(reviewer)).toEqual([]);
+    const checked = await h.client.trpc('mutation', 'verification.check', {
+      siteKey: SITE_KEY,
+      verificationId: started.data.verificationId,
+      code: '135790',
+    });
+    expect(checked.data).toMatchObject({ status: 'approved' });
+    expect(decodeJwt(checked.data.token!).test).toBe(true);
   });
 
   it('without it (or once expired) the number is sent a real code and the fixed code is wrong', async () => {
