@@ -116,7 +116,7 @@ export const SendOtpInput = z
     applicant_id: z.string().max(128).optional(),
     language: Locale.optional(),
     brand: z.string().min(1).max(64).optional(),
-    code_length: z.number().int().min(4).max(10).optional(),
+    code_length: z.number().int().min(6).max(10).optional(),
     fraud_check: z.boolean().optional(),
     action: Action.optional(),
     cdata: Cdata.optional(),
@@ -220,6 +220,13 @@ export const VerificationRecordView = z.object({
   info_needed: z.array(z.string()),
   /** A site test number: nothing was sent and the fixed code verifies. */
   test: z.boolean(),
+  /**
+   * What the approval proved (null until approved): the number that received the code or passed
+   * silent verification, or, when an email step proved an address, `phone: null` and the `email`.
+   */
+  verified: z
+    .object({ phone: z.string().nullable(), phone_verified: z.boolean(), email: z.string().nullable() })
+    .nullable(),
 });
 export type VerificationRecordView = z.infer<typeof VerificationRecordView>;
 

@@ -23,6 +23,7 @@ export {
 export {
   type StepChannel,
   type StepRecord,
+  type Surface,
   toBlockedSummary,
   toRecordView,
   toResultClaims,

@@ -13,6 +13,12 @@ import { maskPhone } from '@proofline/shared';
 import { phoneTypeOf } from '../lookup/index.js';
 import type { ResultTokenInput } from '../tokens/index.js';
 
+/**
+ * Where a verification was started and may be used from: the widget (tRPC, public site key) or
+ * the site's backend (REST, secret key). One never sees the other's verifications.
+ */
+export type Surface = 'widget' | 'api';
+
 /** A workflow step: an OTP channel, or the operator's silent check. */
 export type StepChannel = Channel | 'silent';
 
@@ -35,6 +41,8 @@ export type StepRecord = {
 export type VerificationRecord = {
   id: string;
   siteKey: string;
+  /** Who may use it: the widget that started it or the site's backend. */
+  surface: Surface;
   phone: string;
   country: string | null;
   lineType: string | null;
@@ -54,6 +62,7 @@ export type VerificationRecord = {
   expiresAt: number;
   maxAttempts: number;
   maxSends: number;
+  /** The first resend wait (the site's `resend_cooldown_seconds`); later ones grow from it. */
   cooldownMs: number;
   stepTimeoutMs: number;
   silentTimeoutMs: number;
@@ -113,9 +122,21 @@ export function attemptsLeft(record: VerificationRecord, counter: number): numbe
   return Math.max(0, record.maxAttempts - attemptsUsed(record, counter));
 }
 
+/** The longest wait between two sends, however many there were. */
+export const MAX_RESEND_COOLDOWN_MS = 600_000;
+
+/**
+ * The wait before the next send grows with each one: the setting, then twice it, four times …
+ * (30 s, 60 s, 120 s … by default), capped at 10 minutes.
+ */
+export function resendCooldownMs(record: Pick<VerificationRecord, 'cooldownMs' | 'sends'>): number {
+  const doublings = Math.max(0, record.sends - 1);
+  return Math.min(record.cooldownMs * 2 ** Math.min(doublings, 16), MAX_RESEND_COOLDOWN_MS);
+}
+
 export function resendAvailableAt(record: VerificationRecord): number | null {
   if (isFinal(record) || record.sends >= record.maxSends || record.lastSentAt === null) return null;
-  return record.lastSentAt + record.cooldownMs;
+  return record.lastSentAt + resendCooldownMs(record);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -203,6 +224,7 @@ export function toRecordView(record: VerificationRecord, counter: number): Verif
     applicant_id: record.applicantId,
     info_needed: record.infoNeeded ?? [],
     test: record.test === true,
+    verified: record.status === 'approved' ? provenBy(record) : null,
   };
 }
 
@@ -211,7 +233,7 @@ export function toResultClaims(record: VerificationRecord): ResultTokenInput {
   return {
     aud: record.siteKey,
     sub: record.id,
-    phone: record.phone,
+    ...provenBy(record),
     method: methodOf(record) ?? 'otp',
     channel: currentChannel(record),
     risk_score: record.risk?.risk_score ?? null,
@@ -224,6 +246,23 @@ export function toResultClaims(record: VerificationRecord): ResultTokenInput {
     info_needed: record.infoNeeded ?? [],
     test: record.test === true,
   };
+}
+
+/**
+ * What an approval proves: the number that received the code (a workflow step may send it to
+ * another number than `phone`), the typed number after silent verification, or an email address.
+ */
+export function provenBy(record: VerificationRecord): {
+  phone: string | null;
+  phone_verified: boolean;
+  email: string | null;
+} {
+  // Approved from the lookup alone (`require_otp: false`): the number was checked, never proven.
+  if (record.approvedBy === 'lookup') return { phone: record.phone, phone_verified: false, email: null };
+  const step = record.steps.at(-1);
+  if (!step || step.channel === 'silent') return { phone: record.phone, phone_verified: true, email: null };
+  if (step.channel === 'email') return { phone: null, phone_verified: false, email: step.to };
+  return { phone: step.to ?? record.phone, phone_verified: true, email: null };
 }
 
 /** The `verification.blocked` webhook body (Vonage's summary callback). */
