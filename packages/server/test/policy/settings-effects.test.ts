@@ -73,6 +73,8 @@ describe('require_otp', () => {
       workflow: [],
       applicant_id: 'app-42',
       risk: { risk_level: 'low' },
+      // Checked, never proven: the record does not claim possession.
+      verified: { phone, phone_verified: false, email: null },
     });
     expect(decodeJwt(sent.body.token!)).toMatchObject({ method: 'lookup', channel: null, phone });
     expect(await siteverify(sent.body.token!)).toMatchObject({
@@ -80,6 +82,7 @@ describe('require_otp', () => {
       method: 'lookup',
       channel: null,
       phone,
+      phone_verified: false,
       applicant_id: 'app-42',
       risk: { risk_score: expect.any(Number), risk_level: 'low' },
     });
