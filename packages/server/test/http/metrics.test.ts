@@ -221,6 +221,36 @@ describe('/metrics counts what real flows do', () => {
   });
 });
 
+describe('/metrics counts a rate limit by its reason', () => {
+  let server: RunningProofline;
+  beforeAll(async () => {
+    // The default fraud policy: 5 sends per number in 10 minutes.
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('the sixth start for one number is refused rate_limited, counted once, and nothing more is sent', async () => {
+    const client = otpClient(server.url);
+    const phone = uniqueMobile();
+    const before = samples(await (await fetch(`${server.url}/metrics`)).text());
+    const statuses: number[] = [];
+    for (let start = 0; start < 6; start++) {
+      const answer = await client.trpc('mutation', 'verification.start', {
+        siteKey: SITE,
+        phone,
+        connection: 'wifi',
+      });
+      statuses.push(answer.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const after = samples(await (await fetch(`${server.url}/metrics`)).text());
+    const moved = (name: string, labels: Record<string, string>) =>
+      sample(after, name, labels) - sample(before, name, labels);
+    expect(moved('proofline_refusals_total', { site: SITE, reason: 'rate_limited' })).toBe(1);
+    expect(moved('proofline_messages_sent_total', { site: SITE })).toBe(5);
+  });
+});
+
 describe('/metrics when the store is down', () => {
   let server: RunningProofline;
   // A Redis that does not answer: nothing listens on port 1.
