@@ -191,6 +191,22 @@ describe('phone_lookup_complete rules on POST /v1/phone/lookup', () => {
     });
   });
 
+  it('the same rule at a verification’s start opens the case with the verification and its applicant', async () => {
+    await addRule(flagAndCase);
+    const phone = await swappedLine(3);
+    const sent = await h.client.rest<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone,
+      applicant_id: 'app-79',
+    });
+    const listed = await h.client.rest<{ cases: Case[] }>('GET', '/v1/cases?case_type=fraud');
+    expect(
+      listed.body.cases?.find((item) => item.verification_id === sent.body.verification_id),
+    ).toMatchObject({
+      applicant_id: 'app-79',
+      flags: ['sim_swap', 'recent_sim_swap'],
+    });
+  });
+
   it('without the rule, the same lookup answers no flags beyond the settings’ and opens no case', async () => {
     const phone = await swappedLine(2);
     const answer = await lookup({ phone });
