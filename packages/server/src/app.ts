@@ -31,6 +31,7 @@ import {
   flowHooks,
   lookupLineInfoFrom,
   operatorLookupSources,
+  phoneLookupFlow,
   withSharedLineInfo,
 } from './wiring/index.js';
 
@@ -104,7 +105,10 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     clock,
     // The network (MCC-MNC) comes from the configured line-information source (LINE_INFO).
     networkOf: options.networkOf ?? networkOfFromLineInfo(lineInfo),
-    onNetworkBlocked: (siteKey, event) => siteEvents.publish(siteKey, 'network.blocked', event),
+    onNetworkBlocked: (siteKey, event) => {
+      metrics.observer.networkBlocked({ siteKey });
+      return siteEvents.publish(siteKey, 'network.blocked', event);
+    },
     ...(config.FRAUD_POLICY ? { policy: config.FRAUD_POLICY } : {}),
   });
   const lookupSources = {
@@ -113,6 +117,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   };
   const rules = new RulesRepository(store, { clock, ttlMs: siteCacheTtlMs });
   const cases = new CasesRepository(store, clock);
+  const flowDeps = { rules, cases, clock, lookupSources, webhooks: siteEvents };
   const silent = operator
     ? new SilentVerification({
         store,
@@ -146,8 +151,9 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     loadSettings,
     webhooks: siteEvents,
     sendGuard: fraud,
-    hooks: flowHooks({ rules, cases, clock, lookupSources, webhooks: siteEvents }),
+    hooks: flowHooks(flowDeps),
     silent,
+    observer: metrics.observer,
     retentionDays: config.RETENTION_DAYS,
     silentTimeoutMs: config.SILENT_TIMEOUT_MS,
   });
@@ -171,6 +177,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     rules,
     cases,
     lookupSources,
+    phoneLookup: phoneLookupFlow(flowDeps),
   };
   if (config.NODE_ENV === 'production' && (config.sandboxEnabled || config.devInboxEnabled)) {
     logger.warn('the sandbox operator or the dev inbox is enabled in production');

@@ -14,6 +14,7 @@ import type { SettingsRepository, TenantDirectory } from './tenants/index.js';
 import type { TokenIssuer } from './tokens/index.js';
 import type { VerificationService } from './verification/index.js';
 import type { WebhookDispatcher } from './webhooks/index.js';
+import type { PhoneLookupFlow } from './wiring/index.js';
 
 /** Everything the HTTP layer hands to the domains, wired once in `app.ts` from configuration. */
 export type AppDeps = {
@@ -39,4 +40,6 @@ export type AppDeps = {
   cases: CasesRepository;
   /** Where lookups learn about a line: the operator's APIs, when there is one. */
   lookupSources: Omit<LookupDeps, 'clock'>;
+  /** `POST /v1/phone/lookup`: the lookup and the site's `phone_lookup_complete` rules. */
+  phoneLookup: PhoneLookupFlow;
 };

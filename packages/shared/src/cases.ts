@@ -26,9 +26,33 @@ export const Case = z.object({
   /** Masked (`+44******3456`): cases are shown to reviewers, not used to reach the user. */
   phone: z.string().nullable(),
   flags: z.array(z.string()),
+  /** The site's applicant the verification was for (`applicant_id` at send-otp or lookup). */
+  applicant_id: z.string().nullable(),
+  /** How a reviewer closed it, null until someone says. */
+  resolution: z.string().nullable(),
+  /** Reviewers' notes, oldest first. */
+  notes: z.array(z.object({ text: z.string(), created_at: z.string() })),
   created_at: z.string(),
+  updated_at: z.string(),
 });
 export type Case = z.infer<typeof Case>;
+
+export const CaseIdParams = z.strictObject({
+  case_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a case_id as listed by GET /v1/cases'),
+});
+
+/** `PATCH /v1/cases/:case_id`: move it through review, say how it ended, add a note. */
+export const CaseUpdateInput = z
+  .strictObject({
+    status: CaseStatus.optional(),
+    resolution: z.string().trim().min(1).max(500).optional(),
+    note: z.string().trim().min(1).max(2000).optional(),
+  })
+  .refine((input) => Object.keys(input).length > 0, {
+    message: 'give status, resolution or note',
+    path: ['status'],
+  });
+export type CaseUpdateInput = z.infer<typeof CaseUpdateInput>;
 
 /** `GET /v1/cases?status=&case_type=&limit=&cursor=`; query strings, so `limit` is coerced. */
 export const CaseListQuery = z.strictObject({

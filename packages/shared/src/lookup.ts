@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Case } from './cases.js';
 import { PhoneInput, RiskAssessment } from './verification.js';
 
 const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals');
@@ -110,6 +111,17 @@ export const LookupOutput = z.object({
   source: z.enum(['operator', 'twilio', 'vonage', 'prefix_data']),
 });
 export type LookupOutput = z.infer<typeof LookupOutput>;
+
+/**
+ * The answer of `POST /v1/phone/lookup`: the lookup, and what the site's `phone_lookup_complete`
+ * rules made of it (flags, the cases they opened, what `request_info` asks for).
+ */
+export const LookupAnswer = LookupOutput.extend({
+  flags: z.array(z.string()),
+  cases: z.array(Case),
+  info_needed: z.array(z.string()),
+});
+export type LookupAnswer = z.infer<typeof LookupAnswer>;
 
 /** The named risk factors and their default contributions (DESIGN.md, "What it does" §5). */
 export const RiskFactorName = z.enum([

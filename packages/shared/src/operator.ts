@@ -145,7 +145,8 @@ export type KycMatchInput = z.infer<typeof KycMatchInput>;
 
 export const KycMatchValue = z.enum(['true', 'false', 'not_available']);
 export type KycMatchValue = z.infer<typeof KycMatchValue>;
-export const KycDecision = z.enum(['match', 'partial', 'no_match']);
+/** `not_available`: the operator holds no data on any field sent, so nothing could be compared. */
+export const KycDecision = z.enum(['match', 'partial', 'no_match', 'not_available']);
 export type KycDecision = z.infer<typeof KycDecision>;
 
 /** `<field>_match` for each field sent, `<field>_match_score` (0–99) only beside a `"false"`. */

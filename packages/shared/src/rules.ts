@@ -232,6 +232,17 @@ export const RuleConditions = NodeShape.superRefine((node, ctx) => {
   }
 }) as unknown as z.ZodType<RuleGroup>;
 
+const InfoItem = z.string().trim().min(1).max(256);
+/**
+ * What a `request_info` action asks the site to collect: one sentence, as TrustGate writes it
+ * (`"Phone verification required"`), or a list of them; always kept as a list.
+ */
+export const InfoNeeded = z
+  .union([InfoItem, z.array(InfoItem).min(1).max(10)])
+  .transform((value) => (typeof value === 'string' ? [value] : value))
+  // Described as what it becomes, so the OpenAPI document can say what a stored rule holds.
+  .pipe(z.array(z.string()));
+
 export const RuleAction = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('block'), reason: z.string().min(1).max(256).optional() }),
   z.strictObject({ type: z.literal('require_otp') }),
@@ -245,7 +256,7 @@ export const RuleAction = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('request_info'),
-    info_needed: z.array(z.string().min(1).max(64)).min(1).max(10),
+    info_needed: InfoNeeded,
   }),
   z.strictObject({ type: z.literal('webhook'), event: z.string().min(1).max(64).optional() }),
 ]);

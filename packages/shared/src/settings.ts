@@ -15,6 +15,19 @@ export const KycPolicy = z.strictObject({
 });
 export type KycPolicy = z.infer<typeof KycPolicy>;
 
+/**
+ * A number that always verifies with its fixed code and is never sent anything (app-store reviewers,
+ * CI). The server normalizes `phone` to E.164 when the settings are saved.
+ */
+export const TestNumber = z.strictObject({
+  phone: z.string().trim().min(1).max(64),
+  code: z.string().regex(/^\d{6,10}$/, '6 to 10 digits'),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+});
+export type TestNumber = z.infer<typeof TestNumber>;
+
+export const maxTestNumbers = 20;
+
 /** What a site may change; every key optional in a PUT, which merges. Unknown keys are refused. */
 export const SettingsPatch = z
   .strictObject({
@@ -49,6 +62,9 @@ export const SettingsPatch = z
       .regex(/^[A-Za-z0-9+/]{11}$/, '11 characters of the SMS Retriever hash')
       .nullable(),
     locale: z.string().max(16),
+    /** Each phone at most once, checked by the server after normalizing to E.164. */
+    test_numbers: z.array(TestNumber).max(maxTestNumbers),
+    allow_test_numbers: z.boolean(),
   })
   .partial();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
@@ -78,6 +94,8 @@ export const Settings = z.object({
   risk_weights: z.record(z.string(), z.number().int()),
   android_app_hash: z.string().nullable(),
   locale: z.string(),
+  test_numbers: z.array(z.object({ phone: z.string(), code: z.string(), expires_at: z.string().optional() })),
+  allow_test_numbers: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -107,6 +125,8 @@ export function defaultSettings(brand: string, allowedOrigins: string[]): Settin
     risk_weights: {},
     android_app_hash: null,
     locale: 'auto',
+    test_numbers: [],
+    allow_test_numbers: false,
   };
 }
 

@@ -37,6 +37,13 @@ export const SiteverifyOutput = z.object({
   risk_level: RiskLevel.nullable(),
   action: z.string().nullable(),
   cdata: z.string().nullable(),
+  /** Flags of the verification (rules' `add_flag`, `voip`, `sim_swap`). */
+  flags: z.array(z.string()),
+  risk: z.object({ risk_score: z.number().int(), risk_level: RiskLevel }).nullable(),
+  applicant_id: z.string().nullable(),
+  info_needed: z.array(z.string()),
+  /** Verified with a site test number and its fixed code: no message was sent. */
+  test: z.boolean(),
   'error-codes': z.array(SiteverifyErrorCode),
 });
 export type SiteverifyOutput = z.infer<typeof SiteverifyOutput>;
@@ -61,5 +68,9 @@ export const ResultTokenClaims = z.object({
   cdata: z.string().nullable(),
   hostname: z.string().nullable(),
   flags: z.array(z.string()),
+  /** Absent in tokens from before these claims existed (read as null, `[]`, false). */
+  applicant_id: z.string().nullable().optional(),
+  info_needed: z.array(z.string()).optional(),
+  test: z.boolean().optional(),
 });
 export type ResultTokenClaims = z.infer<typeof ResultTokenClaims>;

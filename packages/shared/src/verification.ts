@@ -3,7 +3,8 @@ import { z } from 'zod';
 export const Channel = z.enum(['sms', 'voice', 'whatsapp', 'email']);
 export type Channel = z.infer<typeof Channel>;
 
-export const VerificationMethod = z.enum(['silent', 'otp']);
+/** `lookup`: approved at the start without a message (settings `require_otp: false`, a low-risk number). */
+export const VerificationMethod = z.enum(['silent', 'otp', 'lookup']);
 export type VerificationMethod = z.infer<typeof VerificationMethod>;
 
 /** Final statuses are every status but `pending`; a verification ends in exactly one of them. */
@@ -98,6 +99,8 @@ export const VerificationView = z.object({
   silent: z.object({ authUrl: z.string(), expiresAt: z.string() }).optional(),
   token: z.string().optional(),
   reason: z.string().optional(),
+  /** What a `request_info` rule asks the site to collect besides the phone; absent when nothing. */
+  infoNeeded: z.array(z.string()).optional(),
 });
 export type VerificationView = z.infer<typeof VerificationView>;
 
@@ -137,6 +140,10 @@ export const SendOtpOutput = z.object({
   resend_available_at: z.string().nullable(),
   attempts_left: z.number().int(),
   reason: z.string().optional(),
+  /** Only when approved at the start without a code (`require_otp: false`): the token for siteverify. */
+  token: z.string().optional(),
+  /** What `request_info` rules ask for; absent when nothing. */
+  info_needed: z.array(z.string()).optional(),
 });
 export type SendOtpOutput = z.infer<typeof SendOtpOutput>;
 
@@ -211,6 +218,12 @@ export const VerificationRecordView = z.object({
   flags: z.array(z.string()),
   risk: RiskAssessment.nullable(),
   reason: z.string().optional(),
+  /** The site's applicant, as given at send-otp; null when none was. */
+  applicant_id: z.string().nullable(),
+  /** What `request_info` rules ask the site to collect, `[]` when nothing. */
+  info_needed: z.array(z.string()),
+  /** A site test number: nothing was sent and the fixed code verifies. */
+  test: z.boolean(),
   /**
    * What the approval proved (null until approved): the number that received the code or passed
    * silent verification, or, when an email step proved an address, `phone: null` and the `email`.

@@ -31,6 +31,8 @@ export const BlockedSummary = z.object({
     }),
   ),
   finalized_at: z.string(),
+  /** The site's applicant, as given at send-otp; null when none was. */
+  applicant_id: z.string().nullable(),
 });
 export type BlockedSummary = z.infer<typeof BlockedSummary>;
 

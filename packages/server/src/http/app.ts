@@ -98,11 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   registerSettingsRoutes(app, deps);
   registerFraudRoutes(app, deps);
-  registerIntelligenceRoutes(app, deps, {
-    rules: deps.rules,
-    cases: deps.cases,
-    lookupSources: deps.lookupSources,
-  });
+  registerIntelligenceRoutes(app, deps, { rules: deps.rules, cases: deps.cases });
   if (deps.operator) registerOperatorRoutes(app, { ...deps, operator: deps.operator });
   if (deps.silent)
     registerSilentRoutes(app, {

@@ -187,6 +187,7 @@ export async function lookupPhone(
 
   const signals: RiskSignals = {
     lineType: type,
+    voipProvider,
     fraudHistory: line?.fraudHistory ?? null,
     carrierName,
     knownFraudCarrier,

@@ -47,7 +47,7 @@ export function kycMatchScore(claim: string, record: string): number {
   return Math.min(99, Math.floor(jaroWinkler(normalizeKycText(claim), normalizeKycText(record)) * 100));
 }
 
-export type KycDecision = 'match' | 'partial' | 'no_match';
+export type KycDecision = 'match' | 'partial' | 'no_match' | 'not_available';
 
 export type KycDecisionPolicy = {
   /** A `'false'` with at least this score is close enough (typos, nicknames). */
@@ -64,6 +64,7 @@ export const defaultKycPolicy: KycDecisionPolicy = { minScore: 80 };
  * otherwise (some `'not_available'`, or close-enough `'false'`) → partial.
  * With `requiredFields`: a required field that is missing, `'not_available'` or not close enough →
  * no_match; otherwise anything short of all `'true'` → partial.
+ * Whatever the policy: when the operator has no data on any field sent → not_available.
  */
 export function decideKyc(
   outcome: KycMatchOutcome,
@@ -76,6 +77,8 @@ export function decideKyc(
     if (result.match === 'true') return true;
     return result.match === 'false' && result.score !== undefined && result.score >= policy.minScore;
   };
+  if (results.length > 0 && results.every(([, result]) => result?.match === 'not_available'))
+    return 'not_available';
   const allTrue = results.length > 0 && results.every(([, result]) => result?.match === 'true');
   if (policy.requiredFields !== undefined && policy.requiredFields.length > 0) {
     if (!policy.requiredFields.every(closeEnough)) return 'no_match';

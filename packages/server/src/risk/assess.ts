@@ -6,10 +6,13 @@ import {
   type RiskFactorName,
   type RiskLevel,
 } from '@proofline/shared';
+import { withLineTypeFloor } from './line-type-floor.js';
 
 /** What is known about a number when its risk is assessed; anything unknown is left out or null. */
 export type RiskSignals = {
   lineType?: PhoneType;
+  /** The VoIP provider running the number (`Google Voice`), when known; named in the VoIP factor. */
+  voipProvider?: string | null;
   /** The operator reports fraud on this line. */
   fraudHistory?: boolean | null;
   carrierName?: string | null;
@@ -88,7 +91,14 @@ function applicableFactors(signals: RiskSignals): [RiskFactorName, string][] {
   if (ported !== null && ported <= recentPortDays) {
     found.push(['recently_ported', `The number was ported to another carrier ${ago(ported)}.`]);
   }
-  if (signals.lineType === 'voip') found.push(['voip_number', 'The number is a VoIP line.']);
+  if (signals.lineType === 'voip') {
+    const { voipProvider, carrierName } = signals;
+    let details = 'The number is a VoIP line.';
+    // TrustGate's wording, word for word: "Google Voice VoIP number".
+    if (voipProvider) details = `${voipProvider} VoIP number`;
+    else if (carrierName) details = `A VoIP number run by ${carrierName}.`;
+    found.push(['voip_number', details]);
+  }
   if (signals.lineType === 'virtual') {
     found.push(['virtual_number', 'The number is a virtual number that can forward anywhere.']);
   }
@@ -123,6 +133,7 @@ export function weightOf(factor: RiskFactorName, weights: RiskWeights): number {
 /**
  * Scores a number 0–100 as the sum of its factors' contributions, capped at 100. Factors are
  * listed largest contribution first, ties by name; a factor weighted 0 by the site is left out.
+ * The level is the higher of the score's level and the line type's floor (voip at least medium).
  */
 export function assessRisk(signals: RiskSignals, weights: RiskWeights = {}): RiskAssessment {
   const factors: RiskFactor[] = applicableFactors(signals)
@@ -131,5 +142,5 @@ export function assessRisk(signals: RiskSignals, weights: RiskWeights = {}): Ris
     .sort((a, b) => b.contribution - a.contribution || (a.factor < b.factor ? -1 : 1));
   const total = factors.reduce((sum, factor) => sum + factor.contribution, 0);
   const risk_score = Math.min(100, total);
-  return { risk_score, risk_level: riskLevelFor(risk_score), factors };
+  return { risk_score, risk_level: withLineTypeFloor(riskLevelFor(risk_score), signals.lineType), factors };
 }

@@ -8,3 +8,4 @@ export {
   riskLevelFor,
   weightOf,
 } from './assess.js';
+export { lineTypeRiskFloor, withLineTypeFloor } from './line-type-floor.js';

@@ -4,6 +4,7 @@ import {
   type CaseList,
   type CaseListQuery,
   type CasePriority,
+  type CaseUpdateInput,
   maskPhone,
 } from '@proofline/shared';
 import type { Clock } from '../clock/index.js';
@@ -18,9 +19,12 @@ export type NewCase = {
   verification_id: string | null;
   phone: string | null;
   flags: readonly string[];
+  applicant_id?: string | null;
 };
 
 const retentionMs = 90 * 24 * 3_600_000;
+/** Notes a case keeps; a reviewer's tool that needs more keeps its own log. */
+export const maxCaseNotes = 50;
 /** How many index entries one page may read while filtering, so a selective filter stays cheap. */
 const maxScannedPerPage = 1_000;
 
@@ -29,6 +33,9 @@ const indexKey = (siteKey: string) => `site:{${siteKey}}:cases`;
 const caseKey = (siteKey: string, caseId: string) => `site:{${siteKey}}:case:${caseId}`;
 
 type StoredCase = Case & { seq: number };
+/** Cases stored before `applicant_id`, `resolution`, `notes` and `updated_at` existed lack them. */
+type StoredCaseRead = Omit<StoredCase, 'applicant_id' | 'resolution' | 'notes' | 'updated_at'> &
+  Partial<Pick<StoredCase, 'applicant_id' | 'resolution' | 'notes' | 'updated_at'>>;
 
 function encodeCursor(seq: number): string {
   return Buffer.from(`s${seq}`).toString('base64url');
@@ -44,8 +51,14 @@ function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-function publicView({ seq: _seq, ...item }: StoredCase): Case {
-  return item;
+function publicView({ seq: _seq, ...item }: StoredCaseRead): Case {
+  return {
+    ...item,
+    applicant_id: item.applicant_id ?? null,
+    resolution: item.resolution ?? null,
+    notes: item.notes ?? [],
+    updated_at: item.updated_at ?? item.created_at,
+  };
 }
 
 /**
@@ -61,6 +74,7 @@ export class CasesRepository {
 
   async create(siteKey: string, input: NewCase): Promise<Case> {
     const seq = await this.store.increment(sequenceKey(siteKey));
+    const now = new Date(this.clock.now()).toISOString();
     const stored: StoredCase = {
       case_id: this.newId(),
       case_type: input.case_type,
@@ -70,7 +84,11 @@ export class CasesRepository {
       verification_id: input.verification_id,
       phone: input.phone === null ? null : maskPhone(input.phone),
       flags: [...input.flags],
-      created_at: new Date(this.clock.now()).toISOString(),
+      applicant_id: input.applicant_id ?? null,
+      resolution: null,
+      notes: [],
+      created_at: now,
+      updated_at: now,
       seq,
     };
     await this.store.batch([
@@ -82,12 +100,42 @@ export class CasesRepository {
 
   async get(siteKey: string, caseId: string): Promise<Case | null> {
     const stored = await this.store.get(caseKey(siteKey, caseId));
-    return stored === null ? null : publicView(JSON.parse(stored) as StoredCase);
+    return stored === null ? null : publicView(JSON.parse(stored) as StoredCaseRead);
+  }
+
+  /**
+   * A reviewer's change: status, resolution, a note (appended). One compare-and-set, so two
+   * reviewers' notes never overwrite each other. Null when the site has no such case.
+   */
+  async update(siteKey: string, caseId: string, change: CaseUpdateInput): Promise<Case | null> {
+    const key = caseKey(siteKey, caseId);
+    for (;;) {
+      const raw = await this.store.get(key);
+      if (raw === null) return null;
+      const current = JSON.parse(raw) as StoredCaseRead;
+      const notes = current.notes ?? [];
+      if (change.note !== undefined && notes.length >= maxCaseNotes) {
+        throw new ProoflineError('bad_request', `A case keeps at most ${maxCaseNotes} notes.`, [
+          { path: 'note', code: 'too_big', message: `at most ${maxCaseNotes} notes per case` },
+        ]);
+      }
+      const now = new Date(this.clock.now()).toISOString();
+      const next: StoredCaseRead = {
+        ...current,
+        ...(change.status ? { status: change.status } : {}),
+        ...(change.resolution ? { resolution: change.resolution } : {}),
+        notes: change.note ? [...notes, { text: change.note, created_at: now }] : notes,
+        updated_at: now,
+      };
+      // The case keeps its place in the index (and its retention) from when it was opened.
+      const ttlMs = Math.max(Date.parse(current.created_at) + retentionMs - this.clock.now(), 1);
+      if (await this.store.compareAndSet(key, raw, JSON.stringify(next), ttlMs)) return publicView(next);
+    }
   }
 
   async list(siteKey: string, query: Partial<CaseListQuery>): Promise<CaseList> {
     const limit = query.limit ?? 20;
-    const matches = (item: StoredCase) =>
+    const matches = (item: StoredCaseRead) =>
       (query.status === undefined || item.status === query.status) &&
       (query.case_type === undefined || item.case_type === query.case_type);
     const cases: Case[] = [];
@@ -105,7 +153,7 @@ export class CasesRepository {
         scanned += 1;
         lastSeq = entry.score;
         const record = records[index];
-        const item = record ? (JSON.parse(record) as StoredCase) : null;
+        const item = record ? (JSON.parse(record) as StoredCaseRead) : null;
         if (item && matches(item)) cases.push(publicView(item));
         if (cases.length === limit) break;
       }

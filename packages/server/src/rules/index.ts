@@ -9,6 +9,7 @@ export {
 } from './evaluate.js';
 export { maxRulesPerSite, RulesRepository } from './repository.js';
 export {
+  type LookupEvent,
   type RuleEvent,
   type RuleHooksDeps,
   type RuleStartDecision,

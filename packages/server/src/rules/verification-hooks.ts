@@ -1,9 +1,17 @@
-import type { Case, Channel, RiskAssessment, RuleTrigger, Settings } from '@proofline/shared';
+import type {
+  Case,
+  Channel,
+  RiskAssessment,
+  RuleTrigger,
+  Settings,
+  VerificationMethod,
+} from '@proofline/shared';
 import type { Clock } from '../clock/index.js';
 import { type LookupDeps, lookupPhone, type PhoneLookup } from '../lookup/index.js';
 import type { CasesRepository } from './cases.js';
 import { evaluateRules, type RuleFacts, type TriggeredAction } from './evaluate.js';
 import type { RulesRepository } from './repository.js';
+import { approvesWithoutCode, settingsFlags } from './site-policy.js';
 
 /** A verification at a trigger, as the verification flow reports it (its `VerificationEvent`). */
 export type RuleEvent = {
@@ -15,7 +23,18 @@ export type RuleEvent = {
   status: string;
   flags: string[];
   risk: RiskAssessment | null;
-  method?: 'silent' | 'otp' | null;
+  method?: VerificationMethod | null;
+  /** The site's applicant (`applicant_id`), carried onto the cases rules open. */
+  applicantId?: string | null;
+  action?: string | null;
+};
+
+/** A `POST /v1/phone/lookup` as the `phone_lookup_complete` rules see it (no verification yet). */
+export type LookupEvent = {
+  siteKey: string;
+  settings: Settings;
+  lookup: PhoneLookup;
+  applicantId: string | null;
 };
 
 /** What the rules decided at the start: flags, risk, and whether to block, insist on a code, or pick a channel. */
@@ -26,6 +45,8 @@ export type RuleStartDecision = {
   requireOtp?: boolean;
   channel?: Channel;
   requestInfo?: string[];
+  /** `require_otp: false` and nothing speaks against the number: approve it without a code. */
+  approveWithoutCode?: boolean;
   /** Events asked for by `webhook` actions. */
   webhooks?: string[];
   cases: Case[];
@@ -52,7 +73,7 @@ function unique(list: readonly string[]): string[] {
  */
 export function ruleHooks(deps: RuleHooksDeps) {
   async function apply(
-    event: RuleEvent,
+    event: Pick<RuleEvent, 'siteKey' | 'phone' | 'risk' | 'applicantId'> & { verificationId: string | null },
     actions: TriggeredAction[],
     flags: string[],
   ): Promise<RuleStartDecision> {
@@ -79,6 +100,7 @@ export function ruleHooks(deps: RuleHooksDeps) {
         verification_id: event.verificationId,
         phone: event.phone,
         flags: decision.flags,
+        applicant_id: event.applicantId ?? null,
       });
       decision.cases.push(item);
       await deps.onCaseCreated?.(event.siteKey, item);
@@ -91,6 +113,7 @@ export function ruleHooks(deps: RuleHooksDeps) {
       channel: event.channel,
       status: event.status,
       method: event.method ?? null,
+      action: event.action ?? null,
       flags: event.flags,
       phone_otp_verified: event.status === 'approved' && event.method === 'otp',
       silent_verified: event.status === 'approved' && event.method === 'silent',
@@ -122,19 +145,35 @@ export function ruleHooks(deps: RuleHooksDeps) {
         ...lookup.facts,
         ...eventFacts({ ...event, risk: lookup.output.risk_assessment }),
       };
-      const flags = [...event.flags];
-      if (settings.flag_voip && lookup.output.type === 'voip') flags.push('voip');
-      if (
-        settings.sim_swap_check &&
-        lookup.output.risk_assessment.factors.some((factor) => factor.factor === 'recent_sim_swap')
-      )
-        flags.push('sim_swap');
+      const flags = [...event.flags, ...settingsFlags(settings, lookup)];
       const rules = await deps.rules.list(event.siteKey);
       const actions = [
         ...evaluateRules(rules, 'phone_lookup_complete', facts),
         ...evaluateRules(rules, 'verification_started', facts),
       ];
-      return apply({ ...event, risk: lookup.output.risk_assessment }, actions, flags);
+      const risk = lookup.output.risk_assessment;
+      const decision = await apply({ ...event, risk }, actions, flags);
+      const simSwapDaysAgo = lookup.signals.simSwapDaysAgo;
+      if (approvesWithoutCode(settings, { risk, simSwapDaysAgo }, decision))
+        decision.approveWithoutCode = true;
+      return decision;
+    },
+    /** `POST /v1/phone/lookup`: the `phone_lookup_complete` rules on the lookup's facts. */
+    async onLookup(event: LookupEvent): Promise<RuleStartDecision> {
+      const { lookup } = event;
+      const facts: RuleFacts = { ...lookup.facts, phone_otp_verified: false, silent_verified: false };
+      const rules = await deps.rules.list(event.siteKey);
+      return apply(
+        {
+          siteKey: event.siteKey,
+          phone: lookup.e164,
+          risk: lookup.output.risk_assessment,
+          applicantId: event.applicantId,
+          verificationId: null,
+        },
+        evaluateRules(rules, 'phone_lookup_complete', facts),
+        settingsFlags(event.settings, lookup),
+      );
     },
     onApproved: (event: RuleEvent) => atEnd('verification_approved', event),
     onFailed: (event: RuleEvent) => atEnd('verification_failed', event),

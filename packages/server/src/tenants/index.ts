@@ -6,3 +6,4 @@ export {
 export { demoSite, TenantDirectory } from './directory.js';
 export { newWebhookSecret, SettingsRepository } from './settings.js';
 export { hashSecret, originMatches, type Site, secretMatches } from './site.js';
+export { checkTestNumbers } from './test-numbers.js';

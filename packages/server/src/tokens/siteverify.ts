@@ -40,6 +40,11 @@ function failure(code: SiteverifyErrorCode): SiteverifyOutput {
     risk_level: null,
     action: null,
     cdata: null,
+    flags: [],
+    risk: null,
+    applicant_id: null,
+    info_needed: [],
+    test: false,
     'error-codes': [code],
   };
 }
@@ -58,6 +63,14 @@ function successFrom(claims: ResultTokenClaims): SiteverifyOutput {
     risk_level: claims.risk_level,
     action: claims.action,
     cdata: claims.cdata,
+    flags: claims.flags,
+    risk:
+      claims.risk_score === null || claims.risk_level === null
+        ? null
+        : { risk_score: claims.risk_score, risk_level: claims.risk_level },
+    applicant_id: claims.applicant_id ?? null,
+    info_needed: claims.info_needed ?? [],
+    test: claims.test === true,
     'error-codes': [],
   };
 }

@@ -5,6 +5,7 @@ export {
   type OtpCodes,
   verificationIdPattern,
 } from './codes.js';
+export { noObserver, type ObservedScope, type VerificationObserver } from './observer.js';
 export {
   allowAllSends,
   noVerificationHooks,
@@ -25,6 +26,7 @@ export {
   type Surface,
   toBlockedSummary,
   toRecordView,
+  toResultClaims,
   toSendOtpOutput,
   toVerifyOtpOutput,
   toWidgetView,

@@ -1,4 +1,10 @@
-import type { Channel, RiskAssessment, Settings, WebhookEventType } from '@proofline/shared';
+import type {
+  Channel,
+  RiskAssessment,
+  Settings,
+  VerificationMethod,
+  WebhookEventType,
+} from '@proofline/shared';
 import type { ResultTokenInput } from '../tokens/index.js';
 import type { Surface } from './record.js';
 
@@ -62,13 +68,17 @@ export type VerificationEvent = {
   /** libphonenumber's type of the number (`MOBILE`, `VOIP`, …), when known. */
   lineType: string | null;
   channel: Channel | null;
-  /** How it was (or is being) verified: the silent operator check or a code. */
-  method: 'silent' | 'otp' | null;
+  /** How it was (or is being) verified: the silent operator check, a code, or the lookup alone. */
+  method: VerificationMethod | null;
   status: string;
   reason: string | null;
   flags: string[];
   risk: RiskAssessment | null;
   ip: string | null;
+  /** The site's applicant (`applicant_id` at send-otp), carried onto the cases rules open. */
+  applicantId: string | null;
+  /** The page's action name (Turnstile's `action`), the rules' `action` fact. */
+  action: string | null;
 };
 
 /** What the rules may decide when a verification starts, before anything is sent. */
@@ -83,6 +93,13 @@ export type StartDecision = {
   channel?: Channel;
   /** The lookup's view of the line (`voip`, `mobile`, …, carrier name), kept for `phone_intelligence`. */
   line?: { type: string; carrier: string | null };
+  /** What `request_info` actions ask the site to collect; carried on the verification. */
+  infoNeeded?: string[];
+  /**
+   * The site does not insist on a code (`require_otp: false`) and nothing speaks against the number:
+   * it is approved at the start without a message (method `lookup`).
+   */
+  approveWithoutCode?: boolean;
 };
 
 /**

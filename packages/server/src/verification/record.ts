@@ -3,6 +3,7 @@ import type {
   Channel,
   RiskAssessment,
   SendOtpOutput,
+  VerificationMethod,
   VerificationRecordView,
   VerificationStatus,
   VerificationView,
@@ -10,6 +11,7 @@ import type {
 } from '@proofline/shared';
 import { maskPhone } from '@proofline/shared';
 import { phoneTypeOf } from '../lookup/index.js';
+import type { ResultTokenInput } from '../tokens/index.js';
 
 /**
  * Where a verification was started and may be used from: the widget (tRPC, public site key) or
@@ -88,6 +90,12 @@ export type VerificationRecord = {
    * answers the same token (one `jti`, redeemable once) until it expires.
    */
   resultToken?: string | null;
+  /** What `request_info` rules ask the site to collect besides the phone. */
+  infoNeeded?: string[];
+  /** A site test number: nothing is sent and its fixed code verifies. */
+  test?: boolean;
+  /** Approved at the start from the lookup alone (`require_otp: false`, a low-risk number). */
+  approvedBy?: 'lookup' | null;
   createdAt: number;
   updatedAt: number;
   approvedAt: number | null;
@@ -133,7 +141,8 @@ export function resendAvailableAt(record: VerificationRecord): number | null {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function methodOf(record: VerificationRecord): 'silent' | 'otp' | null {
+export function methodOf(record: VerificationRecord): VerificationMethod | null {
+  if (record.approvedBy === 'lookup') return 'lookup';
   const step = currentStep(record);
   if (!step) return null;
   return step.channel === 'silent' ? 'silent' : 'otp';
@@ -171,11 +180,12 @@ export function toWidgetView(record: VerificationRecord, counter: number, token?
     ...(silent ? { silent } : {}),
     ...(token ? { token } : {}),
     ...(record.reason ? { reason: record.reason } : {}),
+    ...(record.infoNeeded?.length ? { infoNeeded: record.infoNeeded } : {}),
   };
 }
 
 /** `send-otp`'s answer: the site backend's own data, so `to` is in full. */
-export function toSendOtpOutput(record: VerificationRecord, counter: number): SendOtpOutput {
+export function toSendOtpOutput(record: VerificationRecord, counter: number, token?: string): SendOtpOutput {
   const resendAt = resendAvailableAt(record);
   return {
     verification_id: record.id,
@@ -186,6 +196,8 @@ export function toSendOtpOutput(record: VerificationRecord, counter: number): Se
     resend_available_at: resendAt === null ? null : iso(resendAt),
     attempts_left: attemptsLeft(record, counter),
     ...(record.reason ? { reason: record.reason } : {}),
+    ...(token ? { token } : {}),
+    ...(record.infoNeeded?.length ? { info_needed: record.infoNeeded } : {}),
   };
 }
 
@@ -209,7 +221,30 @@ export function toRecordView(record: VerificationRecord, counter: number): Verif
     flags: record.flags,
     risk: record.risk,
     ...(record.reason ? { reason: record.reason } : {}),
+    applicant_id: record.applicantId,
+    info_needed: record.infoNeeded ?? [],
+    test: record.test === true,
     verified: record.status === 'approved' ? provenBy(record) : null,
+  };
+}
+
+/** The claims of the result token an approval issues (siteverify answers from them). */
+export function toResultClaims(record: VerificationRecord): ResultTokenInput {
+  return {
+    aud: record.siteKey,
+    sub: record.id,
+    ...provenBy(record),
+    method: methodOf(record) ?? 'otp',
+    channel: currentChannel(record),
+    risk_score: record.risk?.risk_score ?? null,
+    risk_level: record.risk?.risk_level ?? null,
+    action: record.action,
+    cdata: record.cdata,
+    hostname: record.hostname,
+    flags: record.flags,
+    applicant_id: record.applicantId,
+    info_needed: record.infoNeeded ?? [],
+    test: record.test === true,
   };
 }
 
@@ -222,6 +257,8 @@ export function provenBy(record: VerificationRecord): {
   phone_verified: boolean;
   email: string | null;
 } {
+  // Approved from the lookup alone (`require_otp: false`): the number was checked, never proven.
+  if (record.approvedBy === 'lookup') return { phone: record.phone, phone_verified: false, email: null };
   const step = record.steps.at(-1);
   if (!step || step.channel === 'silent') return { phone: record.phone, phone_verified: true, email: null };
   if (step.channel === 'email') return { phone: null, phone_verified: false, email: step.to };
@@ -242,6 +279,7 @@ export function toBlockedSummary(record: VerificationRecord): BlockedSummary {
       reason: step.reason,
     })),
     finalized_at: iso(record.finalizedAt ?? record.updatedAt),
+    applicant_id: record.applicantId,
   };
 }
 

@@ -7,6 +7,7 @@ import { phoneTypeOf } from '../lookup/index.js';
 import { isDeliveryError, type MessageSender, renderMessage } from '../messaging/index.js';
 import type { Store } from '../store/index.js';
 import { newVerificationId, type OtpCodes, verificationIdPattern } from './codes.js';
+import { noObserver, type VerificationObserver } from './observer.js';
 import {
   allowAllSends,
   noVerificationHooks,
@@ -33,9 +34,11 @@ import {
   type Surface,
   toBlockedSummary,
   toRecordView,
+  toResultClaims,
   type VerificationRecord,
 } from './record.js';
 import { type Loaded, VerificationRepository } from './repository.js';
+import { testNumberCode } from './test-numbers.js';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 60_000;
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -57,6 +60,8 @@ export type VerificationServiceDeps = {
   sendGuard?: SendGuard;
   hooks?: VerificationHooks;
   silent?: SilentVerifier | null;
+  /** Told what happens (the metrics). */
+  observer?: VerificationObserver;
   retentionDays?: number;
   stepTimeoutMs?: number;
   silentTimeoutMs?: number;
@@ -116,6 +121,7 @@ export class VerificationService {
   private readonly webhooks: VerificationWebhooks;
   private readonly guard: SendGuard;
   private readonly hooks: VerificationHooks;
+  private readonly observer: VerificationObserver;
   private readonly stepTimeoutMs: number;
   private readonly silentTimeoutMs: number;
   private readonly newId: () => string;
@@ -126,6 +132,7 @@ export class VerificationService {
     this.webhooks = deps.webhooks ?? noWebhooks;
     this.guard = deps.sendGuard ?? allowAllSends;
     this.hooks = deps.hooks ?? noVerificationHooks;
+    this.observer = deps.observer ?? noObserver;
     this.stepTimeoutMs = deps.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
     this.silentTimeoutMs = deps.silentTimeoutMs ?? 5_000;
     this.newId = deps.newId ?? newVerificationId;
@@ -138,7 +145,11 @@ export class VerificationService {
    * verification whose id is the caller's only handle to it; a site backend may be answered its
    * own live verification for the number (as Twilio does). Refusals before anything is sent are errors.
    */
-  async start(caller: Caller, input: StartInput): Promise<VerificationState> {
+  start(caller: Caller, input: StartInput): Promise<VerificationState> {
+    return this.reportingRefusals(caller, () => this.startNew(caller, input));
+  }
+
+  private async startNew(caller: Caller, input: StartInput): Promise<VerificationState> {
     const parsed = phones.parse(input.phone, input.country?.toUpperCase());
     if (!parsed.ok) throw new ProoflineError('invalid_phone', undefined, { reason: parsed.reason });
     const settings = caller.settings ?? (await this.deps.loadSettings(caller.siteKey));
@@ -244,7 +255,16 @@ export class VerificationService {
    * Sends a new code (the old one stops working): on the channel asked for, else on the next step
    * of the workflow, else on the same channel. Refused inside the cooldown and past `maxSends`.
    */
-  async resend(
+  resend(
+    caller: Caller,
+    verificationId: string,
+    channel?: Channel,
+    email?: string,
+  ): Promise<VerificationState> {
+    return this.reportingRefusals(caller, () => this.resendCode(caller, verificationId, channel, email));
+  }
+
+  private async resendCode(
     caller: Caller,
     verificationId: string,
     channel?: Channel,
@@ -462,13 +482,29 @@ export class VerificationService {
   /** The first step of a new verification, after the rules had their say. */
   private async begin(record: VerificationRecord, settings: Settings): Promise<VerificationState> {
     const decision = await this.hooks.onStarted(this.eventOf(record, settings));
+    const test = testNumberCode(settings, record.phone, this.deps.clock.now()) !== null;
+    // A test number verifies with its fixed code only, never from the lookup alone.
+    const byLookup = decision?.approveWithoutCode === true && !test && !decision.block;
     const decided: VerificationRecord = {
       ...record,
-      workflow: decidedWorkflow(record, decision ?? {}),
+      // A test number proves itself with its fixed code: no silent step either.
+      workflow: byLookup
+        ? []
+        : decidedWorkflow(record, { ...decision, ...(test ? { requireOtp: true } : {}) }),
       flags: [...new Set([...record.flags, ...(decision?.flags ?? [])])],
       risk: decision?.risk ?? record.risk,
       line: decision?.line ?? null,
+      infoNeeded: decision?.infoNeeded ?? [],
+      test,
+      approvedBy: byLookup ? 'lookup' : null,
     };
+    const first = decision?.block || byLookup ? null : (decided.workflow[0]?.channel ?? null);
+    this.observer.started({
+      siteKey: record.siteKey,
+      country: record.country,
+      channel: first,
+      method: byLookup ? 'lookup' : first === null ? null : first === 'silent' ? 'silent' : 'otp',
+    });
     this.deps.logger.info(
       {
         verificationId: record.id,
@@ -481,6 +517,12 @@ export class VerificationService {
     if (decision?.block) {
       const raw = await this.repository.create(decided);
       return this.finish({ record: decided, raw, attempts: 0 }, 'blocked', decision.block.reason);
+    }
+    if (byLookup) {
+      const raw = await this.repository.create(decided);
+      const approved = await this.approve({ record: decided, raw, attempts: 0 });
+      if (approved) return approved;
+      throw new ProoflineError('service_unavailable');
     }
     return this.sendStep({ record: decided, raw: null, attempts: 0 }, 0, 'start', {
       siteKey: record.siteKey,
@@ -577,6 +619,8 @@ export class VerificationService {
       }
       if (record.sends >= record.maxSends)
         return this.finishStored(record, raw, current.attempts, 'failed', 'max_sends_reached');
+      // A site test number gets its fixed code and no message: no guard, no provider, no cost.
+      const fixedCode = record.test ? testNumberCode(settings, record.phone, now) : null;
       // Every address a code goes to passes the checks `phone` passes: country, line type, limits, pumping.
       const context: SendContext = {
         siteKey: record.siteKey,
@@ -588,7 +632,7 @@ export class VerificationService {
         fraudCheck: record.fraudCheck,
         verificationId: record.id,
       };
-      const decision = await this.guard.beforeSend(context);
+      const decision = fixedCode === null ? await this.guard.beforeSend(context) : { allow: true as const };
       if (!decision.allow) {
         record = passedOver(
           record,
@@ -604,7 +648,7 @@ export class VerificationService {
         continue;
       }
 
-      const code = this.deps.codes.generate(record.codeLength);
+      const code = fixedCode ?? this.deps.codes.generate(record.codeLength);
       const hash = this.deps.codes.hash(record.id, code);
       // After a timeout the earlier message may still arrive and be typed: its code stays good too.
       const codeHashes = why === 'timeout' ? [hash, ...record.codeHashes.slice(0, 1)] : [hash];
@@ -626,15 +670,20 @@ export class VerificationService {
         codeHashes,
         codeIssuedAt: now,
         silent: null,
+        test: fixedCode !== null,
         updatedAt: now,
       };
       const sentRaw = await this.write(raw, sent);
+      if (fixedCode !== null) return { record: sent, attempts: current.attempts };
+      const scope = { siteKey: record.siteKey, country: record.country, channel: step.channel };
       try {
         await this.deliver(sent, step, code, now);
+        this.observer.sent(scope);
         await this.guard.afterSend({ ...context, delivered: true });
         return { record: sent, attempts: current.attempts };
       } catch (error) {
         if (!isDeliveryError(error)) throw error;
+        this.observer.deliveryFailed({ ...scope, reason: error.code });
         await this.guard.afterSend({ ...context, delivered: false });
         const failedSteps = sent.steps.map((entry, position) =>
           position === sent.steps.length - 1 ? { ...entry, status: 'failed', reason: error.code } : entry,
@@ -759,20 +808,7 @@ export class VerificationService {
     };
     const channel = currentChannel(approved);
     const silent = currentStep(approved)?.channel === 'silent';
-    const issue = () =>
-      this.deps.tokens.issue({
-        aud: approved.siteKey,
-        sub: approved.id,
-        ...provenBy(approved),
-        method: silent ? 'silent' : 'otp',
-        channel,
-        risk_score: approved.risk?.risk_score ?? null,
-        risk_level: approved.risk?.risk_level ?? null,
-        action: approved.action,
-        cdata: approved.cdata,
-        hostname: approved.hostname,
-        flags: approved.flags,
-      });
+    const issue = () => this.deps.tokens.issue(toResultClaims(approved));
     // A silent approval happens in the operator's callback, not in the widget's request: the token
     // is stored with the approval so the widget's next read can pick it up.
     const silentToken = silent ? await issue() : null;
@@ -866,6 +902,7 @@ export class VerificationService {
     };
     const publish = (type: WebhookEventType, data: unknown) =>
       tell(type, () => this.webhooks.publish(record.siteKey, type, data));
+    this.observeEnd(record);
     switch (record.status) {
       case 'approved': {
         const settings = await this.deps.loadSettings(record.siteKey);
@@ -900,6 +937,31 @@ export class VerificationService {
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────
+
+  /** A refusal before anything was sent is told to the observer, then thrown on to the caller. */
+  private async reportingRefusals(
+    caller: Caller,
+    work: () => Promise<VerificationState>,
+  ): Promise<VerificationState> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ProoflineError && error.code !== 'not_found')
+        this.observer.refused({ siteKey: caller.siteKey, reason: error.code });
+      throw error;
+    }
+  }
+
+  private observeEnd(record: VerificationRecord): void {
+    const scope = { siteKey: record.siteKey, country: record.country };
+    const how = { channel: currentStep(record)?.channel ?? null, method: methodOf(record) };
+    if (record.status === 'approved') this.observer.approved({ ...scope, ...how });
+    else if (record.status === 'blocked') {
+      const byNetwork = record.steps.some((step) => step.status === 'blocked');
+      this.observer.blocked({ ...scope, by: byNetwork ? 'network' : 'rule' });
+    } else if (record.status !== 'canceled')
+      this.observer.failed({ ...scope, ...how, status: record.status });
+  }
 
   private async load(caller: Caller, verificationId: string, access: Access = 'act'): Promise<Loaded> {
     if (!verificationIdPattern.test(verificationId)) throw new ProoflineError('not_found');
@@ -943,6 +1005,8 @@ export class VerificationService {
       flags: record.flags,
       risk: record.risk,
       ip: record.ip,
+      applicantId: record.applicantId,
+      action: record.action,
     };
   }
 }

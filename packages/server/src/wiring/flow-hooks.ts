@@ -10,6 +10,7 @@ import {
   ruleHooks,
 } from '../rules/index.js';
 import type { VerificationEvent, VerificationHooks, VerificationWebhooks } from '../verification/index.js';
+import { publishRuleMatches } from './rule-matches.js';
 
 /** The triggers whose rules run on the start's lookup. */
 const startTriggers: readonly RuleTrigger[] = ['phone_lookup_complete', 'verification_started'];
@@ -26,8 +27,9 @@ export type FlowHooksDeps = {
 /**
  * The verification flow's rules and risk (its `VerificationHooks`): at the start a lookup refuses
  * VoIP or virtual lines when the site says so (`line_type_not_allowed`, before anything is stored
- * or sent), then the site's rules decide flags, risk, block, `require_otp` and `send_otp`; cases
- * they open are announced as `case.created`, and `webhook` actions as `rule.matched`.
+ * or sent), then the site's rules decide flags, risk, block, `require_otp`, `send_otp` and
+ * `request_info`, and the site's `require_otp: false` may approve a low-risk number without a code;
+ * cases they open are announced as `case.created`, and `webhook` actions as `rule.matched`.
  */
 export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
   const hooksWith = (lookupSources: LookupSources) =>
@@ -40,20 +42,18 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
     });
   const atEnd = hooksWith(deps.lookupSources);
 
-  const announce = async (trigger: RuleTrigger, event: VerificationEvent, decision: RuleStartDecision) => {
-    for (const name of decision.webhooks ?? []) {
-      await deps.webhooks.publish(event.siteKey, 'rule.matched', {
-        event: name,
+  const announce = (trigger: RuleTrigger, event: VerificationEvent, decision: RuleStartDecision) =>
+    publishRuleMatches(
+      deps.webhooks,
+      {
+        siteKey: event.siteKey,
         trigger,
-        verification_id: event.verificationId,
+        verificationId: event.verificationId,
         phone: event.phone,
         status: event.status,
-        flags: decision.flags,
-        risk: decision.risk,
-        case_ids: decision.cases.map((item) => item.case_id),
-      });
-    }
-  };
+      },
+      decision,
+    );
 
   return {
     async onStarted(event) {
@@ -82,6 +82,8 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
         ...(decision.block ? { block: decision.block } : {}),
         ...(decision.requireOtp ? { requireOtp: true } : {}),
         ...(decision.channel ? { channel: decision.channel } : {}),
+        ...(decision.requestInfo ? { infoNeeded: decision.requestInfo } : {}),
+        ...(decision.approveWithoutCode ? { approveWithoutCode: true } : {}),
         line: { type: lookup.output.type, carrier: lookup.output.carrier.name },
       };
     },
@@ -94,7 +96,7 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
   };
 }
 
-function lookupContext(settings: Settings) {
+export function lookupContext(settings: Settings) {
   return { riskWeights: settings.risk_weights, simSwapThresholdDays: settings.sim_swap_threshold_days };
 }
 

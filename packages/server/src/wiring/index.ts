@@ -1,5 +1,6 @@
 export { type FlowHooksDeps, flowHooks } from './flow-hooks.js';
 export { createLineInfoSource, lookupLineInfoFrom } from './line-info.js';
+export { type PhoneLookupFlow, phoneLookupFlow } from './lookup-flow.js';
 export {
   createOperator,
   type OperatorWiring,

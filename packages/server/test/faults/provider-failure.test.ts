@@ -67,5 +67,18 @@ describe('a messaging provider failing', () => {
       { channel: 'sms', status: 'failed', reason: 'provider_error' },
       { channel: 'whatsapp', status: 'approved' },
     ]);
+
+    // /metrics saw the same: one SMS refused by the provider, one WhatsApp code sent and approved.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const site = 'site="pk_test_demo"';
+    expect(metrics).toContain(
+      `proofline_delivery_failures_total{${site},channel="sms",reason="provider_error"} 1`,
+    );
+    expect(metrics).toContain(`proofline_messages_sent_total{${site},country="GB",channel="whatsapp"} 1`);
+    expect(metrics).not.toMatch(/^proofline_messages_sent_total\{[^}]*channel="sms"/m);
+    expect(metrics).toContain(
+      `proofline_verifications_approved_total{${site},country="GB",channel="whatsapp",method="otp"} 1`,
+    );
+    expect(metrics).toContain(`proofline_conversion_ratio{${site},country="GB",channel="whatsapp"} 1`);
   });
 });

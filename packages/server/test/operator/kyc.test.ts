@@ -70,7 +70,7 @@ describe('KYC decision policy', () => {
     ['a false at the minimum', { givenName: t, familyName: f(80) }, 'partial'],
     ['not available', { givenName: t, address: na }, 'partial'],
     ['not available and a low score', { address: na, familyName: f(10) }, 'no_match'],
-    ['only not available', { address: na }, 'partial'],
+    ['only not available: the operator holds no data', { address: na, givenName: na }, 'not_available'],
   ])('default policy: %s → %s', (_name, outcome, decision) => {
     expect(decideKyc(outcome)).toBe(decision);
   });
@@ -88,6 +88,7 @@ describe('KYC decision policy', () => {
     ['required not available', { birthdate: na, familyName: t }, 'no_match'],
     ['required not sent', { familyName: t }, 'no_match'],
     ['required all true', { birthdate: t, familyName: t }, 'match'],
+    ['nothing known at all', { birthdate: na, familyName: na }, 'not_available'],
   ])('required fields [birthdate, familyName]: %s → %s', (_name, outcome, decision) => {
     expect(decideKyc(outcome, { minScore: 80, requiredFields: ['birthdate', 'familyName'] })).toBe(decision);
   });

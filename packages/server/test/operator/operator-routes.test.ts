@@ -192,6 +192,10 @@ describe('POST /v1/phone/kyc-match', () => {
 
     const wrong = await call('POST', '/v1/phone/kyc-match', { phone: line, birthdate: '1985-02-04' });
     expect(wrong.body).toEqual({ phone: line, birthdate_match: 'false', decision: 'no_match' });
+
+    // The operator holds no data on any field sent: nothing was compared, so no partial match.
+    const unknown = await call('POST', '/v1/phone/kyc-match', { phone: line, email: 'zoe@example.com' });
+    expect(unknown.body).toEqual({ phone: line, email_match: 'not_available', decision: 'not_available' });
   });
 
   it("applies the site's kyc_policy", async () => {

@@ -1,6 +1,6 @@
 import { defaultRiskWeights, RiskAssessment, type RiskFactorName } from '@proofline/shared';
 import { describe, expect, it } from 'vitest';
-import { assessRisk, type RiskSignals, riskLevelFor } from '../../src/risk/index.js';
+import { assessRisk, type RiskSignals, riskLevelFor, withLineTypeFloor } from '../../src/risk/index.js';
 
 const alone: [RiskFactorName, RiskSignals, number, RegExp][] = [
   ['fraud_history', { fraudHistory: true }, 40, /earlier fraud/],
@@ -22,6 +22,39 @@ const alone: [RiskFactorName, RiskSignals, number, RegExp][] = [
   ['number_recycled', { numberRecycled: true }, 30, /reassigned/],
 ];
 
+describe('line type floors (TrustGate: voip medium, virtual medium, toll-free and premium high)', () => {
+  it.each([
+    ['mobile', 'low'],
+    ['landline', 'low'],
+    ['voip', 'medium'],
+    ['virtual', 'medium'],
+    ['toll_free', 'high'],
+    ['premium', 'high'],
+    ['shared_cost', 'low'],
+    ['unknown', 'low'],
+  ] as const)('a %s line with nothing else against it is %s', (lineType, level) => {
+    expect(assessRisk({ lineType }).risk_level).toBe(level);
+  });
+
+  it('a score above the floor wins: VoIP with fraud history is high', () => {
+    expect(assessRisk({ lineType: 'voip', fraudHistory: true, prepaid: true })).toMatchObject({
+      risk_score: 65,
+      risk_level: 'high',
+    });
+  });
+
+  it('the VoIP factor names the provider, else the carrier', () => {
+    const named = (signals: RiskSignals) => assessRisk(signals).factors[0]?.details;
+    expect(named({ lineType: 'voip', voipProvider: 'Google Voice', carrierName: 'Bandwidth' })).toBe(
+      'Google Voice VoIP number',
+    );
+    expect(named({ lineType: 'voip', carrierName: 'Sandbox VoIP' })).toBe(
+      'A VoIP number run by Sandbox VoIP.',
+    );
+    expect(named({ lineType: 'voip' })).toBe('The number is a VoIP line.');
+  });
+});
+
 describe('assessRisk', () => {
   it('scores a number with no signals 0, low, with no factors', () => {
     expect(assessRisk({})).toEqual({ risk_score: 0, risk_level: 'low', factors: [] });
@@ -38,7 +71,7 @@ describe('assessRisk', () => {
     const result = assessRisk(signals);
     expect(RiskAssessment.parse(result)).toEqual(result);
     expect(result.risk_score).toBe(contribution);
-    expect(result.risk_level).toBe(riskLevelFor(contribution));
+    expect(result.risk_level).toBe(withLineTypeFloor(riskLevelFor(contribution), signals.lineType));
     expect(result.factors).toHaveLength(1);
     expect(result.factors[0]).toMatchObject({ factor, contribution });
     expect(result.factors[0]?.details).toMatch(details);
@@ -122,14 +155,15 @@ describe('assessRisk', () => {
   });
 
   it('reaches the level boundaries 29/30/59/60 through real factor sums', () => {
-    // voip 15 + prepaid 10 + new_number 5 = 30; minus new_number = 25; with weights tuned to 29 and 59.
-    expect(assessRisk({ lineType: 'voip', prepaid: true, activatedDaysAgo: 3 }).risk_level).toBe('medium');
-    expect(
-      assessRisk({ lineType: 'voip', prepaid: true, activatedDaysAgo: 3 }, { new_number: 4 }),
-    ).toMatchObject({
-      risk_score: 29,
-      risk_level: 'low',
-    });
+    // prepaid 10 + new_number 5 + country_mismatch 15 = 30; with weights tuned to 29 and 59.
+    const signals: RiskSignals = {
+      prepaid: true,
+      activatedDaysAgo: 3,
+      country: 'GB',
+      applicantCountry: 'FR',
+    };
+    expect(assessRisk(signals).risk_level).toBe('medium');
+    expect(assessRisk(signals, { new_number: 4 })).toMatchObject({ risk_score: 29, risk_level: 'low' });
     expect(assessRisk({ fraudHistory: true, portedDaysAgo: 3 })).toMatchObject({
       risk_score: 60,
       risk_level: 'high',
@@ -150,6 +184,12 @@ describe('assessRisk', () => {
     expect(result.factors).toEqual([
       { factor: 'voip_number', contribution: 60, details: 'The number is a VoIP line.' },
     ]);
+    // Weighted down to nothing, a VoIP line still keeps its floor.
+    expect(assessRisk({ lineType: 'voip' }, { voip_number: 0 })).toEqual({
+      risk_score: 0,
+      risk_level: 'medium',
+      factors: [],
+    });
     expect(assessRisk({ prepaid: true }, { prepaid: 250 }).risk_score).toBe(100);
     expect(assessRisk({ prepaid: true }, { prepaid: -5 }).factors).toEqual([]);
   });

@@ -106,6 +106,7 @@ describe('require_otp: VoIP and not verified by a code → silent is not enough'
     expect(verified.data).toMatchObject({ status: 'approved', method: 'otp', channel: 'sms' });
     expect((await record(started.data.verificationId)).risk).toMatchObject({
       risk_score: 15,
+      risk_level: 'medium',
       factors: [expect.objectContaining({ factor: 'voip_number' })],
     });
     expect((await record(started.data.verificationId)).workflow).toEqual([

@@ -106,7 +106,11 @@ describe.each(stores)('CasesRepository on %s', (_name, makeStore) => {
       verification_id: 'ver_0',
       phone: '+44******3456',
       flags: ['sim_swap'],
+      applicant_id: null,
+      resolution: null,
+      notes: [],
       created_at: '2026-01-02T03:04:05.000Z',
+      updated_at: '2026-01-02T03:04:05.000Z',
     });
     expect(await cases.get('pk_a', 'case_1')).toEqual(created);
     expect(await cases.get('pk_b', 'case_1')).toBeNull();
@@ -114,6 +118,35 @@ describe.each(stores)('CasesRepository on %s', (_name, makeStore) => {
       phone: null,
       verification_id: null,
     });
+  });
+
+  it('updates status and resolution and appends notes; another site cannot', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 2, 3, 4, 5));
+    const cases = new CasesRepository(makeStore(), clock, () => 'case_u');
+    await cases.create('pk_a', newCase(0, { applicant_id: 'app-7' }));
+    clock.advance(60_000);
+    const review = await cases.update('pk_a', 'case_u', {
+      status: 'in_review',
+      note: 'Called the customer.',
+    });
+    expect(review).toMatchObject({
+      status: 'in_review',
+      applicant_id: 'app-7',
+      resolution: null,
+      notes: [{ text: 'Called the customer.', created_at: '2026-01-02T03:05:05.000Z' }],
+      updated_at: '2026-01-02T03:05:05.000Z',
+    });
+    const closed = await cases.update('pk_a', 'case_u', {
+      status: 'closed',
+      resolution: 'Legitimate SIM replacement.',
+      note: 'Shop receipt seen.',
+    });
+    expect(closed).toMatchObject({ status: 'closed', resolution: 'Legitimate SIM replacement.' });
+    expect(closed?.notes.map((note) => note.text)).toEqual(['Called the customer.', 'Shop receipt seen.']);
+    expect(await cases.get('pk_a', 'case_u')).toEqual(closed);
+    expect((await cases.list('pk_a', { status: 'closed' })).cases).toHaveLength(1);
+    expect(await cases.update('pk_b', 'case_u', { status: 'open' })).toBeNull();
+    expect(await cases.update('pk_a', 'case_none', { status: 'open' })).toBeNull();
   });
 
   it('pages newest first without skipping or repeating cases made in the same millisecond', async () => {

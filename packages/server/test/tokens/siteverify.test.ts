@@ -48,10 +48,35 @@ describe.each(stores)('siteverify on the $name store', (storeUnderTest) => {
       risk_level: 'low',
       action: 'signup',
       cdata: 'session-42',
+      // A token from before applicant_id, info_needed and test existed reads as none of them.
+      flags: ['voip_number'],
+      risk: { risk_score: 12, risk_level: 'low' },
+      applicant_id: null,
+      info_needed: [],
+      test: false,
       'error-codes': [],
     });
     const second = await siteverify({ secret: 'sk_test_demo', response }, deps);
     expect(second).toMatchObject({ success: false, phone: null, 'error-codes': ['timeout-or-duplicate'] });
+  });
+
+  it('answers the applicant, what rules ask for, and whether a test number was used', async () => {
+    const response = await tokens.issue({
+      ...approvedClaims,
+      method: 'lookup',
+      channel: null,
+      applicant_id: '550e8400-e29b-41d4-a716-446655440000',
+      info_needed: ['Phone verification required'],
+      test: true,
+    });
+    expect(await siteverify({ secret: 'sk_test_demo', response }, deps)).toMatchObject({
+      success: true,
+      method: 'lookup',
+      channel: null,
+      applicant_id: '550e8400-e29b-41d4-a716-446655440000',
+      info_needed: ['Phone verification required'],
+      test: true,
+    });
   });
 
   it('answers each error code Turnstile defines', async () => {

@@ -49,6 +49,8 @@ function setup(sources: LookupSources) {
 const event = (settings = defaultSettings('Acme', [])): VerificationEvent => ({
   verificationId: 'ver_1',
   siteKey: 'pk_a',
+  applicantId: null,
+  action: null,
   settings,
   phone: '+447400123456',
   country: 'GB',

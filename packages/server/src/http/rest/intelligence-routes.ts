@@ -1,22 +1,32 @@
-import { CaseListQuery, LookupInput, Rule, RuleIdParams, ValidateInput } from '@proofline/shared';
+import {
+  type Case,
+  CaseIdParams,
+  CaseListQuery,
+  CaseUpdateInput,
+  type LookupAnswer,
+  LookupInput,
+  Rule,
+  RuleIdParams,
+  ValidateInput,
+} from '@proofline/shared';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../deps.js';
 import { ProoflineError } from '../../errors.js';
-import { type LookupDeps, lookupPhone, validatePhone } from '../../lookup/index.js';
+import { validatePhone } from '../../lookup/index.js';
 import { CasesRepository, RulesRepository } from '../../rules/index.js';
 import { requireSecret } from './auth.js';
 import { parseInput } from './parse.js';
 
-/** What the intelligence routes call; the composition root passes the operator-backed lookup sources. */
+/** The repositories the intelligence routes call; the composition root passes its own. */
 export type IntelligenceServices = {
   rules: RulesRepository;
   cases: CasesRepository;
-  lookupSources: Omit<LookupDeps, 'clock'>;
 };
 
 /**
  * `POST /v1/phone/validate`, `POST /v1/phone/lookup`, `GET|POST /v1/workflows/rules`,
- * `DELETE /v1/workflows/rules/:rule_id` and `GET /v1/cases`, each a thin call into its domain.
+ * `DELETE /v1/workflows/rules/:rule_id`, `GET /v1/cases` and `GET|PATCH /v1/cases/:case_id`,
+ * each a thin call into its domain.
  */
 export function registerIntelligenceRoutes(
   app: FastifyInstance,
@@ -25,22 +35,16 @@ export function registerIntelligenceRoutes(
 ): void {
   const rules = services.rules ?? new RulesRepository(deps.store);
   const cases = services.cases ?? new CasesRepository(deps.store, deps.clock);
-  const lookupDeps: LookupDeps = { ...services.lookupSources, clock: deps.clock };
 
   app.post('/v1/phone/validate', async (request) => {
     requireSecret(request, deps.tenants);
     return validatePhone(parseInput(ValidateInput, request.body));
   });
 
-  app.post('/v1/phone/lookup', async (request) => {
+  app.post('/v1/phone/lookup', async (request): Promise<LookupAnswer> => {
     const site = requireSecret(request, deps.tenants);
     const input = parseInput(LookupInput, request.body);
-    const settings = await deps.settings.get(site);
-    const { output } = await lookupPhone(input, lookupDeps, {
-      riskWeights: settings.risk_weights,
-      simSwapThresholdDays: settings.sim_swap_threshold_days,
-    });
-    return output;
+    return deps.phoneLookup(site.siteKey, await deps.settings.get(site), input);
   });
 
   app.get('/v1/workflows/rules', async (request) => {
@@ -66,5 +70,21 @@ export function registerIntelligenceRoutes(
   app.get('/v1/cases', async (request) => {
     const site = requireSecret(request, deps.tenants);
     return cases.list(site.siteKey, parseInput(CaseListQuery, request.query));
+  });
+
+  app.get('/v1/cases/:case_id', async (request): Promise<Case> => {
+    const site = requireSecret(request, deps.tenants);
+    const { case_id } = parseInput(CaseIdParams, request.params);
+    const item = await cases.get(site.siteKey, case_id);
+    if (!item) throw new ProoflineError('not_found', `No case "${case_id}".`);
+    return item;
+  });
+
+  app.patch('/v1/cases/:case_id', async (request): Promise<Case> => {
+    const site = requireSecret(request, deps.tenants);
+    const { case_id } = parseInput(CaseIdParams, request.params);
+    const item = await cases.update(site.siteKey, case_id, parseInput(CaseUpdateInput, request.body));
+    if (!item) throw new ProoflineError('not_found', `No case "${case_id}".`);
+    return item;
   });
 }

@@ -1,6 +1,9 @@
 import {
+  Case,
+  CaseIdParams,
   CaseList,
   CaseListQuery,
+  CaseUpdateInput,
   DeleteMonitorOutput,
   DeleteRuleOutput,
   type ErrorCode,
@@ -10,6 +13,7 @@ import {
   GeoPermissionsOutput,
   KycMatchInput,
   KycMatchOutput,
+  LookupAnswer,
   LookupInput,
   LookupOutput,
   MonitorInput,
@@ -79,7 +83,7 @@ export const OpenApiDocument = z.looseObject({
  * `internal_error`, `service_unavailable`).
  */
 export type RouteDoc = {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** As registered with Fastify: `/v1/verifications/:id`. */
   path: string;
   summary: string;
@@ -124,7 +128,8 @@ export const routeDocs: RouteDoc[] = [
     summary: 'Start a verification and send a code',
     description:
       'Give either `channel` or `workflow`, not both. A send stopped by a network block or a `block` rule ' +
-      'still answers 200, with `status: "blocked"` and a `reason`.',
+      'still answers 200, with `status: "blocked"` and a `reason`. With the setting `require_otp: false` a ' +
+      'low-risk number may be approved at once: `status: "approved"` with a `token`, nothing sent.',
     body: SendOtpInput,
     response: SendOtpOutput,
     errors: sendRefusals,
@@ -240,8 +245,12 @@ export const routeDocs: RouteDoc[] = [
     path: '/v1/phone/lookup',
     tag: 'Phone intelligence',
     summary: 'Look up line type, carrier, location and risk',
+    description:
+      "Then runs the site's `phone_lookup_complete` rules on the lookup: the answer adds their `flags` " +
+      '(and `voip` / `sim_swap` from `flag_voip` / `sim_swap_check`), the `cases` they opened and what ' +
+      '`request_info` asks for (`info_needed`).',
     body: LookupInput,
-    response: LookupOutput,
+    response: LookupAnswer,
     errors: ['invalid_phone'],
     example: { phone: '447400123456', applicant_country: 'GB' },
   },
@@ -375,6 +384,27 @@ export const routeDocs: RouteDoc[] = [
     summary: 'List cases, newest first',
     query: CaseListQuery,
     response: CaseList,
+  },
+  {
+    method: 'GET',
+    path: '/v1/cases/:case_id',
+    tag: 'Cases',
+    summary: 'Read a case',
+    params: CaseIdParams,
+    response: Case,
+    errors: ['not_found'],
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/cases/:case_id',
+    tag: 'Cases',
+    summary: 'Review a case: status, resolution, a note',
+    description: 'Changes the fields given; `note` is appended to `notes` (at most 50).',
+    params: CaseIdParams,
+    body: CaseUpdateInput,
+    response: Case,
+    errors: ['not_found'],
+    example: { status: 'closed', resolution: 'Legitimate SIM replacement', note: 'Receipt checked.' },
   },
 
   // ── Anti-fraud ────────────────────────────────────────────────────────────────

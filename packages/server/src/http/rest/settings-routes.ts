@@ -1,6 +1,7 @@
 import { RotateWebhookSecretInput, SettingsPatch } from '@proofline/shared';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../deps.js';
+import { checkTestNumbers } from '../../tenants/index.js';
 import { requireSecret } from './auth.js';
 import { parseInput } from './parse.js';
 
@@ -14,7 +15,8 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: AppDeps): voi
   app.put('/v1/settings/phone-verification', async (request) => {
     const site = requireSecret(request, deps.tenants);
     const patch = parseInput(SettingsPatch, request.body);
-    return deps.settings.update(site, patch);
+    const production = deps.config.NODE_ENV === 'production';
+    return deps.settings.update(site, checkTestNumbers(patch, await deps.settings.get(site), production));
   });
 
   app.post('/v1/settings/webhook-secret/rotate', async (request) => {

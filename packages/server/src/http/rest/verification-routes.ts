@@ -39,7 +39,7 @@ export function registerVerificationRoutes(app: FastifyInstance, deps: AppDeps):
       ...(input.applicant_id ? { applicantId: input.applicant_id } : {}),
       ...(input.fraud_check !== undefined ? { fraudCheck: input.fraud_check } : {}),
     });
-    return toSendOtpOutput(state.record, state.attempts);
+    return toSendOtpOutput(state.record, state.attempts, state.token);
   });
 
   app.post('/v1/phone/verify-otp', async (request): Promise<VerifyOtpOutput> => {
