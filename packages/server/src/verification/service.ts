@@ -226,10 +226,10 @@ export class VerificationService {
       const { record } = loaded;
       if (isFinal(record)) return this.stateOf(loaded);
       if (this.deps.clock.now() >= record.expiresAt) return await this.finish(loaded, 'expired', null);
-      // Past the limit: a concurrent check holding an earlier attempt decides the outcome; read
-      // once more, so an outcome that landed meanwhile is answered rather than the stale pending.
+      // Past the limit: a concurrent check holding an earlier attempt decides the outcome; wait
+      // briefly for it, so an outcome landing meanwhile is answered rather than the stale pending.
       if (attempts > record.maxAttempts) {
-        const latest = (await this.repository.load(verificationId)) ?? loaded;
+        const latest = await this.settledOutcome(verificationId, loaded);
         return { ...this.stateOf(latest), attempts: Math.max(latest.attempts, attempts) };
       }
       if (this.deps.codes.matches(record.id, code, record.codeHashes)) {
@@ -977,6 +977,20 @@ export class VerificationService {
     const live = await this.repository.findLive(caller.siteKey, parsed.e164);
     if (!live) throw new ProoflineError('not_found');
     return live.id;
+  }
+
+  /**
+   * The record once the checks holding earlier attempts have had a moment to land (a few short
+   * re-reads, bounded to ~100 ms); as it is then, final or not.
+   */
+  private async settledOutcome(verificationId: string, loaded: Loaded): Promise<Loaded> {
+    let latest = loaded;
+    for (let read = 0; read < 5; read++) {
+      latest = (await this.repository.load(verificationId)) ?? latest;
+      if (isFinal(latest.record)) return latest;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return latest;
   }
 
   private async write(raw: string | null, next: VerificationRecord): Promise<string> {

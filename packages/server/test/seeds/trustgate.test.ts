@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { LookupAnswer, SiteverifyOutput, VerificationRecordView } from '@proofline/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lineFactsTtlMs } from '../../src/wiring/operator.js';
 import { startSilentServer } from '../silent/harness.js';
 
 /**
@@ -30,10 +31,10 @@ async function curl<T = Record<string, unknown>>(command: string): Promise<T> {
 
 const daysAgo = (days: number) => new Date(h.clock.now() - days * day).toISOString();
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
-/** Changes the line at the operator; the clock moves past the moment line-info answers are shared. */
+/** Changes the line at the operator; the clock moves past the time line facts are kept per number. */
 const subscriber = async (phone: string, body: Record<string, unknown>) => {
   await h.sandbox('PUT', `/subscribers/${encodeURIComponent(phone)}`, body);
-  h.clock.advance(3_000);
+  h.clock.advance(lineFactsTtlMs + 1);
 };
 
 describe('TrustGate reference, example by example', () => {
