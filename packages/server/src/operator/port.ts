@@ -4,6 +4,8 @@
  * Phone numbers are E.164 with `+`; dates are ISO 8601 strings as the operator sent them.
  */
 
+import { type KycField, kycFields, scoredKycFields } from '@proofline/shared';
+
 /** CAMARA error codes a caller may branch on; operators may send others (`API_NAME.SPECIFIC_CODE`). */
 export type OperatorErrorCode =
   | 'INVALID_ARGUMENT'
@@ -114,52 +116,22 @@ export interface SwapApi {
 
 export type KycMatchResult = 'true' | 'false' | 'not_available';
 
+/** A KYC Match field's CAMARA name: `given_name` → `givenName`. */
+export type KycMatchField = CamelCase<KycField>;
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+/** The CAMARA name of a KYC field of `@proofline/shared` (the one list of them). */
+export function kycMatchFieldOf<F extends KycField>(field: F): CamelCase<F> {
+  return field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()) as CamelCase<F>;
+}
+
 /** The KYC Match v0.4 request attributes, by their CAMARA names. */
-export const kycMatchFields = [
-  'idDocument',
-  'idDocumentType',
-  'idDocumentExpiryDate',
-  'name',
-  'givenName',
-  'familyName',
-  'nameKanaHankaku',
-  'nameKanaZenkaku',
-  'middleNames',
-  'familyNameAtBirth',
-  'address',
-  'streetName',
-  'streetNumber',
-  'postalCode',
-  'region',
-  'locality',
-  'country',
-  'houseNumberExtension',
-  'birthdate',
-  'email',
-  'gender',
-  'cityOfBirth',
-  'countryOfBirth',
-  'nationality',
-] as const;
-export type KycMatchField = (typeof kycMatchFields)[number];
+export const kycMatchFields = kycFields.map(kycMatchFieldOf);
 
 /** Fields for which CAMARA defines a `…MatchScore`. */
-export const scoredKycMatchFields = [
-  'name',
-  'givenName',
-  'familyName',
-  'nameKanaHankaku',
-  'nameKanaZenkaku',
-  'middleNames',
-  'familyNameAtBirth',
-  'address',
-  'streetName',
-  'streetNumber',
-  'region',
-  'locality',
-  'email',
-  'cityOfBirth',
-] as const satisfies readonly KycMatchField[];
+export const scoredKycMatchFields = scoredKycFields.map(kycMatchFieldOf);
 
 export type KycMatchClaims = Partial<Record<KycMatchField, string>>;
 

@@ -11,10 +11,3 @@ export function requireSecret(request: FastifyRequest, tenants: TenantDirectory)
   if (!site) throw new ProoflineError('unauthorized', 'The secret key is not valid.');
   return site;
 }
-
-/** The secret key from the Authorization header, if any (siteverify also takes it in the body). */
-export function bearerSecret(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match?.[1];
-}

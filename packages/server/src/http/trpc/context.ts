@@ -14,7 +14,7 @@ export type Context = {
   settingsOf: SettingsOf;
 };
 
-/** The pure part of the context, used as is by tests through `createCaller`. */
+/** The context from plain values, apart from the Fastify request it is usually read from. */
 export function createContextInner(
   deps: AppDeps,
   request: { origin?: string | null; ip?: string; settingsOf?: SettingsOf } = {},

@@ -1,3 +1,4 @@
+import { type KycField, kycFields } from '@proofline/shared';
 import { z } from 'zod';
 
 const IsoDateTime = z.iso.datetime({ offset: true }).or(z.iso.date());
@@ -6,30 +7,10 @@ const Text = z.string().max(256);
 /** KYC records as the operator keeps them, in the admin API's snake_case (every kyc-match v0.4 field). */
 export const KycRecord = z
   .object({
-    id_document: Text,
-    id_document_type: Text,
+    ...(Object.fromEntries(kycFields.map((field) => [field, Text])) as Record<KycField, typeof Text>),
     id_document_expiry_date: z.iso.date(),
-    name: Text,
-    given_name: Text,
-    family_name: Text,
-    name_kana_hankaku: Text,
-    name_kana_zenkaku: Text,
-    middle_names: Text,
-    family_name_at_birth: Text,
-    address: Text,
-    street_name: Text,
-    street_number: Text,
-    postal_code: Text,
-    region: Text,
-    locality: Text,
-    country: Text,
-    house_number_extension: Text,
     birthdate: z.iso.date(),
-    email: Text,
     gender: z.enum(['MALE', 'FEMALE', 'OTHER']),
-    city_of_birth: Text,
-    country_of_birth: Text,
-    nationality: Text,
   })
   .partial()
   .strict();
