@@ -18,7 +18,7 @@ export const ORIGIN = 'http://localhost:3000';
  * Limits for load from one machine: the defaults (3 sends per number per 10 min, 1,000 per site per
  * hour, …) are right for production and would turn a benchmark into a rate-limit test.
  */
-export const GENEROUS_FRAUD_POLICY = {
+const GENEROUS_FRAUD_POLICY = {
   rateLimits: {
     number: [{ points: 1_000, durationSeconds: 60 }],
     ip: [{ points: 1_000_000, durationSeconds: 60 }],

@@ -1,10 +1,8 @@
 export {
-  type LookupContext,
   type LookupDeps,
   type LookupLineInfo,
   lookupPhone,
-  type PhoneLookup,
 } from './lookup.js';
-export { offlinePrefixData, type PrefixData, type PrefixKey, prefixDataDirectory } from './prefix-data.js';
-export { metadataType, type ParsedPhone, phoneTypeOf, readPhone, validatePhone } from './validate.js';
+export { prefixDataDirectory } from './prefix-data.js';
+export { phoneTypeOf, validatePhone } from './validate.js';
 export { voipCarriers, voipProviderOf } from './voip-carriers.js';

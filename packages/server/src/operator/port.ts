@@ -69,7 +69,7 @@ export class OperatorError extends Error {
 /** A 3-legged access token from the auth-code exchange; bound to the line the operator identified. */
 export type SubjectToken = { accessToken: string; expiresAt: number };
 
-export type NumberVerificationAuthorizeInput = {
+type NumberVerificationAuthorizeInput = {
   /** Our callback, registered with the operator (`/v1/silent/callback`). */
   redirectUri: string;
   /** Opaque, bound to the verification; comes back on the callback. */
@@ -80,9 +80,9 @@ export type NumberVerificationAuthorizeInput = {
   loginHint?: string;
 };
 
-export type NumberVerificationSubject = { phoneNumber: string } | { hashedPhoneNumber: string };
+type NumberVerificationSubject = { phoneNumber: string } | { hashedPhoneNumber: string };
 
-export interface NumberVerificationApi {
+interface NumberVerificationApi {
   /** The operator's authorize URL the device must open over mobile data (scope, PKCE S256, prompt=none). */
   authorizeUrl(input: NumberVerificationAuthorizeInput): string;
   /** Exchanges the code from the callback for a 3-legged token. */
@@ -100,7 +100,7 @@ export interface NumberVerificationApi {
   }): Promise<boolean>;
 }
 
-export type SwapDate = {
+type SwapDate = {
   /** ISO 8601 date-time of the latest change (the activation date if never changed), or null when the
    * operator may not disclose it. */
   latestChange: string | null;
@@ -114,7 +114,7 @@ export interface SwapApi {
   retrieveDate(input: { phoneNumber: string }): Promise<SwapDate>;
 }
 
-export type KycMatchResult = 'true' | 'false' | 'not_available';
+type KycMatchResult = 'true' | 'false' | 'not_available';
 
 /** A KYC Match field's CAMARA name: `given_name` → `givenName`. */
 export type KycMatchField = CamelCase<KycField>;
@@ -136,10 +136,10 @@ export const scoredKycMatchFields = scoredKycFields.map(kycMatchFieldOf);
 export type KycMatchClaims = Partial<Record<KycMatchField, string>>;
 
 /** One entry per field sent: the operator's verdict and, only with `'false'`, a 0–99 similarity. */
-export type KycMatchFieldResult = { match: KycMatchResult; score?: number };
+type KycMatchFieldResult = { match: KycMatchResult; score?: number };
 export type KycMatchOutcome = Partial<Record<KycMatchField, KycMatchFieldResult>>;
 
-export type KycTenureOutcome = {
+type KycTenureOutcome = {
   tenureDateCheck: boolean;
   contractType: 'PAYG' | 'PAYM' | 'Business' | null;
 };
@@ -159,7 +159,7 @@ export type AgeVerificationInput = {
   includeParentalControl?: boolean;
 };
 
-export type AgeVerificationOutcome = {
+type AgeVerificationOutcome = {
   ageCheck: KycMatchResult;
   verifiedStatus: boolean | null;
   identityMatchScore: number | null;
@@ -167,7 +167,7 @@ export type AgeVerificationOutcome = {
   parentalControl: KycMatchResult | null;
 };
 
-export type RoamingStatus = {
+type RoamingStatus = {
   roaming: boolean;
   /** MCC of the visited network, when roaming. */
   countryCode: number | null;
@@ -176,22 +176,22 @@ export type RoamingStatus = {
   lastStatusTime: string;
 };
 
-export type ReachabilityStatus = {
+type ReachabilityStatus = {
   reachable: boolean;
   connectivity: ('DATA' | 'SMS')[];
   lastStatusTime: string;
 };
 
-export type CallForwardingService =
+type CallForwardingService =
   | 'inactive'
   | 'unconditional'
   | 'conditional_busy'
   | 'conditional_not_reachable'
   | 'conditional_no_answer';
 
-export type LineStatus = 'active' | 'inactive' | 'suspended';
+type LineStatus = 'active' | 'inactive' | 'suspended';
 
-export type PortingRecord = { fromCarrier: string; toCarrier: string; portedAt: string };
+type PortingRecord = { fromCarrier: string; toCarrier: string; portedAt: string };
 
 /** What operators sell as number-portability / line-status lookup (the sandbox's line-info/v0). */
 export type LineInfo = {

@@ -1,2 +1,2 @@
-export type { RateLimiter, RateLimiterOptions, Store, StoreWrite } from './port.js';
+export type { RateLimiter, Store } from './port.js';
 export { StoreUnavailableError } from './port.js';

@@ -12,7 +12,7 @@ import { maskPhone } from '@proofline/shared';
 import { phoneTypeOf } from '../lookup/index.js';
 
 /** A workflow step: an OTP channel, or the operator's silent check. */
-export type StepChannel = Channel | 'silent';
+type StepChannel = Channel | 'silent';
 
 export type PlannedStep = { channel: StepChannel; to: string | null };
 
@@ -97,15 +97,15 @@ export function currentChannel(record: VerificationRecord): Channel | null {
   return step && step.channel !== 'silent' ? step.channel : null;
 }
 
-export function attemptsUsed(record: VerificationRecord, counter: number): number {
+function attemptsUsed(record: VerificationRecord, counter: number): number {
   return record.attemptsAtFinal ?? counter;
 }
 
-export function attemptsLeft(record: VerificationRecord, counter: number): number {
+function attemptsLeft(record: VerificationRecord, counter: number): number {
   return Math.max(0, record.maxAttempts - attemptsUsed(record, counter));
 }
 
-export function resendAvailableAt(record: VerificationRecord): number | null {
+function resendAvailableAt(record: VerificationRecord): number | null {
   if (isFinal(record) || record.sends >= record.maxSends || record.lastSentAt === null) return null;
   return record.lastSentAt + record.cooldownMs;
 }

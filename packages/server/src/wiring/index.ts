@@ -1,7 +1,6 @@
-export { type FlowHooksDeps, flowHooks } from './flow-hooks.js';
+export { flowHooks } from './flow-hooks.js';
 export {
   createOperator,
-  type OperatorWiring,
   operatorLookupSources,
   sandboxBasePath,
   withSharedLineInfo,

@@ -3,8 +3,8 @@
  * of throwing: fault tests look at refusals as much as at successes.
  */
 export const ORIGIN = 'http://localhost:3000';
-export const SITE_KEY = 'pk_test_demo';
-export const SECRET_KEY = 'sk_test_demo';
+const SITE_KEY = 'pk_test_demo';
+const SECRET_KEY = 'sk_test_demo';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read JSON answers of many shapes
 export type Answer = { status: number; body: any };

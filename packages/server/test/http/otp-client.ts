@@ -3,7 +3,7 @@ import type { VerificationView } from '@proofline/shared';
 import { expect } from 'vitest';
 
 /** A REST answer: the success shape, or the error body. */
-export type RestAnswer<T> = Partial<T> & {
+type RestAnswer<T> = Partial<T> & {
   error?: { code: string; message: string; details?: Record<string, unknown> };
 };
 

@@ -15,7 +15,7 @@ export type Context = {
 };
 
 /** The context from plain values, apart from the Fastify request it is usually read from. */
-export function createContextInner(
+function createContextInner(
   deps: AppDeps,
   request: { origin?: string | null; ip?: string; settingsOf?: SettingsOf } = {},
 ): Context {

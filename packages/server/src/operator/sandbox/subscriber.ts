@@ -16,7 +16,7 @@ export const KycRecord = z
   .strict();
 export type KycRecord = z.infer<typeof KycRecord>;
 
-export const CallForwardingValue = z.enum([
+const CallForwardingValue = z.enum([
   'unconditional',
   'conditional_busy',
   'conditional_not_reachable',
@@ -55,11 +55,11 @@ export type SubscriberInput = z.infer<typeof SubscriberInput>;
 
 export type Subscriber = Required<Omit<SubscriberInput, 'kyc'>> & { kyc: KycRecord };
 
-export const defaultOperatorName = 'Proofline Sandbox Mobile';
+const defaultOperatorName = 'Proofline Sandbox Mobile';
 /** MCC 001 / MNC 01: the ITU test network, so the default line never looks like a real operator. */
-export const defaultNetwork = '00101';
+const defaultNetwork = '00101';
 /** Old enough that no default line counts as new, recycled or recently ported. */
-export const defaultActivatedAt = '2020-01-01T00:00:00.000Z';
+const defaultActivatedAt = '2020-01-01T00:00:00.000Z';
 
 /** A line with the admin's fields over the defaults: active, post-paid mobile, nothing changed. */
 export function subscriberFrom(input: SubscriberInput): Subscriber {
