@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { defaultSettings, type Settings } from '@proofline/shared';
 import { Redis } from 'ioredis';
 import { ManualClock } from '../../src/clock/index.js';
@@ -13,8 +12,7 @@ import type { Store } from '../../src/store/index.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import { RedisStore } from '../../src/store/redis/index.js';
 import { demoSite } from '../../src/tenants/index.js';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { REDIS_URL, testKeyPrefix } from '../support/server.js';
 
 export const OTHER_SITE = 'pk_test_other';
 
@@ -44,7 +42,7 @@ export async function guardHarness(
   policy: FraudPolicyOverrides = {},
 ): Promise<GuardHarness> {
   const clock = new ManualClock();
-  const keyPrefix = `proofline-test:fraud:${randomUUID().slice(0, 8)}:`;
+  const keyPrefix = testKeyPrefix('fraud');
   const store: Store =
     kind === 'memory' ? new MemoryStore(clock) : new RedisStore({ url: REDIS_URL, keyPrefix });
   const blockedEvents: GuardHarness['blockedEvents'] = [];
