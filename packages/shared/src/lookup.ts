@@ -111,7 +111,7 @@ export const LookupOutput = z.object({
 });
 export type LookupOutput = z.infer<typeof LookupOutput>;
 
-/** The named risk factors and their default contributions (DESIGN.md, "What it does" §5). */
+/** The named risk factors and their default contributions (docs/design.md, "What it does" §5). */
 export const RiskFactorName = z.enum([
   'fraud_history',
   'premium_rate',

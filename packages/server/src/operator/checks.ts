@@ -19,7 +19,7 @@ import { ProoflineError } from '../errors.js';
 import { decideKyc } from './kyc.js';
 import { type KycMatchClaims, kycMatchFieldOf, type Operator, OperatorError } from './port.js';
 
-/** The operator-backed checks site backends call over REST (`/v1/phone/…`); answers in DESIGN's snake_case. */
+/** The operator-backed checks site backends call over REST (`/v1/phone/…`); answers in docs/design.md's snake_case. */
 export type OperatorChecksDeps = { operator: Operator; clock: Clock };
 
 const dayMs = 86_400_000;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { hashSecret, type Site, secretMatches } from './site.js';
 
-/** The demo site of DESIGN.md, present on embedded defaults. */
+/** The demo site of docs/design.md, present on embedded defaults. */
 export const demoSite: Site = {
   siteKey: 'pk_test_demo',
   secretHash: hashSecret('sk_test_demo'),

@@ -16,7 +16,7 @@ import type { Clock } from '../clock/index.js';
 
 type SigningAlgorithm = 'ES256' | 'EdDSA';
 
-/** Result tokens live 300 s, as Turnstile tokens do (DESIGN.md: "A token is valid 300 s"). */
+/** Result tokens live 300 s, as Turnstile tokens do (docs/design.md: "A token is valid 300 s"). */
 const RESULT_TOKEN_LIFETIME_SECONDS = 300;
 
 /** Explicit typing (RFC 8725 §3.11): a result token cannot be mistaken for any other JWT. */
