@@ -1,24 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-
-const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-
-async function startServerProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  for await (const chunk of child.stdout!) {
-    output += chunk.toString();
-    const match = /proofline listening on (http:\/\/\S+)/.exec(output);
-    if (match) return { child, url: match[1]! };
-  }
-  throw new Error(`server did not start: ${output}`);
-}
+import { startServerProcess } from '../support/server-process.js';
 
 /** A GET on a connection of its own (no keep-alive pool): the status, or the connection error's code. */
 function freshGet(url: string): Promise<number | string> {
