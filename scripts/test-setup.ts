@@ -1,15 +1,15 @@
 // Vitest global setup (vitest.config.ts), so that `pnpm test` works on a fresh machine as the README
 // says: it installs what the tests need when it is missing, starts Redis when none answers, gives
 // the run one Redis key prefix and deletes every key under it when the run ends.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 
-type Need = { what: string; present: () => boolean; aptPackage: string };
+type Need = { what: string; present: () => Promise<boolean>; aptPackage: string };
 
-const succeeds = (command: string, args: string[]): boolean =>
-  spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+const succeeds = (command: string, args: string[]): Promise<boolean> =>
+  new Promise((resolve) => execFile(command, args, (error) => resolve(error === null)));
 
 const needs: Need[] = [
   // The store tests also start Cluster and Sentinel nodes of their own from this binary.
@@ -20,7 +20,7 @@ const needs: Need[] = [
   },
   {
     what: 'Chromium (browser tests)',
-    present: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+    present: async () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
     aptPackage: 'chromium',
   },
   // The docs' siteverify samples run in their own languages (packages/server/test/docs).
@@ -33,11 +33,13 @@ const needs: Need[] = [
   },
 ];
 
-function installMissing(): void {
-  const missing = needs.filter((need) => !need.present());
+async function installMissing(): Promise<void> {
+  // The checks run side by side: each spawns a program, and this runs before every test run.
+  const present = await Promise.all(needs.map((need) => need.present()));
+  const missing = needs.filter((_, index) => !present[index]);
   if (missing.length === 0) return;
   const packages = missing.map((need) => need.aptPackage);
-  const canInstall = process.getuid?.() === 0 && succeeds('apt-get', ['--version']);
+  const canInstall = process.getuid?.() === 0 && (await succeeds('apt-get', ['--version']));
   if (!canInstall) {
     throw new Error(
       `The tests need ${missing.map((need) => need.what).join(', ')}: sudo apt-get install ${packages.join(' ')}`,
@@ -109,7 +111,7 @@ async function deleteKeysUnder(url: string, prefix: string): Promise<void> {
 }
 
 export async function setup(): Promise<() => Promise<void>> {
-  installMissing();
+  await installMissing();
   const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   await ensureRedis(url);
   // Test workers and the servers tests spawn inherit this; packages/server/test/support/server.ts
