@@ -2,8 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 // One root config runs every package's tests. Browser tests drive a real Chromium through
 // playwright-core and start real servers, so they get their own project with longer timeouts.
+// The global setup installs what the tests need when it is missing and owns the run's Redis keys.
 export default defineConfig({
   test: {
+    globalSetup: ['scripts/test-setup.ts'],
     projects: [
       {
         test: {

@@ -19,7 +19,7 @@ export const ORIGIN = 'http://localhost:3000';
  * Limits for load from one machine: the defaults (3 sends per number per 10 min, 1,000 per site per
  * hour, …) are right for production and would turn a benchmark into a rate-limit test.
  */
-export const GENEROUS_FRAUD_POLICY = {
+const GENEROUS_FRAUD_POLICY = {
   rateLimits: {
     number: [{ points: 1_000, durationSeconds: 60 }],
     ip: [{ points: 1_000_000, durationSeconds: 60 }],
@@ -177,7 +177,7 @@ export async function startPeerProcess({ prefix }) {
  * CPU time a process has used so far (user + system, ms), from /proc (Linux); null elsewhere. Per
  * request it is steadier than requests per second on a busy machine: waiting for a core is not in it.
  */
-export async function processCpuMs(pid) {
+async function processCpuMs(pid) {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces): utime and stime are the 14th and 15th.

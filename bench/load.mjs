@@ -1,12 +1,9 @@
 // The load generator: one autocannon run against a running server, in its own process so that
 // the load it makes does not share an event loop (or a CPU) with the server it measures.
 // Reads a scenario as JSON on stdin, prints autocannon's figures as one JSON line on stdout.
-import { createRequire } from 'node:module';
 import { text } from 'node:stream/consumers';
+import autocannon from 'autocannon';
 import { phoneNumber } from './phones.mjs';
-
-const require = createRequire(new URL('../packages/server/package.json', import.meta.url));
-const autocannon = require('autocannon');
 
 const scenario = JSON.parse(await text(process.stdin));
 const { url, kind, durationSeconds, connections, overallRate, siteKey, origin } = scenario;

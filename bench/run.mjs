@@ -1,6 +1,6 @@
 // `pnpm bench`: the server on real Redis in one process, load from another (autocannon), every
 // figure taken in this one run and set against a no-op baseline measured in the same run.
-// Writes bench/results.json (DESIGN.md's shape, more keys allowed) and prints a table.
+// Writes bench/results.json (docs/design.md's shape, more keys allowed) and prints a table.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';

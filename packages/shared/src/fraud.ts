@@ -35,7 +35,7 @@ export const NetworkBlock = z.object({
   reason: z.string(),
   /** Traffic flows again until then (set by `POST /v1/networks/unblock`). */
   unblocked_until: z.string().nullable(),
-  /** Earlier periods, oldest first (an addition to DESIGN.md's shape). */
+  /** Earlier periods, oldest first (an addition to docs/design.md's shape). */
   history: z.array(NetworkBlockPeriod),
 });
 export type NetworkBlock = z.infer<typeof NetworkBlock>;

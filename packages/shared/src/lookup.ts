@@ -123,7 +123,7 @@ export const LookupAnswer = LookupOutput.extend({
 });
 export type LookupAnswer = z.infer<typeof LookupAnswer>;
 
-/** The named risk factors and their default contributions (DESIGN.md, "What it does" §5). */
+/** The named risk factors and their default contributions (docs/design.md, "What it does" §5). */
 export const RiskFactorName = z.enum([
   'fraud_history',
   'premium_rate',

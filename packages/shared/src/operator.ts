@@ -4,7 +4,7 @@ import { PhoneInput } from './verification.js';
 
 /**
  * REST shapes of the operator-backed checks for site backends (`/v1/phone/…`), snake_case as in
- * DESIGN.md "Operator-backed REST answers". The server turns the operator's CAMARA answers into these.
+ * docs/design.md "Operator-backed REST answers". The server turns the operator's CAMARA answers into these.
  */
 
 const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals');

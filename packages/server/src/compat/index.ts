@@ -1,2 +1,2 @@
-export { type TwilioFacadeDeps, twilioBasePath, twilioVerifyPlugin } from './twilio/index.js';
-export { type VonageFacadeDeps, vonageBasePath, vonageVerifyPlugin } from './vonage/index.js';
+export { twilioBasePath, twilioVerifyPlugin } from './twilio/index.js';
+export { vonageBasePath, vonageVerifyPlugin } from './vonage/index.js';

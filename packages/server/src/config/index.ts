@@ -154,7 +154,7 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
-export type Env = z.infer<typeof EnvSchema>;
+type Env = z.infer<typeof EnvSchema>;
 
 /** Every environment variable the server's own configuration reads (the self-hosting docs list them). */
 export const configVariables: readonly string[] = Object.keys(EnvSchema.shape);

@@ -21,10 +21,7 @@ export type NetworkInfo = { network: string; operatorName: string | null };
 export type NetworkOf = (e164: string) => Promise<NetworkInfo | null>;
 
 /** Where `network.blocked` goes (the webhooks domain signs and delivers it). */
-export type NetworkBlockedListener = (
-  siteKey: string,
-  event: z.infer<typeof NetworkBlockedEvent>,
-) => Promise<void>;
+type NetworkBlockedListener = (siteKey: string, event: z.infer<typeof NetworkBlockedEvent>) => Promise<void>;
 
 /** The verification flow's send context (its `SendGuard` seam), plus what it may already know. */
 export type SendContext = {

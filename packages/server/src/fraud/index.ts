@@ -1,11 +1,6 @@
-export { type BypassEntry, FraudCheckBypassAudit } from './audit.js';
-export { type ImposedBlock, NetworkBlocks, scopeOf } from './blocks.js';
-export { assertCountryAllowed, billedByNetwork, GeoPermissionsRepository } from './geo.js';
+
 export {
-  type ApprovalContext,
   FraudGuard,
-  type FraudGuardDeps,
-  type NetworkBlockedListener,
   type NetworkInfo,
   type NetworkOf,
   type SendContext,
@@ -13,12 +8,7 @@ export {
 } from './guard.js';
 export { networkOfFromLineInfo } from './network-of.js';
 export {
-  type Bucket,
   defaultFraudPolicy,
-  type FraudPolicy,
   type FraudPolicyOverrides,
-  fraudPolicy,
-  type PumpingPolicy,
-  type RateLimitRule,
 } from './policy.js';
 export { longestAdjacentRun } from './pumping.js';

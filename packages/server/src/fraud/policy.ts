@@ -1,7 +1,7 @@
 /** The independent send buckets; each is keyed within one site. */
 export type Bucket = 'number' | 'ip' | 'site' | 'prefix' | 'country';
 
-export type RateLimitRule = { points: number; durationSeconds: number };
+type RateLimitRule = { points: number; durationSeconds: number };
 
 export type PumpingPolicy = {
   /** The sliding window over which sends and approvals are compared. */

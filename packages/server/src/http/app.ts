@@ -30,9 +30,9 @@ import { registerWellKnownRoutes } from './rest/wellknown-routes.js';
 import { contextFactory } from './trpc/context.js';
 import { type AppRouter, appRouter } from './trpc/router.js';
 
-export const BODY_LIMIT_BYTES = 64 * 1024;
+const BODY_LIMIT_BYTES = 64 * 1024;
 
-export type RegisteredRoute = { method: string; url: string };
+type RegisteredRoute = { method: string; url: string };
 
 declare module 'fastify' {
   interface FastifyInstance {

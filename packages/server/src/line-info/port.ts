@@ -17,8 +17,8 @@ export type LineFacts = {
   roaming: boolean | null;
 };
 
-export const lineInfoSources = ['operator', 'twilio', 'vonage', 'offline'] as const;
-export type LineInfoSourceName = (typeof lineInfoSources)[number];
+const lineInfoSources = ['operator', 'twilio', 'vonage', 'offline'] as const;
+type LineInfoSourceName = (typeof lineInfoSources)[number];
 
 export interface LineInfoSource {
   readonly name: LineInfoSourceName;

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { deserialize } from 'bson';
 
 /** A number as the prefix tables index it: calling code and national significant number. */
-export type PrefixKey = { callingCode: string; nationalNumber: string };
+type PrefixKey = { callingCode: string; nationalNumber: string };
 
 /** Offline facts from Google's prefix tables: who was first given the range, and where it is. */
 export interface PrefixData {

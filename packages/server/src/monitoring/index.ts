@@ -1,1 +1,1 @@
-export { PhoneMonitoring, type PhoneMonitoringDeps } from './monitoring.js';
+export { PhoneMonitoring } from './monitoring.js';

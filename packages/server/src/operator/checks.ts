@@ -1,4 +1,5 @@
 import {
+  type KycField,
   type KycMatchInput,
   type KycMatchOutput,
   type KycPolicy,
@@ -16,9 +17,9 @@ import { phone } from '@proofline/shared/phone';
 import type { Clock } from '../clock/index.js';
 import { ProoflineError } from '../errors.js';
 import { decideKyc } from './kyc.js';
-import { type KycMatchClaims, type KycMatchField, type Operator, OperatorError } from './port.js';
+import { type KycMatchClaims, kycMatchFieldOf, type Operator, OperatorError } from './port.js';
 
-/** The operator-backed checks site backends call over REST (`/v1/phone/…`); answers in DESIGN's snake_case. */
+/** The operator-backed checks site backends call over REST (`/v1/phone/…`); answers in docs/design.md's snake_case. */
 export type OperatorChecksDeps = { operator: Operator; clock: Clock };
 
 const dayMs = 86_400_000;
@@ -65,9 +66,6 @@ export async function numberRecycling(
   return { phone: phoneNumber, specified_date: input.specified_date, recycled };
 }
 
-const camelOf = (field: string): KycMatchField =>
-  field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()) as KycMatchField;
-
 /** KYC Match plus the site's decision: which fields must be `'true'` and which score is close enough. */
 export async function kycMatch(
   deps: OperatorChecksDeps,
@@ -78,19 +76,21 @@ export async function kycMatch(
   const claims: KycMatchClaims = {};
   for (const field of kycFields) {
     const value = input[field];
-    if (value !== undefined) claims[camelOf(field)] = value;
+    if (value !== undefined) claims[kycMatchFieldOf(field)] = value;
   }
   const outcome = await fromOperator(() => deps.operator.kycMatch({ phoneNumber, claims }));
   const answer: Record<string, unknown> = { phone: phoneNumber };
   for (const field of kycFields) {
-    const result = outcome[camelOf(field)];
+    const result = outcome[kycMatchFieldOf(field)];
     if (input[field] === undefined || result === undefined) continue;
     answer[`${field}_match`] = result.match;
     if (result.match === 'false' && result.score !== undefined) answer[`${field}_match_score`] = result.score;
   }
   answer.decision = decideKyc(outcome, {
     minScore: policy.min_score,
-    ...(policy.required_fields ? { requiredFields: policy.required_fields.map(camelOf) } : {}),
+    ...(policy.required_fields
+      ? { requiredFields: policy.required_fields.map((field) => kycMatchFieldOf(field as KycField)) }
+      : {}),
   });
   return answer as KycMatchOutput;
 }

@@ -56,7 +56,7 @@ export type KycDecisionPolicy = {
   requiredFields?: readonly KycMatchField[];
 };
 
-export const defaultKycPolicy: KycDecisionPolicy = { minScore: 80 };
+const defaultKycPolicy: KycDecisionPolicy = { minScore: 80 };
 
 /**
  * The site's risk matrix over the operator's per-field verdicts.

@@ -4,6 +4,8 @@
  * Phone numbers are E.164 with `+`; dates are ISO 8601 strings as the operator sent them.
  */
 
+import { type KycField, kycFields, scoredKycFields } from '@proofline/shared';
+
 /** CAMARA error codes a caller may branch on; operators may send others (`API_NAME.SPECIFIC_CODE`). */
 export type OperatorErrorCode =
   | 'INVALID_ARGUMENT'
@@ -67,7 +69,7 @@ export class OperatorError extends Error {
 /** A 3-legged access token from the auth-code exchange; bound to the line the operator identified. */
 export type SubjectToken = { accessToken: string; expiresAt: number };
 
-export type NumberVerificationAuthorizeInput = {
+type NumberVerificationAuthorizeInput = {
   /** Our callback, registered with the operator (`/v1/silent/callback`). */
   redirectUri: string;
   /** Opaque, bound to the verification; comes back on the callback. */
@@ -78,9 +80,9 @@ export type NumberVerificationAuthorizeInput = {
   loginHint?: string;
 };
 
-export type NumberVerificationSubject = { phoneNumber: string } | { hashedPhoneNumber: string };
+type NumberVerificationSubject = { phoneNumber: string } | { hashedPhoneNumber: string };
 
-export interface NumberVerificationApi {
+interface NumberVerificationApi {
   /** The operator's authorize URL the device must open over mobile data (scope, PKCE S256, prompt=none). */
   authorizeUrl(input: NumberVerificationAuthorizeInput): string;
   /** Exchanges the code from the callback for a 3-legged token. */
@@ -98,7 +100,7 @@ export interface NumberVerificationApi {
   }): Promise<boolean>;
 }
 
-export type SwapDate = {
+type SwapDate = {
   /** ISO 8601 date-time of the latest change (the activation date if never changed), or null when the
    * operator may not disclose it. */
   latestChange: string | null;
@@ -112,62 +114,32 @@ export interface SwapApi {
   retrieveDate(input: { phoneNumber: string }): Promise<SwapDate>;
 }
 
-export type KycMatchResult = 'true' | 'false' | 'not_available';
+type KycMatchResult = 'true' | 'false' | 'not_available';
+
+/** A KYC Match field's CAMARA name: `given_name` → `givenName`. */
+export type KycMatchField = CamelCase<KycField>;
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+/** The CAMARA name of a KYC field of `@proofline/shared` (the one list of them). */
+export function kycMatchFieldOf<F extends KycField>(field: F): CamelCase<F> {
+  return field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()) as CamelCase<F>;
+}
 
 /** The KYC Match v0.4 request attributes, by their CAMARA names. */
-export const kycMatchFields = [
-  'idDocument',
-  'idDocumentType',
-  'idDocumentExpiryDate',
-  'name',
-  'givenName',
-  'familyName',
-  'nameKanaHankaku',
-  'nameKanaZenkaku',
-  'middleNames',
-  'familyNameAtBirth',
-  'address',
-  'streetName',
-  'streetNumber',
-  'postalCode',
-  'region',
-  'locality',
-  'country',
-  'houseNumberExtension',
-  'birthdate',
-  'email',
-  'gender',
-  'cityOfBirth',
-  'countryOfBirth',
-  'nationality',
-] as const;
-export type KycMatchField = (typeof kycMatchFields)[number];
+export const kycMatchFields = kycFields.map(kycMatchFieldOf);
 
 /** Fields for which CAMARA defines a `…MatchScore`. */
-export const scoredKycMatchFields = [
-  'name',
-  'givenName',
-  'familyName',
-  'nameKanaHankaku',
-  'nameKanaZenkaku',
-  'middleNames',
-  'familyNameAtBirth',
-  'address',
-  'streetName',
-  'streetNumber',
-  'region',
-  'locality',
-  'email',
-  'cityOfBirth',
-] as const satisfies readonly KycMatchField[];
+export const scoredKycMatchFields = scoredKycFields.map(kycMatchFieldOf);
 
 export type KycMatchClaims = Partial<Record<KycMatchField, string>>;
 
 /** One entry per field sent: the operator's verdict and, only with `'false'`, a 0–99 similarity. */
-export type KycMatchFieldResult = { match: KycMatchResult; score?: number };
+type KycMatchFieldResult = { match: KycMatchResult; score?: number };
 export type KycMatchOutcome = Partial<Record<KycMatchField, KycMatchFieldResult>>;
 
-export type KycTenureOutcome = {
+type KycTenureOutcome = {
   tenureDateCheck: boolean;
   contractType: 'PAYG' | 'PAYM' | 'Business' | null;
 };
@@ -187,7 +159,7 @@ export type AgeVerificationInput = {
   includeParentalControl?: boolean;
 };
 
-export type AgeVerificationOutcome = {
+type AgeVerificationOutcome = {
   ageCheck: KycMatchResult;
   verifiedStatus: boolean | null;
   identityMatchScore: number | null;
@@ -195,7 +167,7 @@ export type AgeVerificationOutcome = {
   parentalControl: KycMatchResult | null;
 };
 
-export type RoamingStatus = {
+type RoamingStatus = {
   roaming: boolean;
   /** MCC of the visited network, when roaming. */
   countryCode: number | null;
@@ -204,25 +176,25 @@ export type RoamingStatus = {
   lastStatusTime: string;
 };
 
-export type ReachabilityStatus = {
+type ReachabilityStatus = {
   reachable: boolean;
   connectivity: ('DATA' | 'SMS')[];
   lastStatusTime: string;
 };
 
-export type CallForwardingService =
+type CallForwardingService =
   | 'inactive'
   | 'unconditional'
   | 'conditional_busy'
   | 'conditional_not_reachable'
   | 'conditional_no_answer';
 
-export type LineStatus = 'active' | 'inactive' | 'suspended';
+type LineStatus = 'active' | 'inactive' | 'suspended';
 
-export type PortingRecord = { fromCarrier: string; toCarrier: string; portedAt: string };
+type PortingRecord = { fromCarrier: string; toCarrier: string; portedAt: string };
 
 /** What operators sell as number-portability / line-status lookup (the sandbox's line-info/v0). */
-export type LineInfo = {
+type LineInfo = {
   operatorName: string;
   /** MCC+MNC as one digit string (`"23415"`). */
   network: string;
@@ -237,7 +209,7 @@ export type LineInfo = {
 /** What a site can watch on a line through the operator's CAMARA subscription APIs. */
 export type WatchedLineEvent = 'sim_swap' | 'roaming' | 'reachability';
 
-export type LineSubscriptionInput = {
+type LineSubscriptionInput = {
   phoneNumber: string;
   event: WatchedLineEvent;
   /** Where the operator POSTs its CloudEvents. */

@@ -1,1 +1,1 @@
-export { type RetainedRecords, RetentionJob, type RetentionJobDeps } from './retention-job.js';
+export { RetentionJob } from './retention-job.js';

@@ -4,7 +4,7 @@ import type { Logger } from '../logging/index.js';
 const DAY_MS = 86_400_000;
 
 /** Where old verification records are found and removed (the verification repository fits). */
-export interface RetainedRecords {
+interface RetainedRecords {
   /** Ids of records created before `cutoffMs`, oldest first, at most `limit`. */
   createdBefore(cutoffMs: number, limit: number): Promise<string[]>;
   /** Deletes the records and drops them from the time index. */

@@ -40,9 +40,9 @@ export type RiskWeights =
   | Readonly<Partial<Record<RiskFactorName, number>>>
   | Readonly<Record<string, number>>;
 
-export const recentPortDays = 30;
-export const newNumberDays = 30;
-export const defaultSimSwapThresholdDays = 7;
+const recentPortDays = 30;
+const newNumberDays = 30;
+const defaultSimSwapThresholdDays = 7;
 
 export function riskLevelFor(score: number): RiskLevel {
   if (score >= 60) return 'high';

@@ -7,7 +7,7 @@ const order: readonly RiskLevel[] = ['low', 'medium', 'high'];
  * types): a VoIP or virtual number is at least medium, a toll-free or premium-rate one high.
  * Types not listed (mobile, landline, unknown, …) add no floor.
  */
-export const lineTypeRiskFloor: Readonly<Partial<Record<PhoneType, RiskLevel>>> = {
+const lineTypeRiskFloor: Readonly<Partial<Record<PhoneType, RiskLevel>>> = {
   mobile: 'low',
   landline: 'low',
   voip: 'medium',

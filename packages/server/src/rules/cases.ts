@@ -24,7 +24,7 @@ export type NewCase = {
 
 const retentionMs = 90 * 24 * 3_600_000;
 /** Notes a case keeps; a reviewer's tool that needs more keeps its own log. */
-export const maxCaseNotes = 50;
+const maxCaseNotes = 50;
 /** How many index entries one page may read while filtering, so a selective filter stays cheap. */
 const maxScannedPerPage = 1_000;
 

@@ -9,7 +9,7 @@ import type {
 } from '@proofline/shared';
 
 /** A fact as flows report it; null and undefined both mean "not known". */
-export type FactValue = string | number | boolean | readonly string[] | null | undefined;
+type FactValue = string | number | boolean | readonly string[] | null | undefined;
 
 /** The facts of one moment (lookup and verification fields by their documented names). */
 export type RuleFacts = Partial<Record<RuleField, FactValue>>;

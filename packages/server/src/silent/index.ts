@@ -1,6 +1,4 @@
 export {
-  type SilentCallbackResult,
   type SilentCompletion,
-  type SilentDeps,
   SilentVerification,
 } from './silent.js';

@@ -1,3 +1,3 @@
-export { InstanceCache, type InstanceCacheOptions } from './instance-cache.js';
-export type { Limit, LimitDecision, Store, StoreWrite } from './port.js';
+export { InstanceCache } from './instance-cache.js';
+export type { Limit, Store } from './port.js';
 export { StoreUnavailableError } from './port.js';

@@ -13,7 +13,7 @@ import {
 } from './compat-credentials.js';
 import { hashSecret, type Site, secretMatches } from './site.js';
 
-/** The demo site of DESIGN.md, present on embedded defaults, with its documented drop-in credentials. */
+/** The demo site of docs/design.md, present on embedded defaults, with its documented drop-in credentials. */
 export const demoSite: Site = {
   siteKey: 'pk_test_demo',
   secretHash: hashSecret('sk_test_demo'),

@@ -16,7 +16,7 @@ function withDefaults(site: Site, stored: string | null): Settings {
   return { ...base, ...overrides };
 }
 
-export function newWebhookSecret(): string {
+function newWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
 

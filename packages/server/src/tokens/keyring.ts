@@ -14,13 +14,13 @@ import {
 } from 'jose';
 import type { Clock } from '../clock/index.js';
 
-export type SigningAlgorithm = 'ES256' | 'EdDSA';
+type SigningAlgorithm = 'ES256' | 'EdDSA';
 
-/** Result tokens live 300 s, as Turnstile tokens do (DESIGN.md: "A token is valid 300 s"). */
-export const RESULT_TOKEN_LIFETIME_SECONDS = 300;
+/** Result tokens live 300 s, as Turnstile tokens do (docs/design.md: "A token is valid 300 s"). */
+const RESULT_TOKEN_LIFETIME_SECONDS = 300;
 
 /** Explicit typing (RFC 8725 §3.11): a result token cannot be mistaken for any other JWT. */
-export const RESULT_TOKEN_TYPE = 'proofline-result+jwt';
+const RESULT_TOKEN_TYPE = 'proofline-result+jwt';
 
 /** What the verification flow knows at approval; the issuer adds iss, iat, exp and jti. */
 export type ResultTokenInput = Omit<ResultTokenClaims, 'iss' | 'iat' | 'exp' | 'jti'>;

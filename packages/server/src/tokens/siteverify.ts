@@ -22,7 +22,7 @@ export type SiteverifyDeps = {
  * How long a redemption is remembered after the token's own expiry: a site backend retrying with
  * the same `idempotency_key` within this window gets the first (successful) answer again.
  */
-export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 
 const redemptionKey = (jti: string) => `siteverify:redeemed:{${jti}}`;
 

@@ -1,45 +1,26 @@
 export {
   createOtpCodes,
   generateServerSecret,
-  newVerificationId,
   type OtpCodes,
-  verificationIdPattern,
 } from './codes.js';
-export { noObserver, type ObservedScope, type VerificationObserver } from './observer.js';
-export {
-  allowAllSends,
-  noVerificationHooks,
-  noWebhooks,
-  type ResultTokenSigner,
-  type SendContext,
-  type SendDecision,
-  type SendGuard,
-  type SilentVerifier,
-  type StartDecision,
-  type VerificationEvent,
-  type VerificationHooks,
-  type VerificationWebhooks,
+export type { ObservedScope, VerificationObserver } from './observer.js';
+export type {
+  SilentVerifier,
+  VerificationEvent,
+  VerificationHooks,
+  VerificationWebhooks,
 } from './ports.js';
 export {
-  type StepChannel,
-  type StepRecord,
   type Surface,
-  toBlockedSummary,
   toRecordView,
-  toResultClaims,
   toSendOtpOutput,
   toVerifyOtpOutput,
   toWidgetView,
-  type VerificationRecord,
 } from './record.js';
-export { type LiveEntry, type Loaded, VerificationRepository } from './repository.js';
+export { VerificationRepository } from './repository.js';
 export {
   type Caller,
-  type CheckTarget,
-  DEFAULT_RETENTION_DAYS,
-  DEFAULT_STEP_TIMEOUT_MS,
   type StartInput,
   VerificationService,
-  type VerificationServiceDeps,
   type VerificationState,
 } from './service.js';

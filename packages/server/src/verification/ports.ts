@@ -24,7 +24,7 @@ export type SendContext = {
   verificationId: string;
 };
 
-export type SendDecision = { allow: true } | { allow: false; reason: string };
+type SendDecision = { allow: true } | { allow: false; reason: string };
 
 /**
  * The fraud seam, asked before every send (first send, resend, fallback). It may refuse by

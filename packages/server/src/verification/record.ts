@@ -114,22 +114,22 @@ export function currentChannel(record: VerificationRecord): Channel | null {
   return step && step.channel !== 'silent' ? step.channel : null;
 }
 
-export function attemptsUsed(record: VerificationRecord, counter: number): number {
+function attemptsUsed(record: VerificationRecord, counter: number): number {
   return record.attemptsAtFinal ?? counter;
 }
 
-export function attemptsLeft(record: VerificationRecord, counter: number): number {
+function attemptsLeft(record: VerificationRecord, counter: number): number {
   return Math.max(0, record.maxAttempts - attemptsUsed(record, counter));
 }
 
 /** The longest wait between two sends, however many there were. */
-export const MAX_RESEND_COOLDOWN_MS = 600_000;
+const MAX_RESEND_COOLDOWN_MS = 600_000;
 
 /**
  * The wait before the next send grows with each one: the setting, then twice it, four times …
  * (30 s, 60 s, 120 s … by default), capped at 10 minutes.
  */
-export function resendCooldownMs(record: Pick<VerificationRecord, 'cooldownMs' | 'sends'>): number {
+function resendCooldownMs(record: Pick<VerificationRecord, 'cooldownMs' | 'sends'>): number {
   const doublings = Math.max(0, record.sends - 1);
   return Math.min(record.cooldownMs * 2 ** Math.min(doublings, 16), MAX_RESEND_COOLDOWN_MS);
 }

@@ -40,8 +40,8 @@ import {
 import { type Loaded, VerificationRepository } from './repository.js';
 import { testNumberCode } from './test-numbers.js';
 
-export const DEFAULT_STEP_TIMEOUT_MS = 60_000;
-export const DEFAULT_RETENTION_DAYS = 30;
+const DEFAULT_STEP_TIMEOUT_MS = 60_000;
+const DEFAULT_RETENTION_DAYS = 30;
 /** A live slot claimed this recently without its record is a start still in progress, not a crash. */
 const START_IN_PROGRESS_MS = 30_000;
 /** How often an operation re-reads and retries after losing a compare-and-set to a concurrent one. */

@@ -13,7 +13,7 @@ import { checkWebhookTarget } from './target.js';
  * over about 21 h, inside the 24 h for which a rotated secret keeps signing, so the secrets stored
  * with a message stay valid for all of its retries.
  */
-export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [
+const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [
   5_000, 30_000, 120_000, 600_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000,
 ];
 

@@ -1,9 +1,8 @@
-export { type FlowHooksDeps, flowHooks } from './flow-hooks.js';
+export { flowHooks } from './flow-hooks.js';
 export { createLineInfoSource, lookupLineInfoFrom } from './line-info.js';
 export { type PhoneLookupFlow, phoneLookupFlow } from './lookup-flow.js';
 export {
   createOperator,
-  type OperatorWiring,
   operatorLookupSources,
   sandboxBasePath,
   withSharedLineInfo,

@@ -1,10 +1,12 @@
+import { type RestCall, restClient } from '../support/http-client.js';
+
 /**
  * The calls a widget and a site backend make, over real HTTP, answering status and body instead
  * of throwing: fault tests look at refusals as much as at successes.
  */
 export const ORIGIN = 'http://localhost:3000';
-export const SITE_KEY = 'pk_test_demo';
-export const SECRET_KEY = 'sk_test_demo';
+const SITE_KEY = 'pk_test_demo';
+const SECRET_KEY = 'sk_test_demo';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read JSON answers of many shapes
 export type Answer = { status: number; body: any };
@@ -27,15 +29,7 @@ export function clientOf(url: string, deadlineMs = 10_000) {
       headers: { 'content-type': 'application/json', origin: ORIGIN },
       body: JSON.stringify({ siteKey: SITE_KEY, ...input }),
     });
-  const backend = (method: string, path: string, body?: unknown) =>
-    call(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${SECRET_KEY}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const backend: RestCall = restClient(url, { secret: SECRET_KEY, deadlineMs });
   const query = (procedure: string, input: Record<string, unknown>) =>
     call(`/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ siteKey: SITE_KEY, ...input }))}`, {
       headers: { origin: ORIGIN },

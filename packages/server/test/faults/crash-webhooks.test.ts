@@ -1,32 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock/index.js';
 import { type RedisNodeProcess, startRedisNode } from '../store/redis-servers.js';
 import { startTestServer, testKeyPrefix } from '../support/server.js';
+import { startServerProcess } from '../support/server-process.js';
 import { clientOf } from './client.js';
-
-const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-
-/** The server as production runs it, in its own process, so that it can be killed for real. */
-async function startServerProcess(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  for await (const chunk of child.stdout!) {
-    output += chunk.toString();
-    const match = /proofline listening on (http:\/\/\S+)/.exec(output);
-    if (match) return { child, url: match[1]! };
-  }
-  throw new Error(`server did not start: ${output}`);
-}
 
 /**
  * The site's endpoint: down (503) until `open()`, so nothing is delivered before the kill and

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { type Channel, defaultSettings, type Settings } from '@proofline/shared';
+import { defaultSettings, type Settings } from '@proofline/shared';
 import { Redis } from 'ioredis';
 import { ManualClock } from '../../src/clock/index.js';
 import {
@@ -13,14 +12,13 @@ import type { Store } from '../../src/store/index.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import { RedisStore } from '../../src/store/redis/index.js';
 import { demoSite } from '../../src/tenants/index.js';
-
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { REDIS_URL, testKeyPrefix } from '../support/server.js';
 
 export const OTHER_SITE = 'pk_test_other';
 
 /** The network each test number is on: numbers starting +447400 are on the "pumped" network. */
-export const pumpedNetwork: NetworkInfo = { network: '23415', operatorName: 'Vodafone UK' };
-export const homeNetwork: NetworkInfo = { network: '23410', operatorName: 'O2 UK' };
+const pumpedNetwork: NetworkInfo = { network: '23415', operatorName: 'Vodafone UK' };
+const homeNetwork: NetworkInfo = { network: '23410', operatorName: 'O2 UK' };
 
 export function networkOf(e164: string): Promise<NetworkInfo | null> {
   if (e164.startsWith('+447400')) return Promise.resolve(pumpedNetwork);
@@ -50,7 +48,7 @@ export async function guardHarness(
   policy: FraudPolicyOverrides = {},
 ): Promise<GuardHarness> {
   const clock = new ManualClock();
-  const keyPrefix = `proofline-test:fraud:${randomUUID().slice(0, 8)}:`;
+  const keyPrefix = testKeyPrefix('fraud');
   const store: Store =
     kind === 'memory' ? new MemoryStore(clock) : new RedisStore({ url: REDIS_URL, keyPrefix });
   const blockedEvents: GuardHarness['blockedEvents'] = [];
@@ -130,5 +128,3 @@ export async function send(
 export function pumpedNumber(n: number): string {
   return `+44740012${String(n).padStart(4, '0')}`;
 }
-
-export const sms: Channel = 'sms';

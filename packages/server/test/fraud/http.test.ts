@@ -19,6 +19,7 @@ import { MemoryStore } from '../../src/store/memory/index.js';
 import { createRedisStore } from '../../src/store/redis/index.js';
 import { codeIn, otpClient } from '../http/otp-client.js';
 import { eventually, freePort } from '../store/redis-servers.js';
+import { type RestBody, restClient } from '../support/http-client.js';
 import { startTestServer } from '../support/server.js';
 import { startReceiver } from '../webhooks/receiver.js';
 
@@ -45,24 +46,11 @@ let addresses = 0;
  */
 function fraudClient(server: RunningProofline) {
   const base = otpClient(server.url);
-  async function call<T>(method: string, path: string, body?: unknown, ip?: string) {
+  const rest = restClient(server.url);
+  function call<T>(method: string, path: string, body?: unknown, ip?: string) {
     addresses += 1;
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: 'Bearer sk_test_demo',
-        'x-forwarded-for': ip ?? `198.51.100.${addresses % 250}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: (await response.json()) as Partial<T> & {
-        error?: { code: string; message: string; details?: Record<string, unknown> };
-      },
-    };
+    const from = ip ?? `198.51.100.${addresses % 250}`;
+    return rest<RestBody<T>>(method, path, body, { headers: { 'x-forwarded-for': from } });
   }
   async function widgetStart(phone: string, ip: string, extra: Record<string, unknown> = {}) {
     const response = await fetch(`${server.url}/trpc/verification.start`, {

@@ -71,7 +71,7 @@ describe('bad input on every route with a body', () => {
     for (const route of bodyRoutes()) {
       const response = await send(route, 'application/json', JSON.stringify({ surprise_field: 1 }));
       if (route.url === '/v1/siteverify') {
-        // Turnstile's contract (DESIGN.md): siteverify answers 200 and says why in error-codes.
+        // Turnstile's contract (docs/design.md): siteverify answers 200 and says why in error-codes.
         expect(response.status).toBe(200);
         const answer = (await response.json()) as { success: boolean; 'error-codes': string[] };
         expect(answer.success).toBe(false);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { buildOpenApiDocument, openApiPath } from '../../src/http/rest/openapi.js';
 import { routeDocs } from '../../src/http/rest/openapi-routes.js';
 import type { RunningProofline } from '../../src/index.js';
+import { type RestCall, restClient } from '../support/http-client.js';
 import { startTestServer } from '../support/server.js';
 
 type Operation = {
@@ -28,15 +29,16 @@ type Document = {
 const documentId = 'https://proofline.invalid/openapi.json';
 /** The document of the whole route table, including routes this server may not mount. */
 const fullDocumentId = 'https://proofline.invalid/openapi-full.json';
-const secret = { authorization: 'Bearer sk_test_demo' };
 
 let server: RunningProofline;
+let call: RestCall;
 let document: Document;
 let fullDocument: Document;
 let ajv: Ajv2020;
 
 beforeAll(async () => {
   server = await startTestServer();
+  call = restClient(server.url);
   const response = await fetch(`${server.url}/v1/openapi.json`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -69,15 +71,6 @@ function operations(): { method: string; path: string; operation: Operation }[] 
   return Object.entries(document.paths).flatMap(([path, item]) =>
     Object.entries(item).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
   );
-}
-
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = secret) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
 /** Checks a real answer against what the document says this route answers with that status. */
@@ -329,7 +322,7 @@ describe('real answers fit the document', () => {
   it('siteverify answers 200 with error codes, and the secret key is checked elsewhere', async () => {
     const answer = await expectDocumented('POST', '/v1/siteverify', '/v1/siteverify', { response: 'x' });
     expect(answer.status).toBe(200);
-    const unauthorized = await call('GET', '/v1/cases', undefined, {});
+    const unauthorized = await call('GET', '/v1/cases', undefined, { secret: null });
     expect(unauthorized.status).toBe(401);
     expectValid(
       schemaAt('paths', '/v1/cases', 'get', 'responses', '401', 'content', 'application/json', 'schema'),

@@ -1,11 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { VerificationView } from '@proofline/shared';
 import { expect } from 'vitest';
-
-/** A REST answer: the success shape, or the error body. */
-export type RestAnswer<T> = Partial<T> & {
-  error?: { code: string; message: string; details?: Record<string, unknown> };
-};
+import { type RestBody, restClient } from '../support/http-client.js';
 
 /** A tRPC answer: `data` on success, `error.data.code` (snake_case) on refusal. */
 export type TrpcAnswer<T> = {
@@ -20,21 +16,9 @@ export function otpClient(baseUrl: string, options: { secret?: string; origin?: 
   const secret = options.secret ?? 'sk_test_demo';
   const origin = options.origin ?? 'http://localhost:5173';
 
-  async function rest<T = Record<string, unknown>>(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${secret}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: (await response.json()) as RestAnswer<T>,
-    };
-  }
+  const call = restClient(baseUrl, { secret });
+  const rest = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+    call<RestBody<T>>(method, path, body);
 
   async function trpc<T = VerificationView>(
     kind: 'query' | 'mutation',

@@ -87,7 +87,7 @@ describe('OTP over REST', () => {
     expect(record.body.workflow).toEqual([expect.objectContaining({ channel: 'sms', status: 'approved' })]);
   });
 
-  it('answers the typed errors of DESIGN', async () => {
+  it('answers the typed errors of docs/design.md', async () => {
     const badCode = await client.rest<VerifyOtpOutput>('POST', '/v1/phone/verify-otp', {
       verification_id: 'ver_x',
       code: '12ab',

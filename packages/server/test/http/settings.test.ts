@@ -20,7 +20,7 @@ async function put(body: unknown) {
 }
 
 describe('settings', () => {
-  it('answers the defaults of DESIGN.md', async () => {
+  it('answers the defaults of docs/design.md', async () => {
     const response = await fetch(`${server.url}/v1/settings/phone-verification`, { headers: secret });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({

@@ -4,7 +4,7 @@ import { LineInfoError, type LineInfoSource } from '../../src/line-info/index.js
 /** Three UK's mobile range +447400…: the prefix tables name Three, whose network is 23420. */
 export const threeMobile = '+447400123456';
 export const threeNetwork = '23420';
-export const ukLandline = '+441212345678';
+const ukLandline = '+441212345678';
 
 /** One line-information source under test, with what its provider lets a test script. */
 export type SourceUnderTest = {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 export type ScriptedLine = { mcc: string; mnc: string; carrier: string; type: string };
 
 /** How the provider misbehaves for the next requests: answers 5xx (or its own "internal error"), or never answers. */
-export type Trouble = 'down' | 'hang' | null;
+type Trouble = 'down' | 'hang' | null;
 
 type Handler = (request: IncomingMessage, url: URL, response: ServerResponse) => void;
 

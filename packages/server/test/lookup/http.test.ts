@@ -1,28 +1,19 @@
 import { LookupOutput, ValidateOutput } from '@proofline/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RestCall, restClient } from '../support/http-client.js';
 import { startTestServer } from '../support/server.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 let server: Server;
+let call: RestCall;
 
 beforeAll(async () => {
   server = await startTestServer();
+  call = restClient(server.url);
 });
 afterAll(async () => {
   await server.close();
 });
-
-async function call(method: string, path: string, body?: unknown, secret = 'sk_test_demo') {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(secret ? { authorization: `Bearer ${secret}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 describe('POST /v1/phone/validate', () => {
   it('answers the TrustGate shape', async () => {
@@ -52,13 +43,15 @@ describe('POST /v1/phone/validate', () => {
   });
 
   it('needs the secret key', async () => {
-    expect(await call('POST', '/v1/phone/validate', { phone: '+447400123456' }, '')).toMatchObject({
+    expect(
+      await call('POST', '/v1/phone/validate', { phone: '+447400123456' }, { secret: '' }),
+    ).toMatchObject({
       status: 401,
       body: { error: { code: 'unauthorized' } },
     });
-    expect((await call('POST', '/v1/phone/validate', { phone: '+447400123456' }, 'sk_wrong')).status).toBe(
-      401,
-    );
+    expect(
+      (await call('POST', '/v1/phone/validate', { phone: '+447400123456' }, { secret: 'sk_wrong' })).status,
+    ).toBe(401);
   });
 });
 

@@ -4,13 +4,14 @@ import { toRestError } from '../../src/http/errors.js';
 import { registerOperatorRoutes } from '../../src/http/rest/operator-routes.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import { demoSite, SettingsRepository, TenantDirectory } from '../../src/tenants/index.js';
+import { type RestCall, restClient } from '../support/http-client.js';
 import { CamaraSpecs } from './openapi.js';
 import { type Harness, landline, mobile, startHarness } from './sandbox-harness.js';
 
 const day = 86_400_000;
 let h: Harness;
 let app: FastifyInstance;
-let url: string;
+let call: RestCall;
 let settings: SettingsRepository;
 
 beforeAll(async () => {
@@ -27,25 +28,12 @@ beforeAll(async () => {
     settings,
     operator: h.operator,
   });
-  url = await app.listen({ host: '127.0.0.1', port: 0 });
+  call = restClient(await app.listen({ host: '127.0.0.1', port: 0 }));
 });
 afterAll(async () => {
   await app.close();
   await h.close();
 });
-
-async function call(method: string, path: string, body?: unknown, secret = 'sk_test_demo') {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(secret ? { authorization: `Bearer ${secret}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON answers
-  return { status: response.status, body: (await response.json()) as any };
-}
 
 const daysAgo = (days: number) => new Date(h.clock.now() - days * day).toISOString();
 
@@ -90,7 +78,9 @@ describe('POST /v1/phone/sim-swap-check', () => {
       (await call('POST', '/v1/phone/sim-swap-check', { phone: line, max_age_hours: 5000 })).body.error.code,
     ).toBe('bad_request');
     expect((await call('POST', '/v1/phone/sim-swap-check', { phone: line, extra: 1 })).status).toBe(400);
-    expect((await call('POST', '/v1/phone/sim-swap-check', { phone: line }, '')).status).toBe(401);
+    expect((await call('POST', '/v1/phone/sim-swap-check', { phone: line }, { secret: '' })).status).toBe(
+      401,
+    );
     const unknown = await call('POST', '/v1/phone/sim-swap-check', { phone: landline });
     expect([unknown.status, unknown.body.error.code, unknown.body.error.details.operator_code]).toEqual([
       404,

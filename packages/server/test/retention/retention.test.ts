@@ -11,11 +11,11 @@ import { RedisStore } from '../../src/store/redis/index.js';
 import { demoSite, SettingsRepository } from '../../src/tenants/index.js';
 import { TokenIssuer } from '../../src/tokens/index.js';
 import { createOtpCodes, VerificationRepository, VerificationService } from '../../src/verification/index.js';
-import { REDIS_URL } from '../support/server.js';
+import { REDIS_URL, testKeyPrefix } from '../support/server.js';
 
 const DAY = 86_400_000;
 const caller = { siteKey: demoSite.siteKey, surface: 'api' as const, ip: '127.0.0.1' };
-const runPrefix = `test:retention:${randomUUID().slice(0, 8)}:`;
+const runPrefix = testKeyPrefix('retention');
 const opened: Store[] = [];
 
 afterAll(async () => {

@@ -1,29 +1,20 @@
 import { CaseList, RuleList } from '@proofline/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CasesRepository } from '../../src/rules/index.js';
+import { type RestCall, restClient } from '../support/http-client.js';
 import { startTestServer } from '../support/server.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 let server: Server;
+let call: RestCall;
 
 beforeAll(async () => {
   server = await startTestServer({ redis: true });
+  call = restClient(server.url);
 });
 afterAll(async () => {
   await server.close();
 });
-
-async function call(method: string, path: string, body?: unknown, secret = 'sk_test_demo') {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(secret ? { authorization: `Bearer ${secret}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 const voipRule = {
   rule_id: 'voip-needs-otp',
@@ -99,7 +90,7 @@ describe('/v1/workflows/rules', () => {
       error: { details: [{ path: 'conditions.any.0.field' }] },
     });
     expect((await call('DELETE', '/v1/workflows/rules/has%20space')).status).toBe(400);
-    expect((await call('GET', '/v1/workflows/rules', undefined, '')).status).toBe(401);
+    expect((await call('GET', '/v1/workflows/rules', undefined, { secret: '' })).status).toBe(401);
   });
 });
 

@@ -9,9 +9,9 @@ import type { Store } from '../../src/store/index.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import { RedisStore } from '../../src/store/redis/index.js';
 import { keysUnder } from '../store/redis-harness.js';
+import { REDIS_URL, testKeyPrefix } from '../support/server.js';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const runPrefix = `proofline-test:rules:${randomUUID().slice(0, 8)}:`;
+const runPrefix = testKeyPrefix('rules');
 const opened: Store[] = [];
 
 const stores: [string, () => Store][] = [
@@ -19,7 +19,7 @@ const stores: [string, () => Store][] = [
   [
     'redis',
     () => {
-      const store = new RedisStore({ url: redisUrl, keyPrefix: `${runPrefix}${randomUUID().slice(0, 6)}:` });
+      const store = new RedisStore({ url: REDIS_URL, keyPrefix: `${runPrefix}${randomUUID().slice(0, 6)}:` });
       opened.push(store);
       return store;
     },
@@ -28,7 +28,7 @@ const stores: [string, () => Store][] = [
 
 afterAll(async () => {
   for (const store of opened) await store.close();
-  const admin = new Redis(redisUrl);
+  const admin = new Redis(REDIS_URL);
   for (const key of await keysUnder(admin, runPrefix)) await admin.del(key);
   await admin.quit();
 });

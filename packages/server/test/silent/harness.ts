@@ -5,7 +5,7 @@ import { otpClient, RELAXED_FRAUD_POLICY } from '../http/otp-client.js';
 import { startTestServer } from '../support/server.js';
 
 export const SITE_KEY = 'pk_test_demo';
-export const ORIGIN = 'http://localhost:5173';
+const ORIGIN = 'http://localhost:5173';
 
 /** A server on embedded defaults (sandbox operator, dev inbox) on real Redis, with a manual clock. */
 export async function startSilentServer(env: Record<string, string> = {}) {

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
 import { RedisStore, type RedisStoreConfig } from '../../src/store/redis/index.js';
+import { testKeyPrefix } from '../support/server.js';
 import type { StoreUnderTest } from './contract.js';
 
 /** A prefix no other run shares, so runs on one Redis never see each other's keys. */
 export function runPrefix(): string {
-  return `proofline-test:${randomUUID().slice(0, 8)}:`;
+  return testKeyPrefix('store');
 }
 
 /** Every key under `prefix`, on every master when the client is a Cluster. */

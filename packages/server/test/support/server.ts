@@ -4,9 +4,13 @@ import { type StartOptions, startProofline } from '../../src/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** A unique key prefix per test server, so runs sharing one Redis never collide. */
-export function testKeyPrefix(): string {
-  return `test:${randomUUID().slice(0, 8)}:`;
+/**
+ * A key prefix of its own (per test server or store), under the run's prefix, which the global setup
+ * (scripts/test-setup.ts) makes and empties when the run ends; runs sharing one Redis never collide.
+ */
+export function testKeyPrefix(name?: string): string {
+  const run = process.env.PROOFLINE_TEST_REDIS_PREFIX ?? 'proofline-test:';
+  return `${run}${name === undefined ? '' : `${name}:`}${randomUUID().slice(0, 8)}:`;
 }
 
 /** Captures the server's log lines so a test can search them. */

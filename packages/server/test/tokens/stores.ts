@@ -4,8 +4,7 @@ import type { Clock } from '../../src/clock/index.js';
 import type { Store } from '../../src/store/index.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import { RedisStore } from '../../src/store/redis/index.js';
-
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { REDIS_URL, testKeyPrefix } from '../support/server.js';
 
 export type StoreUnderTest = {
   name: string;
@@ -19,7 +18,7 @@ export type StoreUnderTest = {
  * with a key prefix unique to this run (removed afterwards) so runs can share one server.
  */
 export function storesUnderTest(suite: string): StoreUnderTest[] {
-  const prefix = `test:${suite}:${randomUUID()}:`;
+  const prefix = testKeyPrefix(suite);
   const memoryStores = new Map<string, MemoryStore>();
   return [
     {
@@ -37,9 +36,9 @@ export function storesUnderTest(suite: string): StoreUnderTest[] {
     {
       name: 'redis',
       create: (_clock, space = randomUUID()) =>
-        new RedisStore({ url: redisUrl, keyPrefix: `${prefix}${space}:` }),
+        new RedisStore({ url: REDIS_URL, keyPrefix: `${prefix}${space}:` }),
       async cleanup() {
-        const redis = new Redis(redisUrl);
+        const redis = new Redis(REDIS_URL);
         try {
           const keys = await redis.keys(`${prefix}*`);
           if (keys.length > 0) await redis.del(...keys);

@@ -1,7 +1,7 @@
 import { callingCodeTable } from 'virtual:proofline/calling-codes';
 
 /** Calling code → its countries (main country first), parsed once from the compact build-time table. */
-export const countriesByCallingCode: ReadonlyMap<string, readonly string[]> = new Map(
+const countriesByCallingCode: ReadonlyMap<string, readonly string[]> = new Map(
   callingCodeTable.split(',').map((entry) => {
     const code = /^\d+/.exec(entry)![0];
     return [code, entry.slice(code.length).match(/[A-Z]{2}/g) ?? []] as const;
@@ -29,7 +29,7 @@ export function isKnownCountry(country: string): boolean {
 }
 
 /** The calling code a string of international digits starts with (codes are prefix-free, 1–3 digits). */
-export function callingCodeAtStart(digits: string): string | undefined {
+function callingCodeAtStart(digits: string): string | undefined {
   for (let length = 1; length <= 3; length++) {
     const code = digits.slice(0, length);
     if (countriesByCallingCode.has(code)) return code;

@@ -8,13 +8,13 @@ import type { CallingCodes } from './countries.js';
  * right after the first render; each calling code's metadata loads on demand into one object.
  */
 
-export type PhoneProblem = 'required' | 'too_short' | 'too_long' | 'invalid';
+type PhoneProblem = 'required' | 'too_short' | 'too_long' | 'invalid';
 
-export type PhoneCheck =
+type PhoneCheck =
   | { ok: true; e164: string; country: string | undefined; national: string; international: string }
   | { ok: false; problem: PhoneProblem };
 
-export interface Typed {
+interface Typed {
   /** The text to show: formatted when the metadata is there, else as typed. */
   text: string;
   /** The country the number belongs to, when the text is international and tells it. */
@@ -34,7 +34,7 @@ export interface PhoneEngine {
 }
 
 /** Digits typed in international form: `+44…` or `0044…` (the international prefix most countries use). */
-export function internationalDigits(text: string): string | undefined {
+function internationalDigits(text: string): string | undefined {
   const compact = text.trim().replace(/[\s().-]/g, '');
   if (compact.startsWith('+')) return compact.replace(/\D/g, '');
   if (/^00[1-9]/.test(compact)) return compact.replace(/\D/g, '').slice(2);

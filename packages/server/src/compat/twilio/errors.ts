@@ -3,7 +3,7 @@ import type { ProoflineError } from '../../errors.js';
 
 export type TwilioErrorReply = { status: number; body: TwilioErrorBody; headers: Record<string, string> };
 
-export function twilioError(status: number, code: number, message: string): TwilioErrorReply {
+function twilioError(status: number, code: number, message: string): TwilioErrorReply {
   return {
     status,
     headers: {},

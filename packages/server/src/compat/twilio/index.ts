@@ -1,1 +1,1 @@
-export { type TwilioFacadeDeps, twilioBasePath, twilioVerifyPlugin } from './plugin.js';
+export { twilioBasePath, twilioVerifyPlugin } from './plugin.js';

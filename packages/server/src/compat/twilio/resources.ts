@@ -10,7 +10,7 @@ import { toRecordView, type VerificationState } from '../../verification/index.j
 import { derivedSid, twilioVerificationSid } from '../ids.js';
 
 /** Twilio names the voice channel `call`. */
-export const twilioChannelOf = (channel: Channel | string | null): TwilioChannel | null =>
+const twilioChannelOf = (channel: Channel | string | null): TwilioChannel | null =>
   channel === 'voice' ? 'call' : channel === 'sms' || channel === 'whatsapp' ? channel : null;
 
 export const channelOfTwilio = (channel: TwilioChannel): Channel => (channel === 'call' ? 'voice' : channel);

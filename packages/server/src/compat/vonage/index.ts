@@ -1,1 +1,1 @@
-export { type VonageFacadeDeps, vonageBasePath, vonageVerifyPlugin } from './plugin.js';
+export { vonageBasePath, vonageVerifyPlugin } from './plugin.js';

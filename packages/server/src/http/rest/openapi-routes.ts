@@ -67,7 +67,7 @@ export const apiTags = {
   'Anti-fraud': 'Network blocks, geo permissions per channel and the audit of fraud-check bypasses.',
   Documentation: 'This document.',
 } as const;
-export type ApiTag = keyof typeof apiTags;
+type ApiTag = keyof typeof apiTags;
 
 /** Only the shape of the top level: the rest of the document is described by the OpenAPI 3.1 schema. */
 export const OpenApiDocument = z.looseObject({

@@ -14,8 +14,8 @@ export type Context = {
   settingsOf: SettingsOf;
 };
 
-/** The pure part of the context, used as is by tests through `createCaller`. */
-export function createContextInner(
+/** The context from plain values, apart from the Fastify request it is usually read from. */
+function createContextInner(
   deps: AppDeps,
   request: { origin?: string | null; ip?: string; settingsOf?: SettingsOf } = {},
 ): Context {

@@ -25,7 +25,6 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 /** Domain errors thrown inside a procedure become TRPCErrors with the right status. */
 const mapErrors = t.middleware(async ({ next }) => {

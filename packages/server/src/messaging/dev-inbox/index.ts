@@ -1,2 +1,2 @@
-export { DevInbox, type DevInboxOptions, type InboxMessage } from './dev-inbox.js';
-export { escapeHtml, renderInboxHtml } from './html.js';
+export { DevInbox } from './dev-inbox.js';
+export { renderInboxHtml } from './html.js';

@@ -1,1 +1,1 @@
-export { type SmtpConfig, SmtpSender, smtpError } from './smtp-sender.js';
+export { SmtpSender } from './smtp-sender.js';

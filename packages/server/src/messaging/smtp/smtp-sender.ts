@@ -68,7 +68,7 @@ export class SmtpSender implements MessageSender {
 }
 
 /** Maps nodemailer's error (`code` such as EAUTH, `responseCode` as the SMTP reply) to a DeliveryError. */
-export function smtpError(error: unknown): DeliveryError {
+function smtpError(error: unknown): DeliveryError {
   const details = (typeof error === 'object' && error !== null ? error : {}) as {
     code?: unknown;
     responseCode?: unknown;

@@ -1,4 +1,3 @@
 export { isGsm7, toGsm7 } from './gsm.js';
-export { chooseLocale, messageLocales, messageTerms } from './locale.js';
-export { type RenderedMessage, type RenderMessageInput, renderMessage } from './render.js';
-export type { MessageLocale, MessageTerms } from './terms.js';
+export { chooseLocale } from './locale.js';
+export { type RenderMessageInput, renderMessage } from './render.js';

@@ -6,8 +6,6 @@ import type { MessageLocale, MessageTerms } from './terms.js';
 
 export const messageTerms: Record<MessageLocale, MessageTerms> = { en, es, fr, de };
 
-export const messageLocales = Object.keys(messageTerms) as MessageLocale[];
-
 /** Countries whose main language we ship, by ISO 3166 alpha-2. Multilingual ones follow the majority. */
 const countriesByLanguage: Record<Exclude<MessageLocale, 'en'>, string> = {
   es: 'ES MX AR CO CL PE VE EC GT CU BO DO HN PY SV NI CR PA UY PR GQ',

@@ -1,2 +1,1 @@
-export { type TwilioConfig, TwilioSender, twilioError } from './twilio-sender.js';
-export { escapeXml } from './twiml.js';
+export { TwilioSender } from './twilio-sender.js';

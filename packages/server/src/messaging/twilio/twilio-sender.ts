@@ -134,7 +134,7 @@ const codesByTwilioCode: Record<number, DeliveryErrorCode> = {
 };
 
 /** Maps Twilio's error JSON `{code, message, more_info, status}` to a DeliveryError. */
-export function twilioError(httpStatus: number, body: unknown): DeliveryError {
+function twilioError(httpStatus: number, body: unknown): DeliveryError {
   const record = isRecord(body) ? body : {};
   const twilioCode = typeof record.code === 'number' ? record.code : undefined;
   const mapped = twilioCode === undefined ? undefined : codesByTwilioCode[twilioCode];

@@ -1,2 +1,1 @@
-export { VonageJwtSigner } from './vonage-jwt.js';
-export { type VonageConfig, VonageSender, vonageError } from './vonage-sender.js';
+export { type VonageConfig, VonageSender } from './vonage-sender.js';

@@ -155,7 +155,7 @@ const codesByVonageCode: Record<string, DeliveryErrorCode> = {
 };
 
 /** Maps Vonage's RFC 7807 problem JSON `{type, title, detail, instance, invalid_parameters?}`. */
-export function vonageError(httpStatus: number, body: unknown): DeliveryError {
+function vonageError(httpStatus: number, body: unknown): DeliveryError {
   const problem = isRecord(body) ? body : {};
   const type = typeof problem.type === 'string' ? problem.type : '';
   const vonageCode = /#(\w[\w-]*)$/.exec(type)?.[1];

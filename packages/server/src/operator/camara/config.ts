@@ -53,7 +53,7 @@ export type ClientAuth =
  * `camara`: `openid dpv:Purpose number-verification:verify` (3-legged) and bare API scopes (2-legged).
  * `purpose-hash`: aggregators' `dpv:Purpose#number-verification-verify-read` for both.
  */
-export type ScopeStyle = 'camara' | 'purpose-hash';
+type ScopeStyle = 'camara' | 'purpose-hash';
 
 export type CamaraOperatorConfig = {
   /**
@@ -81,7 +81,7 @@ export type CamaraOperatorConfig = {
   retryBackoffMs?: number;
 };
 
-export const camaraPaths: Record<CamaraApiName, string | null> = {
+const camaraPaths: Record<CamaraApiName, string | null> = {
   numberVerification: 'number-verification/v2',
   simSwap: 'sim-swap/v2',
   deviceSwap: 'device-swap/v1',
@@ -99,7 +99,7 @@ export const camaraPaths: Record<CamaraApiName, string | null> = {
 };
 
 /** Aggregators (Telefónica Open Gateway, Vonage) still expose the v0 generation and sell no line-info. */
-export const aggregatorPaths: Record<CamaraApiName, string | null> = {
+const aggregatorPaths: Record<CamaraApiName, string | null> = {
   numberVerification: 'number-verification/v0',
   simSwap: 'sim-swap/v0',
   deviceSwap: 'device-swap/v0',
@@ -116,7 +116,7 @@ export const aggregatorPaths: Record<CamaraApiName, string | null> = {
   reachabilitySubscriptions: null,
 };
 
-export const camaraScopes: Record<CamaraScopeName, string> = {
+const camaraScopes: Record<CamaraScopeName, string> = {
   'numberVerification.verify': 'number-verification:verify',
   'numberVerification.devicePhoneNumber': 'number-verification:device-phone-number:read',
   'simSwap.check': 'sim-swap:check',
@@ -148,7 +148,7 @@ export const camaraScopes: Record<CamaraScopeName, string> = {
 };
 
 /** The v0-era scope names aggregators put after `dpv:Purpose#`. */
-export const aggregatorScopes: Record<CamaraScopeName, string> = {
+const aggregatorScopes: Record<CamaraScopeName, string> = {
   'numberVerification.verify': 'number-verification-verify-read',
   'numberVerification.devicePhoneNumber': 'number-verification-share-read',
   'simSwap.check': 'check-sim-swap',
@@ -180,7 +180,7 @@ export const aggregatorScopes: Record<CamaraScopeName, string> = {
   'reachabilitySubscriptions.delete': 'device-reachability-status-subscriptions:delete',
 };
 
-export const defaultPurpose = 'dpv:FraudPreventionAndDetection';
+const defaultPurpose = 'dpv:FraudPreventionAndDetection';
 
 export type ResolvedCamaraConfig = {
   baseUrl: string;

@@ -1,13 +1,6 @@
-export {
-  aggregatorPaths,
-  aggregatorScopes,
-  type CamaraApiName,
-  type CamaraOperatorConfig,
-  type CamaraScopeName,
-  type ClientAuth,
-  camaraPaths,
-  camaraScopes,
-  type ScopeStyle,
+export type {
+  CamaraOperatorConfig,
+  ClientAuth,
 } from './config.js';
 export type { FetchLike } from './http.js';
-export { type CamaraOperatorDeps, createCamaraOperator } from './operator.js';
+export { createCamaraOperator } from './operator.js';

@@ -1,4 +1,4 @@
 export { sandboxClientId, sandboxClientSecret } from './oauth-routes.js';
-export { type SandboxOperatorOptions, sandboxOperatorPlugin } from './plugin.js';
+export { sandboxOperatorPlugin } from './plugin.js';
 export type { SandboxDialect } from './scopes.js';
 export { type RunningSandboxOperator, startSandboxOperator } from './standalone.js';

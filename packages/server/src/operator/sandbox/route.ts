@@ -8,7 +8,7 @@ export const e164Pattern = /^\+[1-9][0-9]{4,14}$/;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export type CamaraContext = {
+type CamaraContext = {
   token: IssuedToken;
   now: number;
   request: FastifyRequest;

@@ -101,7 +101,7 @@ export class SandboxState {
   }
 }
 
-/** DESIGN: a never-upserted number that libphonenumber types as mobile is an active default line. */
+/** docs/design.md: a never-upserted number that libphonenumber types as mobile is an active default line. */
 function isDefaultMobile(number: string): boolean {
   const parsed = phone.parse(number);
   if (!parsed.ok) return false;

@@ -1,3 +1,4 @@
+import { type KycField, kycFields } from '@proofline/shared';
 import { z } from 'zod';
 
 const IsoDateTime = z.iso.datetime({ offset: true }).or(z.iso.date());
@@ -6,36 +7,16 @@ const Text = z.string().max(256);
 /** KYC records as the operator keeps them, in the admin API's snake_case (every kyc-match v0.4 field). */
 export const KycRecord = z
   .object({
-    id_document: Text,
-    id_document_type: Text,
+    ...(Object.fromEntries(kycFields.map((field) => [field, Text])) as Record<KycField, typeof Text>),
     id_document_expiry_date: z.iso.date(),
-    name: Text,
-    given_name: Text,
-    family_name: Text,
-    name_kana_hankaku: Text,
-    name_kana_zenkaku: Text,
-    middle_names: Text,
-    family_name_at_birth: Text,
-    address: Text,
-    street_name: Text,
-    street_number: Text,
-    postal_code: Text,
-    region: Text,
-    locality: Text,
-    country: Text,
-    house_number_extension: Text,
     birthdate: z.iso.date(),
-    email: Text,
     gender: z.enum(['MALE', 'FEMALE', 'OTHER']),
-    city_of_birth: Text,
-    country_of_birth: Text,
-    nationality: Text,
   })
   .partial()
   .strict();
 export type KycRecord = z.infer<typeof KycRecord>;
 
-export const CallForwardingValue = z.enum([
+const CallForwardingValue = z.enum([
   'unconditional',
   'conditional_busy',
   'conditional_not_reachable',
@@ -74,11 +55,11 @@ export type SubscriberInput = z.infer<typeof SubscriberInput>;
 
 export type Subscriber = Required<Omit<SubscriberInput, 'kyc'>> & { kyc: KycRecord };
 
-export const defaultOperatorName = 'Proofline Sandbox Mobile';
+const defaultOperatorName = 'Proofline Sandbox Mobile';
 /** MCC 001 / MNC 01: the ITU test network, so the default line never looks like a real operator. */
-export const defaultNetwork = '00101';
+const defaultNetwork = '00101';
 /** Old enough that no default line counts as new, recycled or recently ported. */
-export const defaultActivatedAt = '2020-01-01T00:00:00.000Z';
+const defaultActivatedAt = '2020-01-01T00:00:00.000Z';
 
 /** A line with the admin's fields over the defaults: active, post-paid mobile, nothing changed. */
 export function subscriberFrom(input: SubscriberInput): Subscriber {

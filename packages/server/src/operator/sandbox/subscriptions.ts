@@ -8,7 +8,7 @@ import type { SandboxState } from './state.js';
 import { type Subscriber, subscriberFrom } from './subscriber.js';
 
 /** The three CAMARA subscription APIs the sandbox serves (one event type per subscription, as they all say). */
-export const subscriptionApis = {
+const subscriptionApis = {
   'sim-swap-subscriptions': { version: 'v0.3', subject: 'phoneNumber', kinds: ['swapped'] },
   'device-roaming-status-subscriptions': {
     version: 'v0.8',

@@ -1,4 +1,4 @@
-export { parseRedisNodes, type RedisClient, type RedisNode } from './connection.js';
+export { parseRedisNodes } from './connection.js';
 export { defaultKeyPrefix, RedisStore, type RedisStoreConfig } from './redis-store.js';
 
 import { RedisStore, type RedisStoreConfig } from './redis-store.js';
