@@ -1,4 +1,3 @@
-
 export {
   FraudGuard,
   type NetworkInfo,
