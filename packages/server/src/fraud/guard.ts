@@ -178,7 +178,9 @@ export class FraudGuard {
     const network = await this.networkFor(ctx);
     await Promise.all([
       this.pumping.recordApproval({ siteKey: ctx.siteKey, phone: ctx.phone, verificationId }),
-      network === null ? null : this.pumping.recordNetworkApproval(ctx.siteKey, network.network, verificationId),
+      network === null
+        ? null
+        : this.pumping.recordNetworkApproval(ctx.siteKey, network.network, verificationId),
     ]);
   }
 
