@@ -30,7 +30,9 @@ const fraudPolicyOverrides = z
         adjacentGap: z.number().int().min(1),
         networkMinPrefixes: z.number().int().min(1),
         networkEvidenceSeconds: z.number().int().min(1),
-        burstSends: z.number().int().min(1),
+        spreadBursts: z
+          .array(z.object({ sends: z.number().int().min(1), seconds: z.number().int().min(1) }).strict())
+          .min(1),
       })
       .partial()
       .strict()

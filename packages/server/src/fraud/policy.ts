@@ -23,11 +23,12 @@ export type PumpingPolicy = {
   /** … within this many seconds. */
   networkEvidenceSeconds: number;
   /**
-   * Spread rule, for attacks that touch each prefix once: this many unverified sends to one
-   * network within `settleSeconds`, over at least `networkMinPrefixes` of its prefixes, with no
-   * converting traffic to it in the window, block the network before the country's limit is spent.
+   * Spread rule, for attacks that touch each prefix once: at least `sends` unverified sends to one
+   * network within `seconds`, over at least `networkMinPrefixes` of its prefixes, with nothing sent
+   * to it verified in the window, block the network before the country's limit is spent. A fast
+   * tier catches a bot at once; a slow one, a bot that paces itself.
    */
-  burstSends: number;
+  spreadBursts: { sends: number; seconds: number }[];
 };
 
 export type FraudPolicy = {
@@ -53,8 +54,8 @@ const DAY = 86_400;
  * h; per country 300 / h. Wrong codes: 10 per number / 24 h. Pumping: sent, unverified messages to
  * ≥ 20 numbers of one prefix in 10 min at < 10 % conversion, or 5 unverified numbers of one prefix
  * each within 10 of the next, block that prefix; a network is blocked only when 3 of its prefixes
- * were, within 24 h, or when 50 unverified sends within a minute spread over 3 or more of its
- * prefixes with no converting traffic. Blocks last 1 h → 6 h → 24 h → permanently.
+ * were, within 24 h, or when 5 unverified sends within a second (or 50 within a minute) spread
+ * over 3 or more of its prefixes while nothing sent to it was verified. Blocks last 1 h → 6 h → 24 h → permanently.
  */
 export const defaultFraudPolicy: FraudPolicy = {
   rateLimits: {
@@ -79,7 +80,10 @@ export const defaultFraudPolicy: FraudPolicy = {
     adjacentGap: 10,
     networkMinPrefixes: 3,
     networkEvidenceSeconds: DAY,
-    burstSends: 50,
+    spreadBursts: [
+      { sends: 5, seconds: 1 },
+      { sends: 50, seconds: MINUTE },
+    ],
   },
   wrongCodes: { max: 10, windowSeconds: DAY },
   blockDurationsSeconds: [HOUR, 6 * HOUR, DAY, null],

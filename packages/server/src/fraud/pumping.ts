@@ -126,20 +126,30 @@ export class PumpingDetector {
 
   /**
    * The spread rule: a burst of unverified sends over several prefixes of one network that
-   * converts nothing (each prefix alone shows too little to judge). Null when it does not apply.
+   * converts nothing (each prefix alone shows too little to judge); each tier is a number of sends
+   * within a number of seconds. Null when no tier applies.
    */
   async evaluateNetworkSpread(siteKey: string, network: string, sinceMs: number): Promise<string | null> {
     const now = this.clock.now();
     const from = Math.max(now - this.windowMs(), sinceMs);
-    const burstFrom = Math.max(from, now - this.policy.settleSeconds * 1_000);
+    const longest = Math.max(...this.policy.spreadBursts.map((tier) => tier.seconds));
     const [sends, approvals] = await Promise.all([
-      this.store.sortedRange(fraudKeys.networkSends(siteKey, network), burstFrom, now),
+      this.store.sortedRange(
+        fraudKeys.networkSends(siteKey, network),
+        Math.max(from, now - longest * 1_000),
+        now,
+      ),
       this.store.sortedCount(fraudKeys.networkApprovals(siteKey, network), from, now),
     ]);
-    if (sends.length < this.policy.burstSends || approvals > 0) return null;
-    const prefixes = new Set(sends.map(({ member }) => member.slice(member.lastIndexOf('|') + 1)));
-    if (prefixes.size < this.policy.networkMinPrefixes) return null;
-    return `${sends.length} unverified sends over ${prefixes.size} number ranges within ${this.policy.settleSeconds} s`;
+    if (approvals > 0) return null;
+    for (const tier of this.policy.spreadBursts) {
+      const burst = sends.filter(({ score }) => score >= now - tier.seconds * 1_000);
+      if (burst.length < tier.sends) continue;
+      const prefixes = new Set(burst.map(({ member }) => member.slice(member.lastIndexOf('|') + 1)));
+      if (prefixes.size < this.policy.networkMinPrefixes) continue;
+      return `${burst.length} unverified sends over ${prefixes.size} number ranges within ${tier.seconds} s`;
+    }
+    return null;
   }
 
   /**

@@ -352,8 +352,12 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
     it('blocks the whole network only once 3 of its prefixes were blocked within 24 h', async () => {
       harness = await guardHarness(kind);
       const { guard, clock } = harness;
+      // A second between sends: this is the prefix rule, not the network's spread rule.
       const pump = async (prefix: string) => {
-        for (let n = 0; n < 5; n += 1) expect((await send(guard, `${prefix}${100 + n}`)).allow).toBe(true);
+        for (let n = 0; n < 5; n += 1) {
+          clock.advance(1_000);
+          expect((await send(guard, `${prefix}${100 + n}`)).allow).toBe(true);
+        }
       };
       await pump('+447400120');
       clock.advance(12 * HOUR);
@@ -395,19 +399,34 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
       expect((await send(guard, '+447400160001')).allow).toBe(true);
     });
 
-    it('blocks a network on a burst of 50 unverified sends spread over 3+ of its prefixes, not while it converts', async () => {
+    it('blocks a network on a burst of unverified sends spread over 3+ of its prefixes, not while it converts', async () => {
       const wide = {
         prefix: [{ points: 1_000, durationSeconds: 3_600 }],
         country: [{ points: 1_000, durationSeconds: 3_600 }],
       };
-      harness = await guardHarness(kind, { rateLimits: wide });
-      // One number in each of 50 prefixes: no prefix shows anything, the network does.
+      // One number in each of many prefixes: no prefix shows anything, the network does.
       const scattered = (n: number) =>
         `+447400${String(10 + n).padStart(2, '0')}${String(1_000 + n * 7).padStart(4, '0')}`;
-      for (let n = 0; n < 50; n += 1) expect((await send(harness.guard, scattered(n))).allow).toBe(true);
-      const [block] = await harness.guard.blocks.list('pk_test_demo');
-      expect(block).toMatchObject({ network: '23415', scope: 'network', level: 1 });
+      // A bot: 5 within a second.
+      harness = await guardHarness(kind, { rateLimits: wide });
+      for (let n = 0; n < 5; n += 1) expect((await send(harness.guard, scattered(n))).allow).toBe(true);
+      expect(await harness.guard.blocks.list('pk_test_demo')).toEqual([
+        expect.objectContaining({ network: '23415', scope: 'network', level: 1 }),
+      ]);
       expect((await send(harness.guard, scattered(60))).allow).toBe(false);
+      await harness.dispose();
+
+      // A bot that paces itself (one send every 2 s) is caught by the minute tier, at 50.
+      harness = await guardHarness(kind, { rateLimits: wide });
+      for (let n = 0; n < 49; n += 1) {
+        expect((await send(harness.guard, scattered(n))).allow).toBe(true);
+        harness.clock.advance(1_200);
+      }
+      expect(await harness.guard.blocks.list('pk_test_demo')).toEqual([]);
+      await send(harness.guard, scattered(49));
+      expect(await harness.guard.blocks.list('pk_test_demo')).toEqual([
+        expect.objectContaining({ network: '23415', scope: 'network' }),
+      ]);
       await harness.dispose();
 
       // The same spread where users verify is real traffic.
@@ -421,8 +440,12 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
     it('counts only prefixes of one network blocked within the last 24 h for the network rule', async () => {
       harness = await guardHarness(kind);
       const { guard, clock } = harness;
+      // A second between sends: this is the prefix rule, not the network's spread rule.
       const pump = async (prefix: string) => {
-        for (let n = 0; n < 5; n += 1) expect((await send(guard, `${prefix}${100 + n}`)).allow).toBe(true);
+        for (let n = 0; n < 5; n += 1) {
+          clock.advance(1_000);
+          expect((await send(guard, `${prefix}${100 + n}`)).allow).toBe(true);
+        }
       };
       await pump('+447400120');
       clock.advance(24 * HOUR + 1_000);
