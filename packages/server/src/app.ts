@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { type Clock, systemClock } from './clock/index.js';
-import { type Config, loadConfig } from './config/index.js';
+import { type Config, ConfigError, loadConfig, productionRefusal, warnIfNotDurable } from './config/index.js';
 import type { AppDeps } from './deps.js';
 import { ProoflineError } from './errors.js';
 import { FraudGuard, type NetworkOf, networkOfFromOperator } from './fraud/index.js';
@@ -53,13 +53,22 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   const config = loadConfig(env);
   const clock = options.clock ?? systemClock;
   const logger = createLogger(config.LOG_LEVEL, options.logDestination);
-  const store = options.store ?? (await createStore(config, clock));
   const tenants = config.PROOFLINE_CONFIG
     ? TenantDirectory.fromFile(config.PROOFLINE_CONFIG)
     : new TenantDirectory([demoSite]);
+  const messagingConfig = messagingConfigFromEnv(env);
+  if (config.NODE_ENV === 'production') {
+    const { sms, voice, whatsapp, email } = messagingConfig;
+    const refusal = productionRefusal(config, {
+      channels: { sms, voice, whatsapp, email },
+      siteKeys: tenants.all().map((site) => site.siteKey),
+    });
+    if (refusal) throw new ConfigError(`refusing to start: ${refusal}`);
+  }
+  const store = options.store ?? (await createStore(config, clock));
 
   const settings = new SettingsRepository(store);
-  const messaging = createMessaging(messagingConfigFromEnv(env), { clock, logger });
+  const messaging = createMessaging(messagingConfig, { clock, logger });
   const tokens = await TokenIssuer.create({
     issuer: config.PUBLIC_URL ?? 'urn:proofline',
     clock,
@@ -141,8 +150,9 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     cases,
     lookupSources,
   };
-  if (config.NODE_ENV === 'production' && (config.sandboxEnabled || config.devInboxEnabled)) {
-    logger.warn('the sandbox operator or the dev inbox is enabled in production');
+  if (config.NODE_ENV === 'production') {
+    if (config.devInboxEnabled) logger.warn('the dev inbox is enabled in production');
+    await warnIfNotDurable(store, logger);
   }
 
   // Deletes verification records past RETENTION_DAYS; every instance may run it.

@@ -105,7 +105,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(sandboxOperatorPlugin, { clock: deps.clock, basePath: sandboxBasePath });
   }
   registerOpenApiRoutes(app, deps);
-  registerMetricsRoutes(app, deps.metrics);
+  const { METRICS_TOKEN, NODE_ENV } = deps.config;
+  registerMetricsRoutes(
+    app,
+    deps.metrics,
+    METRICS_TOKEN || NODE_ENV === 'production' ? { token: METRICS_TOKEN ?? null } : 'open',
+  );
 
   await app.register(
     async (trpc) => {

@@ -1,2 +1,2 @@
-export type { RateLimiter, RateLimiterOptions, Store, StoreWrite } from './port.js';
+export type { RateLimiter, RateLimiterOptions, Store, StoreDurability, StoreWrite } from './port.js';
 export { StoreUnavailableError } from './port.js';

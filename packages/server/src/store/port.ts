@@ -77,9 +77,23 @@ export interface Store {
   reschedule(queue: string, id: string, payload: string, dueAtMs: number): Promise<void>;
   queueSize(queue: string): Promise<number>;
 
+  /**
+   * Whether data survives a restart and is never evicted (production start-up warns otherwise, and
+   * `proofline doctor` reports it); null for a store that is not meant to (in-memory).
+   */
+  durability(): Promise<StoreDurability | null>;
+
   /** A rate limiter on this store (rate-limiter-flexible underneath), for the fraud domain. */
   rateLimiter(options: RateLimiterOptions): RateLimiter;
 }
+
+/** A redeemed token or a queued webhook must not come back or vanish with a restart or memory pressure. */
+export type StoreDurability = {
+  /** RDB snapshots or the append-only file are on (on every node). */
+  persistence: boolean;
+  /** `maxmemory-policy` (the first node's that differs from `noeviction`, if any). */
+  evictionPolicy: string;
+};
 
 export type StoreWrite =
   | { op: 'set'; key: string; value: string; ttlMs?: number }

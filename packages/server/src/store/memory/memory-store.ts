@@ -203,6 +203,10 @@ export class MemoryStore implements Store {
     this.queue(queue).set(id, { payload, dueAt: dueAtMs });
   }
 
+  async durability(): Promise<null> {
+    return null;
+  }
+
   async queueSize(queue: string): Promise<number> {
     return this.queue(queue).size;
   }

@@ -1,6 +1,6 @@
 import { Cluster, Redis, ReplyError } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import type { RateLimiter, RateLimiterOptions, Store, StoreWrite } from '../port.js';
+import type { RateLimiter, RateLimiterOptions, Store, StoreDurability, StoreWrite } from '../port.js';
 import { StoreUnavailableError } from '../port.js';
 import { limiterFrom } from '../rate-limiter.js';
 import { connect, defaultTimeoutMs, type RedisClient, type RedisConnectionConfig } from './connection.js';
@@ -306,6 +306,16 @@ export class RedisStore implements Store {
     return this.run(() => this.client.hlen(items));
   }
 
+  async durability(): Promise<StoreDurability> {
+    const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    const found = await this.run(() => Promise.all(nodes.map((node) => durabilityOf(node))));
+    return {
+      persistence: found.every((node) => node.persistence),
+      evictionPolicy:
+        found.find((node) => node.evictionPolicy !== 'noeviction')?.evictionPolicy ?? 'noeviction',
+    };
+  }
+
   rateLimiter(options: RateLimiterOptions): RateLimiter {
     const limiter = limiterFrom(
       new RateLimiterRedis({
@@ -396,6 +406,26 @@ export class RedisStore implements Store {
       this.client.once('close', onClose);
     });
   }
+}
+
+/**
+ * One node's persistence and eviction policy from INFO (CONFIG is often disabled on managed Redis):
+ * persistence is on when the append-only file is, or when RDB snapshots are scheduled (`save`).
+ */
+async function durabilityOf(node: Redis): Promise<StoreDurability> {
+  const info = await node.info();
+  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '';
+  let snapshots = false;
+  try {
+    const [, save] = (await node.config('GET', 'save')) as [string, string];
+    snapshots = save.trim() !== '';
+  } catch {
+    // CONFIG refused: only the append-only file can be seen.
+  }
+  return {
+    persistence: field('aof_enabled') === '1' || snapshots,
+    evictionPolicy: field('maxmemory_policy') || 'noeviction',
+  };
 }
 
 /** Reads Redis's flat `[a, b, a, b…]` replies (and RESP3's nested `[[a, b]…]`) as pairs. */
