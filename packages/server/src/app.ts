@@ -6,7 +6,7 @@ import type { AppDeps } from './deps.js';
 import { ProoflineError } from './errors.js';
 import { FraudGuard, type NetworkOf, networkOfFromOperator } from './fraud/index.js';
 import { buildApp } from './http/app.js';
-import { createLogger } from './logging/index.js';
+import { createLogger, type Logger } from './logging/index.js';
 import { createMessaging, messagingConfigFromEnv } from './messaging/index.js';
 import { Metrics } from './metrics/index.js';
 import { RetentionJob } from './retention/index.js';
@@ -23,7 +23,12 @@ import {
   VerificationService,
   type VerificationWebhooks,
 } from './verification/index.js';
-import { WebhookDispatcher } from './webhooks/index.js';
+import {
+  maskPhoneNumbers,
+  type ResolveHost,
+  WebhookDispatcher,
+  type WebhookEndpoints,
+} from './webhooks/index.js';
 import { createOperator, flowHooks, operatorLookupSources, withSharedLineInfo } from './wiring/index.js';
 
 export type StartOptions = {
@@ -37,6 +42,8 @@ export type StartOptions = {
   logDestination?: DestinationStream;
   /** Where numbers' operator networks come from instead of the operator's line-info (tests, simulations). */
   networkOf?: NetworkOf;
+  /** How webhook host names resolve, instead of DNS (tests of the address checks). */
+  resolveHost?: ResolveHost;
 };
 
 export type RunningProofline = {
@@ -79,13 +86,15 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     clock,
     allowInsecure: config.allowInsecureWebhooks,
     logger,
+    endpoints: webhookEndpoints(tenants, settings, clock),
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   });
   const loadSettings = async (siteKey: string) => {
     const site = tenants.bySiteKeyOrNull(siteKey);
     if (!site) throw new ProoflineError('invalid_site_key');
     return settings.get(site);
   };
-  const siteEvents = siteWebhooks(tenants, settings, webhooks, clock);
+  const siteEvents = siteWebhooks(tenants, settings, webhooks, clock, logger);
   const metrics = new Metrics();
   // Known once the server listens; the embedded sandbox operator and the silent callback live there.
   let listenUrl = '';
@@ -192,21 +201,61 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   };
 }
 
-/** Verification events go to the site's webhook URL, when it set one, signed with its current secrets. */
+/**
+ * Verification events go to the site's webhook URL, when it set one and it is not disabled, signed
+ * with its current secrets, with numbers masked unless the site asked for them in full.
+ */
 function siteWebhooks(
   tenants: TenantDirectory,
   settings: SettingsRepository,
   dispatcher: WebhookDispatcher,
   clock: Clock,
+  logger: Logger,
 ): VerificationWebhooks {
+  const prepare: VerificationWebhooks['prepare'] = async (siteKey, type, data) => {
+    const site = tenants.bySiteKeyOrNull(siteKey);
+    if (!site) return null;
+    const current = await settings.get(site);
+    if (!current.webhook_url || current.webhook_status === 'disabled') return null;
+    const secrets = await settings.signingSecrets(site, clock.now());
+    const body = current.webhook_full_phone ? data : maskPhoneNumbers(data);
+    try {
+      return dispatcher.prepare(siteKey, current.webhook_url, secrets, { type, data: body });
+    } catch (error) {
+      // A URL stored before it would be refused today must not stop the verification itself.
+      logger.warn({ err: error, siteKey, type }, 'webhook not queued');
+      return null;
+    }
+  };
   return {
+    prepare,
     async publish(siteKey, type, data) {
+      const item = await prepare(siteKey, type, data);
+      if (item) await dispatcher.enqueueItem(item);
+    },
+  };
+}
+
+/** What the dispatcher reads of a site's endpoint at each attempt, and the 410 switch. */
+function webhookEndpoints(
+  tenants: TenantDirectory,
+  settings: SettingsRepository,
+  clock: Clock,
+): WebhookEndpoints {
+  return {
+    async current(siteKey) {
       const site = tenants.bySiteKeyOrNull(siteKey);
-      if (!site) return;
+      if (!site) return null;
       const current = await settings.get(site);
-      if (!current.webhook_url) return;
-      const secrets = await settings.signingSecrets(site, clock.now());
-      await dispatcher.enqueue(siteKey, current.webhook_url, secrets, { type, data });
+      return {
+        url: current.webhook_url,
+        secrets: await settings.signingSecrets(site, clock.now()),
+        disabled: current.webhook_status === 'disabled',
+      };
+    },
+    async disable(siteKey, url) {
+      const site = tenants.bySiteKeyOrNull(siteKey);
+      if (site) await settings.disableWebhook(site, url);
     },
   };
 }

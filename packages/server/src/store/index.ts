@@ -1,2 +1,9 @@
-export type { RateLimiter, RateLimiterOptions, Store, StoreDurability, StoreWrite } from './port.js';
+export type {
+  QueueItem,
+  RateLimiter,
+  RateLimiterOptions,
+  Store,
+  StoreDurability,
+  StoreWrite,
+} from './port.js';
 export { StoreUnavailableError } from './port.js';

@@ -67,6 +67,17 @@ export interface Store {
    * so a crash loses nothing); `ack` removes an item; `reschedule` puts it back for later.
    */
   enqueue(queue: string, id: string, payload: string, dueAtMs: number): Promise<void>;
+  /**
+   * `compareAndSet` and `enqueue` as one atomic step: the item is queued exactly when the value is
+   * written (a state change and the event telling of it — never one without the other).
+   */
+  compareAndSetAndEnqueue(
+    key: string,
+    expected: string | null,
+    next: string,
+    ttlMs: number | undefined,
+    item: QueueItem,
+  ): Promise<boolean>;
   claim(
     queue: string,
     nowMs: number,
@@ -94,6 +105,9 @@ export type StoreDurability = {
   /** `maxmemory-policy` (the first node's that differs from `noeviction`, if any). */
   evictionPolicy: string;
 };
+
+/** One item for a durable queue, due at a time. */
+export type QueueItem = { queue: string; id: string; payload: string; dueAtMs: number };
 
 export type StoreWrite =
   | { op: 'set'; key: string; value: string; ttlMs?: number }

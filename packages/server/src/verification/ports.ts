@@ -1,4 +1,5 @@
 import type { Channel, RiskAssessment, Settings, WebhookEventType } from '@proofline/shared';
+import type { QueueItem } from '../store/index.js';
 import type { ResultTokenInput } from '../tokens/index.js';
 
 /** What a send guard is told before a message goes out (and after it went). */
@@ -102,9 +103,14 @@ export interface ResultTokenSigner {
 /** Queues a webhook for a site when it has a webhook URL; does nothing otherwise. */
 export interface VerificationWebhooks {
   publish(siteKey: string, type: WebhookEventType, data: unknown): Promise<void>;
+  /**
+   * The queue item `publish` would write, for writing it in the same atomic step as the record
+   * (an approval is never stored without its event); null when the site has no webhook.
+   */
+  prepare(siteKey: string, type: WebhookEventType, data: unknown): Promise<QueueItem | null>;
 }
 
-export const noWebhooks: VerificationWebhooks = { publish: async () => {} };
+export const noWebhooks: VerificationWebhooks = { publish: async () => {}, prepare: async () => null };
 
 /**
  * The silent-verification seam: a workflow may start with a `silent` step. `begin` answers the

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Store } from '../store/index.js';
+import type { QueueItem, Store } from '../store/index.js';
 import type { VerificationRecord } from './record.js';
 
 /**
@@ -107,10 +107,25 @@ export class VerificationRepository {
     return { record: JSON.parse(value) as VerificationRecord, raw: value, attempts: count };
   }
 
-  /** Writes `next` only if the record still reads `expectedRaw`; answers the new raw text or null. */
-  async replace(expectedRaw: string, next: VerificationRecord): Promise<string | null> {
+  /**
+   * Writes `next` only if the record still reads `expectedRaw`; answers the new raw text or null.
+   * With `event`, the event is queued in the same atomic step (both or neither).
+   */
+  async replace(
+    expectedRaw: string,
+    next: VerificationRecord,
+    event?: QueueItem | null,
+  ): Promise<string | null> {
     const raw = JSON.stringify(next);
-    const written = await this.store.compareAndSet(recordKey(next.id), expectedRaw, raw, this.ttlFor(next));
+    const written = event
+      ? await this.store.compareAndSetAndEnqueue(
+          recordKey(next.id),
+          expectedRaw,
+          raw,
+          this.ttlFor(next),
+          event,
+        )
+      : await this.store.compareAndSet(recordKey(next.id), expectedRaw, raw, this.ttlFor(next));
     return written ? raw : null;
   }
 }

@@ -721,7 +721,12 @@ export class VerificationService {
     // is stored with the approval so the widget's next read can pick it up.
     const silentToken = silent ? await issue() : null;
     if (silentToken) approved.resultToken = silentToken;
-    const raw = await this.repository.replace(loaded.raw, approved);
+    const event = await this.webhooks.prepare(
+      approved.siteKey,
+      'verification.approved',
+      toRecordView(approved, loaded.attempts),
+    );
+    const raw = await this.repository.replace(loaded.raw, approved, event);
     if (raw === null) return null;
     const token = silentToken ?? (await issue());
     this.deps.logger.info(
@@ -812,8 +817,8 @@ export class VerificationService {
       tell(type, () => this.webhooks.publish(record.siteKey, type, data));
     switch (record.status) {
       case 'approved': {
+        // Its `verification.approved` event was queued with the approval itself (see `approve`).
         const settings = await this.deps.loadSettings(record.siteKey);
-        await publish('verification.approved', toRecordView(record, attempts));
         await tell('rules', () => this.hooks.onApproved(this.eventOf(record, settings)));
         await tell('fraud guard', () =>
           this.guard.onApproved({

@@ -131,7 +131,7 @@ describe('production that starts', () => {
 
     const open = await fetch(`${server.url}/metrics`);
     expect(open.status).toBe(401);
-    expect((await open.json()).error.code).toBe('unauthorized');
+    expect(((await open.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
     const wrong = await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(401);
     const allowed = await fetch(`${server.url}/metrics`, {

@@ -1,6 +1,6 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { type Clock, systemClock } from '../../clock/index.js';
-import type { RateLimiter, RateLimiterOptions, Store, StoreWrite } from '../port.js';
+import type { QueueItem, RateLimiter, RateLimiterOptions, Store, StoreWrite } from '../port.js';
 import { limiterFrom } from '../rate-limiter.js';
 
 type Entry =
@@ -8,7 +8,7 @@ type Entry =
   | { kind: 'set'; value: Set<string>; expiresAt: number | null }
   | { kind: 'sorted'; value: Map<string, number>; expiresAt: number | null };
 
-type QueueItem = { payload: string; dueAt: number };
+type QueueEntry = { payload: string; dueAt: number };
 
 /**
  * The embedded store: one process, no persistence. Every operation completes synchronously inside
@@ -16,7 +16,7 @@ type QueueItem = { payload: string; dueAt: number };
  */
 export class MemoryStore implements Store {
   private readonly entries = new Map<string, Entry>();
-  private readonly queues = new Map<string, Map<string, QueueItem>>();
+  private readonly queues = new Map<string, Map<string, QueueEntry>>();
   private closed = false;
 
   constructor(private readonly clock: Clock = systemClock) {}
@@ -181,6 +181,18 @@ export class MemoryStore implements Store {
     this.queue(queue).set(id, { payload, dueAt: dueAtMs });
   }
 
+  async compareAndSetAndEnqueue(
+    key: string,
+    expected: string | null,
+    next: string,
+    ttlMs: number | undefined,
+    item: QueueItem,
+  ): Promise<boolean> {
+    if (!(await this.compareAndSet(key, expected, next, ttlMs))) return false;
+    this.queue(item.queue).set(item.id, { payload: item.payload, dueAt: item.dueAtMs });
+    return true;
+  }
+
   async claim(
     queue: string,
     nowMs: number,
@@ -221,7 +233,7 @@ export class MemoryStore implements Store {
     );
   }
 
-  private queue(name: string): Map<string, QueueItem> {
+  private queue(name: string): Map<string, QueueEntry> {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Map();

@@ -1,6 +1,13 @@
 import { Cluster, Redis, ReplyError } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import type { RateLimiter, RateLimiterOptions, Store, StoreDurability, StoreWrite } from '../port.js';
+import type {
+  QueueItem,
+  RateLimiter,
+  RateLimiterOptions,
+  Store,
+  StoreDurability,
+  StoreWrite,
+} from '../port.js';
 import { StoreUnavailableError } from '../port.js';
 import { limiterFrom } from '../rate-limiter.js';
 import { connect, defaultTimeoutMs, type RedisClient, type RedisConnectionConfig } from './connection.js';
@@ -276,6 +283,43 @@ export class RedisStore implements Store {
   async enqueue(queue: string, id: string, payload: string, dueAtMs: number): Promise<void> {
     const [items, due] = this.queueKeys(queue);
     await this.run(() => this.scripts.queuePut(items, due, id, payload, scoreArg(dueAtMs)));
+  }
+
+  /**
+   * One script on a single node or Sentinel. On Cluster the value and the queue live in different
+   * slots, which no script can span: the item is queued first and withdrawn if the value had
+   * changed, so a value is still never written without its item (a crash in between can leave an
+   * item whose change did not happen).
+   */
+  async compareAndSetAndEnqueue(
+    key: string,
+    expected: string | null,
+    next: string,
+    ttlMs: number | undefined,
+    item: QueueItem,
+  ): Promise<boolean> {
+    if (this.isCluster) {
+      await this.enqueue(item.queue, item.id, item.payload, item.dueAtMs);
+      if (await this.compareAndSet(key, expected, next, ttlMs)) return true;
+      await this.ack(item.queue, item.id);
+      return false;
+    }
+    const [items, due] = this.queueKeys(item.queue);
+    const reply = await this.run(() =>
+      this.scripts.compareAndSetAndEnqueue(
+        this.key(key),
+        items,
+        due,
+        expected === null ? '0' : '1',
+        expected ?? '',
+        next,
+        ttlArg(ttlMs),
+        item.id,
+        item.payload,
+        scoreArg(item.dueAtMs),
+      ),
+    );
+    return reply === 1;
   }
 
   async claim(
