@@ -260,7 +260,8 @@ function webhookEndpoints(
   };
 }
 
-async function createStore(config: Config, clock: Clock): Promise<Store> {
+/** The store the configuration names (also what `proofline doctor` connects to). */
+export async function createStore(config: Config, clock: Clock): Promise<Store> {
   const cluster = config.REDIS_CLUSTER_NODES;
   const sentinels = config.REDIS_SENTINELS;
   if (config.REDIS_URL === undefined && cluster === undefined && sentinels === undefined)

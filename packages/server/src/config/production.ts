@@ -7,9 +7,9 @@ import type { Config } from './index.js';
  * refuses them (a test keeps this list in step with docs/).
  */
 export const documentedSecrets: readonly string[] = [
-  'a-server-secret-of-at-least-32-characters',
   'pD8e0Lq2mV1cR7sT9xW4yZ6aB3nF5hJ0kQ2uE8iO1gM',
   'Yc4Nw8Rk2Tq6Vz1Xb9Ls3Hd7Pf5Jm0Ga2Ue4Io6Ky8Ct',
+  'f3Jq9Zr1Lx7Cv5Bn2Mm8Kk4Hh6Gg0Dd2Ss4Aa6Qq8W',
 ];
 
 /** Why a secret is weak, or null when it is not. */

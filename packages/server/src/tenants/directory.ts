@@ -10,7 +10,8 @@ export const demoSite: Site = {
   allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
 };
 
-const TenantFile = z.strictObject({
+/** The tenants file (`PROOFLINE_CONFIG`), as `proofline sites …` writes it. */
+export const TenantFile = z.strictObject({
   sites: z
     .array(
       z
