@@ -9,6 +9,7 @@ import { buildApp } from './http/app.js';
 import { createLogger, type Logger } from './logging/index.js';
 import { createMessaging, messagingConfigFromEnv } from './messaging/index.js';
 import { Metrics } from './metrics/index.js';
+import { DataCipher, keyedHash } from './privacy/index.js';
 import { RetentionJob } from './retention/index.js';
 import { CasesRepository, RulesRepository } from './rules/index.js';
 import { SilentVerification } from './silent/index.js';
@@ -19,6 +20,9 @@ import { parseSigningKeys, TokenIssuer } from './tokens/index.js';
 import {
   createOtpCodes,
   generateServerSecret,
+  plainRecords,
+  type RecordPrivacy,
+  sealedRecords,
   VerificationRepository,
   VerificationService,
   type VerificationWebhooks,
@@ -124,11 +128,18 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
         loginHint: config.SILENT_LOGIN_HINT ?? false,
       })
     : null;
+  const serverSecret = config.SERVER_SECRET ?? generateServerSecret();
+  const cipher = DataCipher.fromConfig(config);
+  const recordPrivacy: RecordPrivacy = {
+    codec: cipher ? sealedRecords(cipher) : plainRecords,
+    phoneKey: keyedHash(serverSecret),
+  };
   const verification = new VerificationService({
     store,
     clock,
     logger,
-    codes: createOtpCodes(config.SERVER_SECRET ?? generateServerSecret()),
+    codes: createOtpCodes(serverSecret),
+    privacy: recordPrivacy,
     messaging,
     tokens,
     loadSettings,
@@ -166,7 +177,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
 
   // Deletes verification records past RETENTION_DAYS; every instance may run it.
   const retention = new RetentionJob({
-    records: new VerificationRepository(store, config.RETENTION_DAYS * 86_400_000),
+    records: new VerificationRepository(store, config.RETENTION_DAYS * 86_400_000, recordPrivacy),
     clock,
     logger,
     retentionDays: config.RETENTION_DAYS,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { doctor } from './doctor.js';
+import { migrateRecords } from './records.js';
 import { generateSecrets, generateSigningKey } from './secrets.js';
 import { createSite, listSites, rotateSecret, setOrigins } from './sites.js';
 import { UsageError } from './usage-error.js';
@@ -14,6 +15,7 @@ const usage = `usage: proofline <command>
   keys generate [--alg ES256|EdDSA] [--json]
   secrets generate
   doctor [--env-file FILE]
+  records migrate [--env-file FILE]
 FILE defaults to $PROOFLINE_CONFIG, else ./proofline-sites.json.`;
 
 const options = {
@@ -73,6 +75,10 @@ export async function runCli(
         failed === 0 ? 'ready for production' : `${failed} problem${failed === 1 ? '' : 's'} to fix`,
       );
       return { lines, exitCode: failed === 0 ? 0 : 1 };
+    }
+    case 'records migrate': {
+      const fileEnv = values['env-file'] ? readEnvFile(resolve(here, values['env-file'])) : {};
+      return done(await migrateRecords({ ...env, ...fileEnv }));
     }
     default:
       throw new UsageError(`unknown command "${command}" (proofline --help lists them)`);

@@ -166,7 +166,7 @@ export class ConfigError extends Error {
 }
 
 /** Production must be configured explicitly: these variables have no embedded default there. */
-const requiredInProduction = ['SIGNING_KEY', 'PROOFLINE_CONFIG', 'SERVER_SECRET'] as const;
+const requiredInProduction = ['SIGNING_KEY', 'PROOFLINE_CONFIG', 'SERVER_SECRET', 'DATA_KEY'] as const;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const known = Object.fromEntries(

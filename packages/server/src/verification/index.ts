@@ -29,7 +29,8 @@ export {
   toWidgetView,
   type VerificationRecord,
 } from './record.js';
-export { type LiveEntry, type Loaded, VerificationRepository } from './repository.js';
+export { plainRecords, type RecordCodec, sealedRecords } from './record-codec.js';
+export { type LiveEntry, type Loaded, type RecordPrivacy, VerificationRepository } from './repository.js';
 export {
   type Caller,
   type CheckTarget,

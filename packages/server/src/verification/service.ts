@@ -30,7 +30,7 @@ import {
   toRecordView,
   type VerificationRecord,
 } from './record.js';
-import { type Loaded, VerificationRepository } from './repository.js';
+import { type Loaded, type RecordPrivacy, VerificationRepository } from './repository.js';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 60_000;
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -52,6 +52,8 @@ export type VerificationServiceDeps = {
   sendGuard?: SendGuard;
   hooks?: VerificationHooks;
   silent?: SilentVerifier | null;
+  /** How records keep numbers at rest (sealed with `DATA_KEY`, key names keyed by `SERVER_SECRET`). */
+  privacy?: RecordPrivacy;
   retentionDays?: number;
   stepTimeoutMs?: number;
   silentTimeoutMs?: number;
@@ -114,7 +116,7 @@ export class VerificationService {
 
   constructor(private readonly deps: VerificationServiceDeps) {
     const retentionMs = (deps.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
-    this.repository = new VerificationRepository(deps.store, retentionMs);
+    this.repository = new VerificationRepository(deps.store, retentionMs, deps.privacy);
     this.webhooks = deps.webhooks ?? noWebhooks;
     this.guard = deps.sendGuard ?? allowAllSends;
     this.hooks = deps.hooks ?? noVerificationHooks;
