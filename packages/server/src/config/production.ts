@@ -51,6 +51,9 @@ export function productionRefusal(config: Config, facts: ProductionFacts): strin
     const weakness = secretWeakness(old.trim());
     if (weakness) return `DATA_KEYS holds a weak key (${weakness})`;
   }
+  if (config.METRICS_TOKEN && documentedSecrets.includes(config.METRICS_TOKEN)) {
+    return 'METRICS_TOKEN is weak (a value from the docs): make one with `proofline secrets generate`';
+  }
   const testSite = facts.siteKeys.find((siteKey) => siteKey.includes('_test_'));
   if (testSite) return `PROOFLINE_CONFIG has the test site ${testSite}: production sites use live keys`;
   if (config.ALLOW_INSECURE_WEBHOOKS) {

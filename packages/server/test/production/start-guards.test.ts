@@ -92,6 +92,11 @@ describe('production refuses to start, with one line naming the cause', () => {
       'proofline: refusing to start: DATA_KEY is weak (one repeated character): make one with `proofline secrets generate`',
     ],
     [
+      'METRICS_TOKEN copied from the docs',
+      (env) => ({ ...env, METRICS_TOKEN: 'f3Jq9Zr1Lx7Cv5Bn2Mm8Kk4Hh6Gg0Dd2Ss4Aa6Qq8W' }),
+      'proofline: refusing to start: METRICS_TOKEN is weak (a value from the docs): make one with `proofline secrets generate`',
+    ],
+    [
       'a tenant with a test key',
       async (env) => ({ ...env, PROOFLINE_CONFIG: await tenantsFile(['pk_live_shop', 'pk_test_shop']) }),
       'proofline: refusing to start: PROOFLINE_CONFIG has the test site pk_test_shop: production sites use live keys',
