@@ -38,6 +38,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await expect(store.ping()).resolves.toBeUndefined();
     });
 
+    it('tells whether it keeps data across restarts (null: not meant to)', async () => {
+      const durability = await store.durability();
+      if (durability !== null) {
+        expect(durability).toEqual({ persistence: expect.any(Boolean), evictionPolicy: expect.any(String) });
+      }
+    });
+
     describe('strings', () => {
       it('gets null for a missing key and what was set otherwise', async () => {
         expect(await store.get(k('a'))).toBeNull();
