@@ -27,10 +27,9 @@ export const GENEROUS_FRAUD_POLICY = {
     country: [{ points: 10_000_000, durationSeconds: 3_600 }],
   },
   pumping: {
-    networkMinSends: 1_000_000_000,
     prefixMinSends: 1_000_000_000,
-    burstSends: 1_000_000_000,
     adjacentNumbers: 1_000_000_000,
+    networkMinPrefixes: 1_000_000_000,
   },
 };
 

@@ -5,7 +5,8 @@
  * A bot walks sequential numbers of one operator network (23415) through the widget API from
  * rotating IPs and never checks a code; meanwhile real users on other networks start a
  * verification, read their code and check it. At the end the script prints what reached the
- * attacker and the real users, when the network was blocked, and how many real users were refused.
+ * attacker and the real users, when the first block (prefix or network) stopped the attacker, and
+ * how many real users were refused.
  *
  * Without `--url` it starts a server in this process on embedded defaults (memory store, dev inbox),
  * trusting 127.0.0.1 as a proxy so each simulated client has its own IP, and answers the network of
@@ -201,8 +202,8 @@ async function main(): Promise<void> {
   );
   console.log(
     firstBlockedAt === null
-      ? '            the network was never blocked'
-      : `            network blocked after ${sentBeforeBlock} messages, ${((firstBlockedAt - started) / 1_000).toFixed(2)} s after the attack began`,
+      ? '            no block (prefix or network) stopped the attack'
+      : `            first block (prefix or network) after ${sentBeforeBlock} messages, ${((firstBlockedAt - started) / 1_000).toFixed(2)} s after the attack began`,
   );
   console.log(
     `real users: ${users.started} started, ${users.approved} approved, ${users.blocked} wrongly blocked, ${users.refused} refused (${[...refusals].map(([code, count]) => `${code} ×${count}`).join(', ') || 'none'}), ${users.unchecked} without a code to check`,

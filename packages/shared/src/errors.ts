@@ -16,6 +16,7 @@ export const errorCatalogue = {
   country_not_allowed: { status: 403, message: 'Numbers of this country are not accepted.' },
   line_type_not_allowed: { status: 403, message: 'This kind of phone line is not accepted.' },
   channel_not_allowed: { status: 403, message: 'This channel is not available.' },
+  line_not_active: { status: 403, message: 'This phone line is not active.' },
   not_found: { status: 404, message: 'Not found.' },
   network_not_blocked: { status: 404, message: 'This network is not blocked.' },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },

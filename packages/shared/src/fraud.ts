@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { Channel } from './verification.js';
 
-/** An operator network written MCC+MNC as one digit string, as everywhere in the API (`"23415"`). */
-export const Network = z.string().regex(/^\d{5,6}$/, 'MCC+MNC as 5 or 6 digits, e.g. "23415"');
+/**
+ * What a block stops: an operator network written MCC+MNC as one digit string, as everywhere in the
+ * API (`"23415"`), or for a number-range block the range's E.164 prefix (`"+44740091"`).
+ */
+export const Network = z
+  .string()
+  .regex(
+    /^(\d{5,6}|\+\d{4,14})$/,
+    'MCC+MNC as 5 or 6 digits (e.g. "23415"), or a number prefix such as "+44740091"',
+  );
 export type Network = z.infer<typeof Network>;
 
 /** One earlier period of a block: escalation reads these to pick the next, longer one. */
@@ -17,6 +25,8 @@ export type NetworkBlockPeriod = z.infer<typeof NetworkBlockPeriod>;
 /** A network block in force for a site; `blocked_until: null` is permanent. */
 export const NetworkBlock = z.object({
   network: Network,
+  /** `prefix` when `network` is a number prefix blocked on its own (pumping is judged per prefix first). */
+  scope: z.enum(['network', 'prefix']),
   operator_name: z.string().nullable(),
   /** Counts the escalations, from 1. */
   level: z.number().int().min(1),
@@ -55,6 +65,12 @@ const CountryList = z.array(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 
 export const ChannelGeoPermission = z.strictObject({
   allowed_countries: CountryList.nullable().optional(),
   blocked_countries: CountryList.optional(),
+  /**
+   * SMS and voice to high-risk destinations (international networks +870/+881/+882/+883 and the
+   * countries of `HIGH_RISK_COUNTRIES`) are refused unless this is true, or the country is listed
+   * in `allowed_countries` of the channel.
+   */
+  allow_high_risk: z.boolean().optional(),
 });
 export type ChannelGeoPermission = z.infer<typeof ChannelGeoPermission>;
 
@@ -86,7 +102,38 @@ export type FraudCheckBypassQuery = z.infer<typeof FraudCheckBypassQuery>;
 export const FraudCheckBypassOutput = z.object({ records: z.array(FraudCheckBypassRecord) });
 export type FraudCheckBypassOutput = z.infer<typeof FraudCheckBypassOutput>;
 
-/** The reason a send to a blocked network carries, word for word as Vonage writes it. */
+/** The reason a send to a blocked network carries, word for word as Vonage writes it (a prefix: its own words). */
 export function networkBlockedReason(network: string): string {
+  if (network.startsWith('+'))
+    return `Fraudulent traffic detected for your account on number range [ ${network} ].`;
   return `Fraudulent traffic detected for your account on network [ ${network} ].`;
 }
+
+/**
+ * Destinations with known international revenue-share (toll) fraud exposure, refused for SMS and
+ * voice until a site enables them: small networks with high termination rates that pumping
+ * schemes favour. Documented in docs/security.md.
+ */
+export const HIGH_RISK_COUNTRIES = [
+  'CK',
+  'CU',
+  'ER',
+  'GN',
+  'GW',
+  'KI',
+  'KM',
+  'LR',
+  'NR',
+  'NU',
+  'PG',
+  'SB',
+  'SL',
+  'SO',
+  'ST',
+  'TK',
+  'TV',
+  'VU',
+] as const;
+
+/** Calling codes of international networks (Inmarsat, satellite and global services): no country. */
+export const HIGH_RISK_CALLING_CODES = ['+870', '+881', '+882', '+883'] as const;

@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './fraud.js';
 export * from './lookup.js';
 export * from './operator.js';
+export * from './origins.js';
 export { maskPhone, maskPhonesIn } from './phone/mask.js';
 export {
   formatPhone,

@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { parseOriginPattern } from './origins.js';
 import { Channel } from './verification.js';
 
 const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals');
-const OriginPattern = z
-  .string()
-  .max(256)
-  .regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://example.com or http://localhost:*');
+/** One `allowed_origins` entry (see origins.ts); an invalid one is refused with the reason. */
+export const AllowedOrigin = z.string().superRefine((entry, context) => {
+  const parsed = parseOriginPattern(entry);
+  if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.message });
+});
 
 export const KycPolicy = z.strictObject({
   min_score: z.number().int().min(0).max(99).default(80),
@@ -21,7 +23,7 @@ export const SettingsPatch = z
     max_otp_attempts: z.number().int().min(1).max(10),
     max_sends: z.number().int().min(1).max(10),
     resend_cooldown_seconds: z.number().int().min(0).max(600),
-    code_length: z.number().int().min(4).max(10),
+    code_length: z.number().int().min(6).max(10),
     channels: z
       .array(Channel)
       .min(1)
@@ -36,7 +38,7 @@ export const SettingsPatch = z
     sim_swap_threshold_days: z.number().int().min(1).max(100),
     allowed_countries: z.array(CountryCode).min(1).max(250).nullable(),
     brand: z.string().trim().min(1).max(64),
-    allowed_origins: z.array(OriginPattern).max(50),
+    allowed_origins: z.array(AllowedOrigin).max(50),
     webhook_url: z.url().max(2048).nullable(),
     /** Webhook bodies carry full numbers instead of masked ones (`+44******0001`). */
     webhook_full_phone: z.boolean(),

@@ -25,7 +25,12 @@ export const SiteverifyOutput = z.object({
   success: z.boolean(),
   challenge_ts: z.string().nullable(),
   hostname: z.string().nullable(),
+  /** The number proven (it received the code, or passed silent verification); null otherwise. */
   phone: z.string().nullable(),
+  /** False when what was proven is an email address, not a phone number. */
+  phone_verified: z.boolean(),
+  /** The address that received the code when the proving step was an email; null otherwise. */
+  email: z.string().nullable(),
   method: VerificationMethod.nullable(),
   channel: Channel.nullable(),
   risk_score: z.number().int().nullable(),
@@ -44,7 +49,10 @@ export const ResultTokenClaims = z.object({
   jti: z.string(),
   iat: z.number(),
   exp: z.number(),
-  phone: z.string(),
+  /** The number proven; null when an email step proved the address instead. */
+  phone: z.string().nullable(),
+  phone_verified: z.boolean().default(true),
+  email: z.string().nullable().default(null),
   method: VerificationMethod,
   channel: Channel.nullable(),
   risk_score: z.number().int().nullable(),

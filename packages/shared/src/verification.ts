@@ -113,7 +113,7 @@ export const SendOtpInput = z
     applicant_id: z.string().max(128).optional(),
     language: Locale.optional(),
     brand: z.string().min(1).max(64).optional(),
-    code_length: z.number().int().min(4).max(10).optional(),
+    code_length: z.number().int().min(6).max(10).optional(),
     fraud_check: z.boolean().optional(),
     action: Action.optional(),
     cdata: Cdata.optional(),
@@ -207,6 +207,13 @@ export const VerificationRecordView = z.object({
   flags: z.array(z.string()),
   risk: RiskAssessment.nullable(),
   reason: z.string().optional(),
+  /**
+   * What the approval proved (null until approved): the number that received the code or passed
+   * silent verification, or, when an email step proved an address, `phone: null` and the `email`.
+   */
+  verified: z
+    .object({ phone: z.string().nullable(), phone_verified: z.boolean(), email: z.string().nullable() })
+    .nullable(),
 });
 export type VerificationRecordView = z.infer<typeof VerificationRecordView>;
 

@@ -32,6 +32,7 @@ export type BlockedSummary = z.infer<typeof BlockedSummary>;
 
 export const NetworkBlockedEvent = z.object({
   network: z.string(),
+  scope: z.enum(['network', 'prefix']),
   operator_name: z.string().nullable(),
   level: z.number().int(),
   blocked_until: z.string().nullable(),

@@ -24,13 +24,19 @@ const fraudPolicyOverrides = z
       .object({
         windowSeconds: z.number().int().min(1),
         settleSeconds: z.number().int().min(0),
-        networkMinSends: z.number().int().min(1),
         prefixMinSends: z.number().int().min(1),
         minConversion: z.number().min(0).max(1),
-        burstSends: z.number().int().min(1),
         adjacentNumbers: z.number().int().min(2),
         adjacentGap: z.number().int().min(1),
+        networkMinPrefixes: z.number().int().min(1),
+        networkEvidenceSeconds: z.number().int().min(1),
+        burstSends: z.number().int().min(1),
       })
+      .partial()
+      .strict()
+      .optional(),
+    wrongCodes: z
+      .object({ max: z.number().int().min(1), windowSeconds: z.number().int().min(1) })
       .partial()
       .strict()
       .optional(),

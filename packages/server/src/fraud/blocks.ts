@@ -34,8 +34,8 @@ function liftedNow(record: BlockRecord, nowMs: number): boolean {
 }
 
 /**
- * Network blocks per site, as Vonage Verify does them: a detected pumping attack blocks SMS and
- * voice to one network for a period that grows on each repeat until it is permanent; the site can
+ * Network and prefix blocks per site, as Vonage Verify does them: a detected pumping attack blocks
+ * SMS and voice to one number prefix (or, on evidence from several prefixes, a network) for a period that grows on each repeat until it is permanent; the site can
  * let traffic through again for up to 24 h with the unblock API (the only way out of a permanent one).
  */
 export class NetworkBlocks {
@@ -45,11 +45,21 @@ export class NetworkBlocks {
     private readonly policy: Pick<FraudPolicy, 'blockDurationsSeconds' | 'escalationMemorySeconds'>,
   ) {}
 
-  /** Whether sends to the network are stopped now (in force and not lifted by an unblock). */
+  /** Whether sends to the network (or prefix) are stopped now (in force and not lifted by an unblock). */
   async isBlocked(siteKey: string, network: string): Promise<boolean> {
-    const record = await this.read(siteKey, network);
+    return (await this.firstBlocked(siteKey, [network])) !== null;
+  }
+
+  /** The first of `targets` (prefix, network) that stops sends now, read in one round trip; else null. */
+  async firstBlocked(siteKey: string, targets: readonly string[]): Promise<string | null> {
+    const stored = await this.store.getMany(targets.map((target) => fraudKeys.block(siteKey, target)));
     const now = this.clock.now();
-    return record !== null && inForce(record, now) && !liftedNow(record, now);
+    const index = stored.findIndex((value) => {
+      if (value === null) return false;
+      const record = JSON.parse(value) as BlockRecord;
+      return inForce(record, now) && !liftedNow(record, now);
+    });
+    return index < 0 ? null : targets[index]!;
   }
 
   /**
@@ -132,6 +142,7 @@ export class NetworkBlocks {
       .sort((a, b) => b.blockedAt - a.blockedAt || a.network.localeCompare(b.network))
       .map((record) => ({
         network: record.network,
+        scope: scopeOf(record.network),
         operator_name: record.operatorName,
         level: record.level,
         blocked_at: iso(record.blockedAt)!,
@@ -165,6 +176,11 @@ export class NetworkBlocks {
     const ladder = this.policy.blockDurationsSeconds;
     return ladder[Math.min(level, ladder.length) - 1] ?? null;
   }
+}
+
+/** A block stops sends to a whole operator network (MCC-MNC) or to one number prefix (`+…`). */
+export function scopeOf(target: string): 'network' | 'prefix' {
+  return target.startsWith('+') ? 'prefix' : 'network';
 }
 
 function periodOf(record: BlockRecord): Period {

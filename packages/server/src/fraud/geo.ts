@@ -1,4 +1,10 @@
-import type { Channel, GeoPermissions, Settings } from '@proofline/shared';
+import {
+  type Channel,
+  type GeoPermissions,
+  HIGH_RISK_CALLING_CODES,
+  HIGH_RISK_COUNTRIES,
+  type Settings,
+} from '@proofline/shared';
 import { ProoflineError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { fraudKeys } from './keys.js';
@@ -31,24 +37,27 @@ export function assertCountryAllowed(
   permissions: GeoPermissions,
   settings: Pick<Settings, 'allowed_countries'>,
   channel: Channel,
-  country: string | null | undefined,
+  destination: { phone: string; country: string | null | undefined },
 ): void {
+  const { country } = destination;
   const rule = permissions[channel];
   const allowed = rule?.allowed_countries ?? settings.allowed_countries;
   const refused =
     (country != null && rule?.blocked_countries?.includes(country)) ||
     (allowed !== null && (country == null || !allowed.includes(country)));
   if (refused) throw new ProoflineError('country_not_allowed');
+  if (billedByNetwork(channel) && isHighRisk(destination) && rule?.allow_high_risk !== true) {
+    const listed = country != null && rule?.allowed_countries?.includes(country) === true;
+    if (!listed) throw new ProoflineError('country_not_allowed');
+  }
 }
 
-/** Premium-rate and shared-cost lines bill the sender: the classic toll-fraud destinations. */
-const premiumLineTypes = new Set(['PREMIUM_RATE', 'SHARED_COST', 'premium', 'premium_rate', 'shared_cost']);
+/** SMS and voice are billed per message to the destination network: the channels toll fraud abuses. */
+export function billedByNetwork(channel: Channel): boolean {
+  return channel === 'sms' || channel === 'voice';
+}
 
-export function assertLineTypeAllowed(
-  settings: Pick<Settings, 'block_premium'>,
-  lineType: string | null | undefined,
-): void {
-  if (settings.block_premium && lineType != null && premiumLineTypes.has(lineType)) {
-    throw new ProoflineError('line_type_not_allowed');
-  }
+function isHighRisk({ phone, country }: { phone: string; country: string | null | undefined }): boolean {
+  if (HIGH_RISK_CALLING_CODES.some((code) => phone.startsWith(code))) return true;
+  return country != null && (HIGH_RISK_COUNTRIES as readonly string[]).includes(country);
 }

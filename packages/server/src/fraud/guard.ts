@@ -4,13 +4,12 @@ import {
   networkBlockedReason,
   type Settings,
 } from '@proofline/shared';
-import { phone as phoneNumbers } from '@proofline/shared/phone';
 import type { z } from 'zod';
 import type { Clock } from '../clock/index.js';
 import type { Store } from '../store/index.js';
 import { FraudCheckBypassAudit } from './audit.js';
-import { NetworkBlocks } from './blocks.js';
-import { assertCountryAllowed, assertLineTypeAllowed, GeoPermissionsRepository } from './geo.js';
+import { type ImposedBlock, NetworkBlocks, scopeOf } from './blocks.js';
+import { assertCountryAllowed, billedByNetwork, GeoPermissionsRepository } from './geo.js';
 import { prefixOf } from './keys.js';
 import { type FraudPolicy, type FraudPolicyOverrides, fraudPolicy } from './policy.js';
 import { PumpingDetector } from './pumping.js';
@@ -42,7 +41,6 @@ export type SendContext = {
   fraudCheck: boolean;
   verificationId: string;
   /** When the flow already knows it (a lookup), saves asking `networkOf` again. */
-  lineType?: string | null;
   network?: NetworkInfo | null;
 };
 
@@ -65,11 +63,6 @@ export type FraudGuardDeps = {
   policy?: FraudPolicyOverrides;
 };
 
-/** SMS and voice are billed per message to the destination network: the channels pumping abuses. */
-export function billedByNetwork(channel: Channel): boolean {
-  return channel === 'sms' || channel === 'voice';
-}
-
 /**
  * The anti-fraud gate of every OTP send. The verification flow calls `beforeSend` before each
  * provider call, `afterSend` once the provider accepted the message, and `onApproved` when a code
@@ -88,7 +81,7 @@ export class FraudGuard {
     this.blocks = new NetworkBlocks(deps.store, deps.clock, this.policy);
     this.geo = new GeoPermissionsRepository(deps.store);
     this.bypassAudit = new FraudCheckBypassAudit(deps.store, deps.clock);
-    this.limits = new SendRateLimits(deps.store, this.policy.rateLimits);
+    this.limits = new SendRateLimits(deps.store, this.policy);
     this.pumping = new PumpingDetector(deps.store, deps.clock, this.policy.pumping);
   }
 
@@ -99,22 +92,27 @@ export class FraudGuard {
    * the flow moves to the next channel. Rate limits are taken only for sends that will happen.
    */
   async beforeSend(ctx: SendContext): Promise<SendDecision> {
-    assertLineTypeAllowed(ctx.settings, ctx.lineType ?? lineTypeOf(ctx.phone));
     const [geo, network] = await Promise.all([
       this.geo.get(ctx.siteKey),
       billedByNetwork(ctx.channel) ? this.networkFor(ctx) : null,
     ]);
-    assertCountryAllowed(geo, ctx.settings, ctx.channel, ctx.country);
+    assertCountryAllowed(geo, ctx.settings, ctx.channel, { phone: ctx.phone, country: ctx.country });
 
-    const blocked = network !== null && (await this.blocks.isBlocked(ctx.siteKey, network.network));
-    if (blocked && ctx.fraudCheck) return { allow: false, reason: networkBlockedReason(network.network) };
+    // Prefix before network: pumping is judged per number range first.
+    const blocked = billedByNetwork(ctx.channel)
+      ? await this.blocks.firstBlocked(ctx.siteKey, [
+          prefixOf(ctx.phone),
+          ...(network === null ? [] : [network.network]),
+        ])
+      : null;
+    if (blocked !== null && ctx.fraudCheck) return { allow: false, reason: networkBlockedReason(blocked) };
 
-    await this.limits.consume({
-      number: `${ctx.siteKey}:${ctx.phone}`,
-      ...(ctx.ip ? { ip: `${ctx.siteKey}:${ctx.ip}` } : {}),
-      site: ctx.siteKey,
-      prefix: `${ctx.siteKey}:${prefixOf(ctx.phone)}`,
-      country: `${ctx.siteKey}:${ctx.country ?? 'unknown'}`,
+    await this.limits.consume(ctx.siteKey, {
+      number: ctx.phone,
+      ...(ctx.ip ? { ip: ctx.ip } : {}),
+      site: 'all',
+      prefix: prefixOf(ctx.phone),
+      country: ctx.country ?? 'unknown',
     });
 
     if (!ctx.fraudCheck) {
@@ -125,49 +123,84 @@ export class FraudGuard {
         channel: ctx.channel,
         network: network?.network ?? null,
         reason: blocked
-          ? `fraud_check: false; the block of network [ ${network.network} ] was bypassed.`
+          ? `fraud_check: false; the block of [ ${blocked} ] was bypassed.`
           : 'fraud_check: false; no network block was in force.',
       });
     }
     return { allow: true };
   }
 
-  /** Counts a send the provider accepted and blocks the network when it looks like pumping. */
+  /**
+   * Counts a send the provider accepted; blocks the number's prefix when its unverified traffic
+   * looks like pumping, and the network once several of its prefixes were blocked.
+   */
   async afterSend(ctx: SendContext & { delivered?: boolean }): Promise<void> {
     if (ctx.delivered === false || !billedByNetwork(ctx.channel)) return;
-    const network = await this.networkFor(ctx);
-    if (network === null) return;
     const { siteKey } = ctx;
-    await this.pumping.recordSend({
-      siteKey,
-      network: network.network,
-      phone: ctx.phone,
-      verificationId: ctx.verificationId,
-    });
-    const since = await this.blocks.openSince(siteKey, network.network);
-    const finding = await this.pumping.evaluate(siteKey, network.network, ctx.phone, since);
+    const prefix = prefixOf(ctx.phone);
+    const send = { siteKey, phone: ctx.phone, verificationId: ctx.verificationId };
+    const network = await this.networkFor(ctx);
+    await Promise.all([
+      this.pumping.recordSend(send),
+      network === null ? null : this.pumping.recordNetworkSend(siteKey, network.network, send),
+    ]);
+    if (network !== null) {
+      const networkSince = await this.blocks.openSince(siteKey, network.network);
+      const spread = await this.pumping.evaluateNetworkSpread(siteKey, network.network, networkSince);
+      if (spread !== null) {
+        const imposed = await this.blocks.impose(siteKey, network.network, network.operatorName, spread);
+        if (imposed !== null) await this.announce(siteKey, imposed);
+        return;
+      }
+    }
+    const since = await this.blocks.openSince(siteKey, prefix);
+    const finding = await this.pumping.evaluatePrefix(siteKey, ctx.phone, since);
     if (finding === null) return;
-    const imposed = await this.blocks.impose(siteKey, network.network, network.operatorName, finding);
-    if (imposed === null || !this.deps.onNetworkBlocked) return;
-    await this.deps.onNetworkBlocked(siteKey, {
-      network: imposed.network,
-      operator_name: imposed.operatorName,
-      level: imposed.level,
-      blocked_until: imposed.blockedUntil === null ? null : new Date(imposed.blockedUntil).toISOString(),
-      reason: networkBlockedReason(imposed.network),
-    });
+    const prefixBlock = await this.blocks.impose(siteKey, prefix, network?.operatorName ?? null, finding);
+    if (prefixBlock === null) return;
+    await this.announce(siteKey, prefixBlock);
+    if (network === null) return;
+    const prefixes = await this.pumping.recordBlockedPrefix(siteKey, network.network, prefix);
+    if (prefixes < this.policy.pumping.networkMinPrefixes) return;
+    const networkBlock = await this.blocks.impose(
+      siteKey,
+      network.network,
+      network.operatorName,
+      `pumping in ${prefixes} number ranges of the network`,
+    );
+    if (networkBlock !== null) await this.announce(siteKey, networkBlock);
   }
 
   /** Counts a confirmed code: conversion is what tells real users from pumped numbers. */
   async onApproved(ctx: ApprovalContext): Promise<void> {
     if (ctx.channel === null || !billedByNetwork(ctx.channel)) return;
+    const verificationId = ctx.verificationId ?? ctx.phone;
     const network = await this.networkFor(ctx);
-    if (network === null) return;
-    await this.pumping.recordApproval({
-      siteKey: ctx.siteKey,
-      network: network.network,
-      phone: ctx.phone,
-      verificationId: ctx.verificationId ?? ctx.phone,
+    await Promise.all([
+      this.pumping.recordApproval({ siteKey: ctx.siteKey, phone: ctx.phone, verificationId }),
+      network === null ? null : this.pumping.recordNetworkApproval(ctx.siteKey, network.network, verificationId),
+    ]);
+  }
+
+  /** Counts a wrong code against the number at the site (all its verifications together). */
+  recordWrongCode(siteKey: string, phone: string): Promise<void> {
+    return this.limits.recordWrongCode(siteKey, phone);
+  }
+
+  /** Refuses `rate_limited` once the number had too many wrong codes: no code is compared for it. */
+  assertCodesAccepted(siteKey: string, phone: string): Promise<void> {
+    return this.limits.assertCodesAccepted(siteKey, phone);
+  }
+
+  private async announce(siteKey: string, imposed: ImposedBlock): Promise<void> {
+    if (!this.deps.onNetworkBlocked) return;
+    await this.deps.onNetworkBlocked(siteKey, {
+      network: imposed.network,
+      scope: scopeOf(imposed.network),
+      operator_name: imposed.operatorName,
+      level: imposed.level,
+      blocked_until: imposed.blockedUntil === null ? null : new Date(imposed.blockedUntil).toISOString(),
+      reason: networkBlockedReason(imposed.network),
     });
   }
 
@@ -188,9 +221,4 @@ export class FraudGuard {
       return null;
     }
   }
-}
-
-function lineTypeOf(e164: string): string | null {
-  const parsed = phoneNumbers.parse(e164);
-  return parsed.ok ? (parsed.number.getType() ?? null) : null;
 }

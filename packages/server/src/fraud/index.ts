@@ -1,9 +1,8 @@
 export { type BypassEntry, FraudCheckBypassAudit } from './audit.js';
-export { type ImposedBlock, NetworkBlocks } from './blocks.js';
-export { assertCountryAllowed, assertLineTypeAllowed, GeoPermissionsRepository } from './geo.js';
+export { type ImposedBlock, NetworkBlocks, scopeOf } from './blocks.js';
+export { assertCountryAllowed, billedByNetwork, GeoPermissionsRepository } from './geo.js';
 export {
   type ApprovalContext,
-  billedByNetwork,
   FraudGuard,
   type FraudGuardDeps,
   type NetworkBlockedListener,

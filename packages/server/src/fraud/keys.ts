@@ -6,12 +6,17 @@ const tag = (siteKey: string) => `fraud:{${siteKey}}`;
 
 export const fraudKeys = {
   blockIndex: (siteKey: string) => `${tag(siteKey)}:blocks`,
-  block: (siteKey: string, network: string) => `${tag(siteKey)}:block:${network}`,
+  /** `target`: an operator network (MCC-MNC) or a number prefix (`+…`). */
+  block: (siteKey: string, target: string) => `${tag(siteKey)}:block:${target}`,
+  networkBlockedPrefixes: (siteKey: string, network: string) => `${tag(siteKey)}:net:${network}:pumped`,
   networkSends: (siteKey: string, network: string) => `${tag(siteKey)}:net:${network}:sent`,
   networkApprovals: (siteKey: string, network: string) => `${tag(siteKey)}:net:${network}:ok`,
   prefixSends: (siteKey: string, prefix: string) => `${tag(siteKey)}:pfx:${prefix}:sent`,
   prefixApprovals: (siteKey: string, prefix: string) => `${tag(siteKey)}:pfx:${prefix}:ok`,
   geo: (siteKey: string) => `${tag(siteKey)}:geo`,
+  sendLimit: (siteKey: string, bucket: string, windowSeconds: number, value: string) =>
+    `${tag(siteKey)}:limit:${bucket}:${windowSeconds}:${value}`,
+  wrongCodes: (siteKey: string, number: string) => `${tag(siteKey)}:wrong-codes:${number}`,
   bypassAudit: (siteKey: string) => `${tag(siteKey)}:audit:fraud-check-bypass`,
 };
 

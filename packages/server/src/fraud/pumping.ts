@@ -3,12 +3,15 @@ import type { Store } from '../store/index.js';
 import { fraudKeys, lastDigitsOf, prefixOf } from './keys.js';
 import type { PumpingPolicy } from './policy.js';
 
-export type SendRecord = { siteKey: string; network: string; phone: string; verificationId: string };
+export type SendRecord = { siteKey: string; phone: string; verificationId: string };
 
 /**
- * SMS-pumping detection over sliding windows (sorted sets scored by time). The signatures are the
- * vendors': low conversion at volume on one network (Vonage), and bursts to adjacent numbers of one
- * prefix (Twilio). Members are verification ids, so resends do not inflate the volume.
+ * SMS-pumping detection over sliding windows (sorted sets scored by time), per number prefix (the
+ * number minus its last 4 digits: the block an operator hands out, and what pumpers walk). The
+ * evidence is only messages the provider accepted and nobody verified: a refused, blocked or
+ * never-sent request is no evidence, so an attacker cannot get real users' prefixes blocked without
+ * paying for messages. The signatures are the vendors': low conversion at volume (Vonage), and runs
+ * of adjacent numbers (Twilio). Members are verification ids, so resends do not inflate the volume.
  */
 export class PumpingDetector {
   constructor(
@@ -17,110 +20,133 @@ export class PumpingDetector {
     private readonly policy: PumpingPolicy,
   ) {}
 
-  async recordSend({ siteKey, network, phone, verificationId }: SendRecord): Promise<void> {
+  async recordSend({ siteKey, phone, verificationId }: SendRecord): Promise<void> {
     const now = this.clock.now();
-    const ttlMs = this.policy.windowSeconds * 1_000;
+    const prefix = prefixOf(phone);
     await this.store.batch([
       {
         op: 'sortedAdd',
-        key: fraudKeys.networkSends(siteKey, network),
-        member: verificationId,
-        score: now,
-        ttlMs,
-      },
-      {
-        op: 'sortedAdd',
-        key: fraudKeys.prefixSends(siteKey, prefixOf(phone)),
+        key: fraudKeys.prefixSends(siteKey, prefix),
         member: `${verificationId}|${lastDigitsOf(phone)}`,
         score: now,
-        ttlMs,
+        ttlMs: this.windowMs(),
       },
     ]);
-    await this.prune(siteKey, network, phone, now);
+    await Promise.all(
+      [fraudKeys.prefixSends(siteKey, prefix), fraudKeys.prefixApprovals(siteKey, prefix)].map((key) =>
+        this.store.sortedRemoveRange(key, Number.NEGATIVE_INFINITY, now - this.windowMs()),
+      ),
+    );
   }
 
-  async recordApproval({ siteKey, network, phone, verificationId }: SendRecord): Promise<void> {
-    const now = this.clock.now();
-    const ttlMs = this.policy.windowSeconds * 1_000;
+  async recordApproval({ siteKey, phone, verificationId }: SendRecord): Promise<void> {
     await this.store.batch([
-      {
-        op: 'sortedAdd',
-        key: fraudKeys.networkApprovals(siteKey, network),
-        member: verificationId,
-        score: now,
-        ttlMs,
-      },
       {
         op: 'sortedAdd',
         key: fraudKeys.prefixApprovals(siteKey, prefixOf(phone)),
         member: verificationId,
-        score: now,
-        ttlMs,
+        score: this.clock.now(),
+        ttlMs: this.windowMs(),
       },
     ]);
   }
 
   /**
-   * The reason to block the number's network, or null. Only traffic since `sinceMs` counts (the
-   * end of the network's last block), so a period already judged is not judged twice.
+   * The reason to block the number's prefix, or null. Only traffic since `sinceMs` counts (the end
+   * of the prefix's last block), so a period already judged is not judged twice.
    */
-  async evaluate(siteKey: string, network: string, phone: string, sinceMs: number): Promise<string | null> {
+  async evaluatePrefix(siteKey: string, phone: string, sinceMs: number): Promise<string | null> {
     const now = this.clock.now();
-    const from = Math.max(now - this.policy.windowSeconds * 1_000, sinceMs);
+    const from = Math.max(now - this.windowMs(), sinceMs);
     const settled = now - this.policy.settleSeconds * 1_000;
     const prefix = prefixOf(phone);
-    const recent = Math.max(from, settled);
-    const [
-      networkSends,
-      networkBurst,
-      networkApprovals,
-      recentApprovals,
-      prefixSends,
-      prefixApprovals,
-      prefixRecent,
-    ] = await Promise.all([
-      this.store.sortedCount(fraudKeys.networkSends(siteKey, network), from, settled),
-      this.store.sortedCount(fraudKeys.networkSends(siteKey, network), recent, now),
-      this.store.sortedCount(fraudKeys.networkApprovals(siteKey, network), from, now),
-      this.store.sortedCount(fraudKeys.networkApprovals(siteKey, network), recent, now),
-      this.store.sortedCount(fraudKeys.prefixSends(siteKey, prefix), from, settled),
-      this.store.sortedCount(fraudKeys.prefixApprovals(siteKey, prefix), from, now),
+    const [sends, approvals] = await Promise.all([
       this.store.sortedRange(fraudKeys.prefixSends(siteKey, prefix), from, now),
+      this.store.sortedRange(fraudKeys.prefixApprovals(siteKey, prefix), from, now),
     ]);
-    const { minConversion } = this.policy;
-    if (networkSends >= this.policy.networkMinSends && networkApprovals / networkSends < minConversion) {
-      return `conversion ${percent(networkApprovals, networkSends)} of ${networkSends} sends to the network`;
-    }
-    // Users who type their code within the minute show up here; pumped numbers never do.
-    const converting =
-      recentApprovals / Math.max(1, networkBurst) >= minConversion ||
-      (networkSends >= this.policy.networkMinSends && networkApprovals / networkSends >= minConversion);
-    if (networkBurst >= this.policy.burstSends && !converting) {
-      return `${networkBurst} sends to the network within ${this.policy.settleSeconds} s`;
-    }
-    if (prefixSends >= this.policy.prefixMinSends && prefixApprovals / prefixSends < minConversion) {
-      return `conversion ${percent(prefixApprovals, prefixSends)} of ${prefixSends} sends to one number range`;
+    const approved = new Set(approvals.map(({ member }) => member));
+    const unverified = sends
+      .map(({ member, score }) => ({
+        verificationId: member.slice(0, member.lastIndexOf('|')),
+        digits: Number(member.slice(member.lastIndexOf('|') + 1)),
+        score,
+      }))
+      .filter((send) => !approved.has(send.verificationId));
+
+    const settledSends = sends.filter(({ score }) => score <= settled).length;
+    const settledUnverified = unverified.filter(({ score }) => score <= settled);
+    const settledNumbers = new Set(settledUnverified.map(({ digits }) => digits));
+    const conversion = settledSends === 0 ? 1 : 1 - settledUnverified.length / settledSends;
+    if (settledNumbers.size >= this.policy.prefixMinSends && conversion < this.policy.minConversion) {
+      return `${settledNumbers.size} unverified numbers of one range, conversion ${Math.round(conversion * 100)} %`;
     }
     const run = longestAdjacentRun(
-      prefixRecent.map(({ member }) => Number(member.slice(member.lastIndexOf('|') + 1))),
+      unverified.map(({ digits }) => digits),
       this.policy.adjacentGap,
     );
-    if (run >= this.policy.adjacentNumbers) return `${run} adjacent numbers of one range`;
+    if (run >= this.policy.adjacentNumbers) return `${run} adjacent unverified numbers of one range`;
     return null;
   }
 
-  /** Drops what left the window, so a steadily used key does not grow without end. */
-  private async prune(siteKey: string, network: string, phone: string, now: number): Promise<void> {
-    const before = now - this.policy.windowSeconds * 1_000;
-    const prefix = prefixOf(phone);
+  /** Counts a send to a network (for the spread rule); members carry the prefix. */
+  async recordNetworkSend(siteKey: string, network: string, { phone, verificationId }: SendRecord): Promise<void> {
+    const now = this.clock.now();
+    const key = fraudKeys.networkSends(siteKey, network);
+    await this.store.batch([
+      { op: 'sortedAdd', key, member: `${verificationId}|${prefixOf(phone)}`, score: now, ttlMs: this.windowMs() },
+    ]);
     await Promise.all(
-      [
-        fraudKeys.networkSends(siteKey, network),
-        fraudKeys.networkApprovals(siteKey, network),
-        fraudKeys.prefixSends(siteKey, prefix),
-        fraudKeys.prefixApprovals(siteKey, prefix),
-      ].map((key) => this.store.sortedRemoveRange(key, Number.NEGATIVE_INFINITY, before)),
+      [key, fraudKeys.networkApprovals(siteKey, network)].map((windowKey) =>
+        this.store.sortedRemoveRange(windowKey, Number.NEGATIVE_INFINITY, now - this.windowMs()),
+      ),
     );
+  }
+
+  async recordNetworkApproval(siteKey: string, network: string, verificationId: string): Promise<void> {
+    await this.store.batch([
+      {
+        op: 'sortedAdd',
+        key: fraudKeys.networkApprovals(siteKey, network),
+        member: verificationId,
+        score: this.clock.now(),
+        ttlMs: this.windowMs(),
+      },
+    ]);
+  }
+
+  /**
+   * The spread rule: a burst of unverified sends over several prefixes of one network that
+   * converts nothing (each prefix alone shows too little to judge). Null when it does not apply.
+   */
+  async evaluateNetworkSpread(siteKey: string, network: string, sinceMs: number): Promise<string | null> {
+    const now = this.clock.now();
+    const from = Math.max(now - this.windowMs(), sinceMs);
+    const burstFrom = Math.max(from, now - this.policy.settleSeconds * 1_000);
+    const [sends, approvals] = await Promise.all([
+      this.store.sortedRange(fraudKeys.networkSends(siteKey, network), burstFrom, now),
+      this.store.sortedCount(fraudKeys.networkApprovals(siteKey, network), from, now),
+    ]);
+    if (sends.length < this.policy.burstSends || approvals > 0) return null;
+    const prefixes = new Set(sends.map(({ member }) => member.slice(member.lastIndexOf('|') + 1)));
+    if (prefixes.size < this.policy.networkMinPrefixes) return null;
+    return `${sends.length} unverified sends over ${prefixes.size} number ranges within ${this.policy.settleSeconds} s`;
+  }
+
+  /**
+   * Counts a prefix of `network` blocked for pumping; answers how many distinct prefixes of it were
+   * within the evidence window (the network rule needs several, so one range never stops a network).
+   */
+  async recordBlockedPrefix(siteKey: string, network: string, prefix: string): Promise<number> {
+    const now = this.clock.now();
+    const key = fraudKeys.networkBlockedPrefixes(siteKey, network);
+    const windowMs = this.policy.networkEvidenceSeconds * 1_000;
+    await this.store.batch([{ op: 'sortedAdd', key, member: prefix, score: now, ttlMs: windowMs }]);
+    await this.store.sortedRemoveRange(key, Number.NEGATIVE_INFINITY, now - windowMs);
+    return this.store.sortedCount(key, now - windowMs, now);
+  }
+
+  private windowMs(): number {
+    return this.policy.windowSeconds * 1_000;
   }
 }
 
@@ -134,8 +160,4 @@ export function longestAdjacentRun(numbers: readonly number[], gap: number): num
     longest = Math.max(longest, run);
   }
   return longest;
-}
-
-function percent(part: number, whole: number): string {
-  return `${Math.round((part / whole) * 100)} %`;
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../logging/index.js';
 import { createPkcePair, type Operator, OperatorError } from '../operator/index.js';
 import type { Store } from '../store/index.js';
 import { originMatches } from '../tenants/index.js';
-import type { Caller, SilentVerifier, VerificationState } from '../verification/index.js';
+import type { Caller, SilentVerifier, Surface, VerificationState } from '../verification/index.js';
 
 /** What the callback needs of the verification flow (the VerificationService fits). */
 export interface SilentCompletion {
@@ -35,6 +35,8 @@ export type SilentDeps = {
 type Attempt = {
   verificationId: string;
   siteKey: string;
+  /** Absent on attempts stored by an earlier release, which only the widget started. */
+  surface?: Surface;
   phone: string;
   codeVerifier: string;
   returnUrl: string | null;
@@ -84,6 +86,7 @@ export class SilentVerification implements SilentVerifier {
   async begin(context: {
     verificationId: string;
     siteKey: string;
+    surface: Surface;
     phone: string;
     returnUrl: string | null;
   }): Promise<{ authUrl: string; expiresAt: number }> {
@@ -94,6 +97,7 @@ export class SilentVerification implements SilentVerifier {
     const attempt: Attempt = {
       verificationId: context.verificationId,
       siteKey: context.siteKey,
+      surface: context.surface,
       phone: context.phone,
       codeVerifier: pkce.verifier,
       returnUrl: context.returnUrl,
@@ -124,7 +128,8 @@ export class SilentVerification implements SilentVerifier {
       throw new ProoflineError('not_found', 'This silent verification attempt is unknown or over.');
     const outcome = await this.outcomeOf(attempt, query);
     const state = await flow.completeSilent(
-      { siteKey: attempt.siteKey, ip, hostname: null },
+      // The attempt (found by its unguessable state) names the one verification it may complete.
+      { siteKey: attempt.siteKey, surface: attempt.surface ?? 'widget', ip, hostname: null },
       attempt.verificationId,
       outcome,
     );

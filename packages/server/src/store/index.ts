@@ -1,7 +1,7 @@
 export type {
+  Limit,
+  LimitDecision,
   QueueItem,
-  RateLimiter,
-  RateLimiterOptions,
   Store,
   StoreDurability,
   StoreWrite,

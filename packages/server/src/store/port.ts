@@ -30,12 +30,15 @@ export interface Store {
   increment(key: string, by?: number, ttlMs?: number): Promise<number>;
   /**
    * Reads `valueKey` and increments `counterKey` in one atomic step (keys share a hash tag):
-   * e.g. "load the verification and count this attempt" in a single round trip.
+   * e.g. "load the verification and count this attempt" in a single round trip. Counts nothing
+   * and answers `{value: null, count: 0}` when the value is absent, or when `owner` is given and
+   * the value (a JSON object) lacks one of those top-level fields: a stranger writes nothing.
    */
   getAndIncrement(
     valueKey: string,
     counterKey: string,
     ttlMs?: number,
+    owner?: Readonly<Record<string, string>>,
   ): Promise<{ value: string | null; count: number }>;
 
   setAdd(key: string, members: readonly string[], ttlMs?: number): Promise<number>;
@@ -94,9 +97,21 @@ export interface Store {
    */
   durability(): Promise<StoreDurability | null>;
 
-  /** A rate limiter on this store (rate-limiter-flexible underneath), for the fraud domain. */
-  rateLimiter(options: RateLimiterOptions): RateLimiter;
+  /**
+   * Fixed-window limits taken all or nothing, in one atomic step (keys share a hash tag): the
+   * limits are checked in order and, when one is full, nothing is taken from any of them — a
+   * refused request spends no one's allowance. A limit with `cost: 0` is only checked.
+   */
+  consumeLimits(limits: readonly Limit[]): Promise<LimitDecision>;
 }
+
+/** A counter key allowing `max` within `windowMs` from its first use. */
+export type Limit = { key: string; max: number; windowMs: number; cost?: 0 | 1 };
+
+export type LimitDecision =
+  | { allowed: true }
+  /** `index` of the first full limit, and when its window ends. */
+  | { allowed: false; index: number; retryAfterMs: number };
 
 /** A redeemed token or a queued webhook must not come back or vanish with a restart or memory pressure. */
 export type StoreDurability = {
@@ -115,24 +130,6 @@ export type StoreWrite =
   | { op: 'increment'; key: string; by?: number; ttlMs?: number }
   | { op: 'setAdd'; key: string; members: readonly string[]; ttlMs?: number }
   | { op: 'sortedAdd'; key: string; member: string; score: number; ttlMs?: number };
-
-export type RateLimiterOptions = {
-  /** Distinguishes limiters sharing the store, e.g. `send:number`. */
-  name: string;
-  points: number;
-  durationSeconds: number;
-};
-
-export interface RateLimiter {
-  /** Takes `points` for `key`; answers whether allowed and, if not, in how many ms to retry. */
-  consume(
-    key: string,
-    points?: number,
-  ): Promise<{ allowed: boolean; retryAfterMs: number; remaining: number }>;
-  /** Gives points back (e.g. a send that was not made after all). */
-  reward(key: string, points?: number): Promise<void>;
-  reset(key: string): Promise<void>;
-}
 
 /** Thrown by adapters when the store cannot be reached, so the edge answers 503 and fails closed. */
 export class StoreUnavailableError extends Error {

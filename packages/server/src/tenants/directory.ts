@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { AllowedOrigin } from '@proofline/shared';
 import { z } from 'zod';
 import { hashSecret, type Site, secretMatches } from './site.js';
 
@@ -26,7 +27,7 @@ export const TenantFile = z.strictObject({
             .regex(/^sk_[A-Za-z0-9_]{4,128}$/)
             .optional(),
           brand: z.string().min(1).max(64),
-          allowed_origins: z.array(z.string().min(1)).min(1),
+          allowed_origins: z.array(AllowedOrigin).min(1),
         })
         .refine((site) => (site.secret === undefined) !== (site.secret_sha256 === undefined), {
           message: 'give exactly one of secret or secret_sha256',

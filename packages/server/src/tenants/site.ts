@@ -19,16 +19,4 @@ export function secretMatches(site: Site, secret: string): boolean {
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
-/**
- * Origin patterns are exact origins, optionally with `*` as the port (`http://localhost:*`) or as
- * the leftmost host label (`https://*.example.com`).
- */
-export function originMatches(pattern: string, origin: string): boolean {
-  if (pattern === origin) return true;
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  const regex = escaped
-    .replace(/:\*$/, ':\\d{1,5}')
-    .replace('//\\*\\.', '//[a-z0-9-]+\\.')
-    .replace('//*.', '//[a-z0-9-]+\\.');
-  return new RegExp(`^${regex}$`, 'i').test(origin);
-}
+export { originMatches } from '@proofline/shared';

@@ -22,6 +22,7 @@ export {
 export {
   type StepChannel,
   type StepRecord,
+  type Surface,
   toBlockedSummary,
   toRecordView,
   toSendOtpOutput,

@@ -1,6 +1,7 @@
 import type { Channel, RiskAssessment, Settings, WebhookEventType } from '@proofline/shared';
 import type { QueueItem } from '../store/index.js';
 import type { ResultTokenInput } from '../tokens/index.js';
+import type { Surface } from './record.js';
 
 /** What a send guard is told before a message goes out (and after it went). */
 export type SendContext = {
@@ -38,12 +39,18 @@ export interface SendGuard {
     country: string | null;
     channel: Channel | null;
   }): Promise<void>;
+  /** A wrong code was typed for the number: counted across all its verifications at the site. */
+  recordWrongCode(siteKey: string, phone: string): Promise<void>;
+  /** Throws `rate_limited` when the number had too many wrong codes: then no code approves. */
+  assertCodesAccepted(siteKey: string, phone: string): Promise<void>;
 }
 
 export const allowAllSends: SendGuard = {
   beforeSend: async () => ({ allow: true }),
   afterSend: async () => {},
   onApproved: async () => {},
+  recordWrongCode: async () => {},
+  assertCodesAccepted: async () => {},
 };
 
 /** A verification as the rules see it at each trigger. */
@@ -121,6 +128,7 @@ export interface SilentVerifier {
   begin(context: {
     verificationId: string;
     siteKey: string;
+    surface: Surface;
     phone: string;
     returnUrl: string | null;
   }): Promise<{ authUrl: string; expiresAt: number } | null>;

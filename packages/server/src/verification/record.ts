@@ -11,6 +11,12 @@ import type {
 import { maskPhone } from '@proofline/shared';
 import { phoneTypeOf } from '../lookup/index.js';
 
+/**
+ * Where a verification was started and may be used from: the widget (tRPC, public site key) or
+ * the site's backend (REST, secret key). One never sees the other's verifications.
+ */
+export type Surface = 'widget' | 'api';
+
 /** A workflow step: an OTP channel, or the operator's silent check. */
 export type StepChannel = Channel | 'silent';
 
@@ -33,6 +39,8 @@ export type StepRecord = {
 export type VerificationRecord = {
   id: string;
   siteKey: string;
+  /** Who may use it: the widget that started it or the site's backend. */
+  surface: Surface;
   phone: string;
   country: string | null;
   lineType: string | null;
@@ -52,6 +60,7 @@ export type VerificationRecord = {
   expiresAt: number;
   maxAttempts: number;
   maxSends: number;
+  /** The first resend wait (the site's `resend_cooldown_seconds`); later ones grow from it. */
   cooldownMs: number;
   stepTimeoutMs: number;
   silentTimeoutMs: number;
@@ -105,9 +114,21 @@ export function attemptsLeft(record: VerificationRecord, counter: number): numbe
   return Math.max(0, record.maxAttempts - attemptsUsed(record, counter));
 }
 
+/** The longest wait between two sends, however many there were. */
+export const MAX_RESEND_COOLDOWN_MS = 600_000;
+
+/**
+ * The wait before the next send grows with each one: the setting, then twice it, four times …
+ * (30 s, 60 s, 120 s … by default), capped at 10 minutes.
+ */
+export function resendCooldownMs(record: Pick<VerificationRecord, 'cooldownMs' | 'sends'>): number {
+  const doublings = Math.max(0, record.sends - 1);
+  return Math.min(record.cooldownMs * 2 ** Math.min(doublings, 16), MAX_RESEND_COOLDOWN_MS);
+}
+
 export function resendAvailableAt(record: VerificationRecord): number | null {
   if (isFinal(record) || record.sends >= record.maxSends || record.lastSentAt === null) return null;
-  return record.lastSentAt + record.cooldownMs;
+  return record.lastSentAt + resendCooldownMs(record);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -188,7 +209,23 @@ export function toRecordView(record: VerificationRecord, counter: number): Verif
     flags: record.flags,
     risk: record.risk,
     ...(record.reason ? { reason: record.reason } : {}),
+    verified: record.status === 'approved' ? provenBy(record) : null,
   };
+}
+
+/**
+ * What an approval proves: the number that received the code (a workflow step may send it to
+ * another number than `phone`), the typed number after silent verification, or an email address.
+ */
+export function provenBy(record: VerificationRecord): {
+  phone: string | null;
+  phone_verified: boolean;
+  email: string | null;
+} {
+  const step = record.steps.at(-1);
+  if (!step || step.channel === 'silent') return { phone: record.phone, phone_verified: true, email: null };
+  if (step.channel === 'email') return { phone: null, phone_verified: false, email: step.to };
+  return { phone: step.to ?? record.phone, phone_verified: true, email: null };
 }
 
 /** The `verification.blocked` webhook body (Vonage's summary callback). */

@@ -114,12 +114,19 @@ export class VerificationRepository {
     return { record: this.codec.decode(raw), raw, attempts: Number(count ?? 0) };
   }
 
-  /** Counts one check attempt and reads the record, atomically, in one round trip. */
-  async loadCountingAttempt(id: string): Promise<Loaded | null> {
+  /**
+   * Counts one check attempt and reads the record, atomically, in one round trip, only when the
+   * record exists and belongs to `owner`; otherwise answers null and writes nothing.
+   */
+  async loadCountingAttempt(
+    id: string,
+    owner: Pick<VerificationRecord, 'siteKey' | 'surface'>,
+  ): Promise<Loaded | null> {
     const { value, count } = await this.store.getAndIncrement(
       recordKey(id),
       attemptsKey(id),
       this.retentionMs * 2,
+      owner,
     );
     if (value === null) return null;
     return { record: this.codec.decode(value), raw: value, attempts: count };

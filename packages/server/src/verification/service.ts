@@ -3,6 +3,7 @@ import { phone as phones } from '@proofline/shared/phone';
 import type { Clock } from '../clock/index.js';
 import { ProoflineError } from '../errors.js';
 import type { Logger } from '../logging/index.js';
+import { phoneTypeOf } from '../lookup/index.js';
 import { isDeliveryError, type MessageSender, renderMessage } from '../messaging/index.js';
 import type { Store } from '../store/index.js';
 import { newVerificationId, type OtpCodes, verificationIdPattern } from './codes.js';
@@ -25,7 +26,11 @@ import {
   isFinal,
   methodOf,
   type PlannedStep,
+  provenBy,
+  resendAvailableAt,
+  type StepChannel,
   type StepRecord,
+  type Surface,
   toBlockedSummary,
   toRecordView,
   type VerificationRecord,
@@ -63,13 +68,12 @@ export type VerificationServiceDeps = {
 /** Who asks: the site (from its site key or secret key) and, when known, the request's origin. */
 export type Caller = {
   siteKey: string;
+  surface: Surface;
   /** Already loaded by the caller (tRPC's widgetProcedure); read from the store otherwise. */
   settings?: Settings;
   ip: string | null;
   /** Host of the page's Origin for widget calls; null for site backends. */
   hostname?: string | null;
-  /** A widget in a browser (tRPC): only a browser can open the operator's authorize URL for silent. */
-  browser?: boolean;
 };
 
 export type StartInput = {
@@ -128,23 +132,27 @@ export class VerificationService {
   // ── operations ──────────────────────────────────────────────────────────────
 
   /**
-   * Starts a verification and sends the first message, or answers the live one for this (site,
-   * number) without sending anything. Refusals before anything is sent are errors.
+   * Starts a verification and sends the first message. A widget start always creates a new
+   * verification whose id is the caller's only handle to it; a site backend may be answered its
+   * own live verification for the number (as Twilio does). Refusals before anything is sent are errors.
    */
   async start(caller: Caller, input: StartInput): Promise<VerificationState> {
     const parsed = phones.parse(input.phone, input.country?.toUpperCase());
     if (!parsed.ok) throw new ProoflineError('invalid_phone', undefined, { reason: parsed.reason });
     const settings = caller.settings ?? (await this.deps.loadSettings(caller.siteKey));
-    const plan = this.planWorkflow(input, settings, parsed.e164, caller.browser === true);
-
-    for (let retry = 0; retry < MAX_CONFLICT_RETRIES; retry++) {
-      const now = this.deps.clock.now();
-      const record = this.newRecord(caller, input, settings, plan, {
+    const plan = this.planWorkflow(input, settings, parsed.e164, caller.surface === 'widget');
+    const recordAt = (now: number) =>
+      this.newRecord(caller, input, settings, plan, {
         e164: parsed.e164,
         country: parsed.country ?? null,
         lineType: parsed.number.getType() ?? null,
         now,
       });
+    if (caller.surface === 'widget') return this.begin(recordAt(this.deps.clock.now()), settings);
+
+    for (let retry = 0; retry < MAX_CONFLICT_RETRIES; retry++) {
+      const now = this.deps.clock.now();
+      const record = recordAt(now);
       const entry = { id: record.id, at: now };
       const liveTtl = record.expiresAt - now;
       const claim = await this.repository.claimLive(caller.siteKey, record.phone, entry, liveTtl);
@@ -174,7 +182,7 @@ export class VerificationService {
   /** Reads a verification, applying what time decided since: expiry, or the next step after a timeout. */
   async get(caller: Caller, verificationId: string): Promise<VerificationState> {
     for (let retry = 0; retry < MAX_CONFLICT_RETRIES; retry++) {
-      const loaded = await this.load(caller, verificationId);
+      const loaded = await this.load(caller, verificationId, 'read');
       try {
         const state = await this.applyTime(caller, loaded, { fallbackOnTimeout: true });
         const { resultToken } = state.record;
@@ -195,8 +203,9 @@ export class VerificationService {
     const verificationId =
       'verificationId' in target ? target.verificationId : await this.findLive(caller, target);
     if (!verificationIdPattern.test(verificationId)) throw new ProoflineError('not_found');
-    const counted = await this.repository.loadCountingAttempt(verificationId);
-    if (!counted || counted.record.siteKey !== caller.siteKey) throw new ProoflineError('not_found');
+    // Ownership is decided in the same atomic step as the count: a stranger's guess counts nothing.
+    const counted = await this.repository.loadCountingAttempt(verificationId, ownerOf(caller));
+    if (!counted) throw new ProoflineError('not_found');
     let loaded = counted;
     const { attempts } = counted;
 
@@ -211,9 +220,13 @@ export class VerificationService {
         return { ...this.stateOf(latest), attempts: Math.max(latest.attempts, attempts) };
       }
       if (this.deps.codes.matches(record.id, code, record.codeHashes)) {
+        // Past the number's wrong-code cap no code approves, so guesses spread over several
+        // verifications of one number buy nothing.
+        await this.guard.assertCodesAccepted(record.siteKey, record.phone);
         const approved = await this.approve({ ...loaded, attempts });
         if (approved) return approved;
       } else {
+        await this.guard.recordWrongCode(record.siteKey, record.phone);
         if (attempts < record.maxAttempts) return { ...this.stateOf(loaded), attempts };
         return await this.finish({ ...loaded, attempts }, 'max_attempts_reached', null);
       }
@@ -239,8 +252,9 @@ export class VerificationService {
         throw new ProoflineError('verification_closed');
       if (record.sends >= record.maxSends) throw new ProoflineError('max_sends_reached');
       const now = this.deps.clock.now();
-      if (record.lastSentAt !== null && now < record.lastSentAt + record.cooldownMs) {
-        const seconds = Math.ceil((record.lastSentAt + record.cooldownMs - now) / 1000);
+      const availableAt = resendAvailableAt(record);
+      if (availableAt !== null && now < availableAt) {
+        const seconds = Math.ceil((availableAt - now) / 1000);
         throw new ProoflineError(
           'resend_cooldown',
           undefined,
@@ -326,10 +340,14 @@ export class VerificationService {
       });
     } else if (input.channel && input.channel !== 'auto') {
       if (!phoneChannels.includes(input.channel)) throw new ProoflineError('channel_not_allowed');
+      // A widget never calls first: voice comes after a text that failed, or on the user's resend.
+      if (browser && input.channel === 'voice') throw new ProoflineError('channel_not_allowed');
       workflow = [{ channel: input.channel, to: null }];
     } else {
-      if (phoneChannels.length === 0) throw new ProoflineError('channel_not_allowed');
-      workflow = phoneChannels.map((channel) => ({ channel, to: null }));
+      const ordered = voiceNotFirst(phoneChannels);
+      if (ordered.length === 0 || (browser && ordered[0] === 'voice'))
+        throw new ProoflineError('channel_not_allowed');
+      workflow = ordered.map((channel) => ({ channel, to: null }));
       const silentLikely = browser && input.connection !== 'wifi';
       if (this.deps.silent && settings.silent && silentLikely)
         workflow.unshift({ channel: 'silent', to: null });
@@ -350,6 +368,7 @@ export class VerificationService {
     return {
       id: this.newId(),
       siteKey: caller.siteKey,
+      surface: caller.surface,
       phone: number.e164,
       country: number.country,
       lineType: number.lineType,
@@ -400,6 +419,8 @@ export class VerificationService {
     entry: { id: string; at: number },
   ): Promise<VerificationState | null> {
     const loaded = await this.repository.load(entry.id);
+    // A slot left by a widget start of an earlier release is not the backend's to resume.
+    if (loaded && loaded.record.surface !== caller.surface) return null;
     if (!loaded) {
       if (this.deps.clock.now() - entry.at < START_IN_PROGRESS_MS) {
         throw new ProoflineError(
@@ -447,6 +468,7 @@ export class VerificationService {
     }
     return this.sendStep({ record: decided, raw: null, attempts: 0 }, 0, 'start', {
       siteKey: record.siteKey,
+      surface: record.surface,
       settings,
       ip: record.ip,
     });
@@ -488,6 +510,7 @@ export class VerificationService {
           ? await this.deps.silent.begin({
               verificationId: record.id,
               siteKey: record.siteKey,
+              surface: record.surface,
               phone: record.phone,
               returnUrl: record.returnUrl,
             })
@@ -516,14 +539,41 @@ export class VerificationService {
         continue;
       }
 
+      const destination = destinationOf(record, step);
+      settings ??= await this.deps.loadSettings(record.siteKey);
+      if (settings.block_premium && billsTheSender(destination.type)) {
+        throw new ProoflineError('line_type_not_allowed', undefined, { line_type: destination.type });
+      }
+      if (isTextChannel(step.channel) && !canReceiveText(destination.type)) {
+        // Landlines and toll-free, premium or shared-cost lines get no SMS or WhatsApp: the
+        // workflow moves on (voice and email remain).
+        record = {
+          ...record,
+          stepIndex,
+          steps: [
+            ...steps,
+            {
+              channel: step.channel,
+              to: step.to,
+              initiatedAt: now,
+              status: 'skipped',
+              reason: 'line_cannot_receive',
+            },
+          ],
+          updatedAt: now,
+        };
+        stepIndex += 1;
+        why = 'delivery_failure';
+        continue;
+      }
       if (record.sends >= record.maxSends)
         return this.finishStored(record, raw, current.attempts, 'failed', 'max_sends_reached');
-      settings ??= await this.deps.loadSettings(record.siteKey);
+      // Every address a code goes to passes the checks `phone` passes: country, line type, limits, pumping.
       const context: SendContext = {
         siteKey: record.siteKey,
         settings,
-        phone: record.phone,
-        country: record.country,
+        phone: destination.e164,
+        country: destination.country,
         channel: step.channel,
         ip: caller.ip ?? record.ip,
         fraudCheck: record.fraudCheck,
@@ -709,7 +759,7 @@ export class VerificationService {
       this.deps.tokens.issue({
         aud: approved.siteKey,
         sub: approved.id,
-        phone: approved.phone,
+        ...provenBy(approved),
         method: silent ? 'silent' : 'otp',
         channel,
         risk_score: approved.risk?.risk_score ?? null,
@@ -826,7 +876,8 @@ export class VerificationService {
           this.guard.onApproved({
             siteKey: record.siteKey,
             verificationId: record.id,
-            phone: record.phone,
+            // Conversion counts for the number that received the code, as its sends did.
+            phone: provenBy(record).phone ?? record.phone,
             country: record.country,
             channel: currentChannel(record),
           }),
@@ -851,16 +902,17 @@ export class VerificationService {
 
   // ── helpers ─────────────────────────────────────────────────────────────────
 
-  private async load(caller: Caller, verificationId: string): Promise<Loaded> {
+  private async load(caller: Caller, verificationId: string, access: Access = 'act'): Promise<Loaded> {
     if (!verificationIdPattern.test(verificationId)) throw new ProoflineError('not_found');
     const loaded = await this.repository.load(verificationId);
-    if (!loaded || loaded.record.siteKey !== caller.siteKey) throw new ProoflineError('not_found');
+    if (!loaded || !isOwnedBy(loaded.record, caller, access)) throw new ProoflineError('not_found');
     return loaded;
   }
 
   private async findLive(caller: Caller, target: { phone: string; country?: string }): Promise<string> {
     const parsed = phones.parse(target.phone, target.country?.toUpperCase());
     if (!parsed.ok) throw new ProoflineError('invalid_phone', undefined, { reason: parsed.reason });
+    if (caller.surface !== 'api') throw new ProoflineError('not_found');
     const live = await this.repository.findLive(caller.siteKey, parsed.e164);
     if (!live) throw new ProoflineError('not_found');
     return live.id;
@@ -909,6 +961,64 @@ function decidedWorkflow(record: VerificationRecord, decision: StartDecision): P
     workflow = [{ channel: first, to: null }, ...workflow.filter((step) => step.channel !== first)];
   }
   return workflow;
+}
+
+function ownerOf(caller: Caller): { siteKey: string; surface: Surface } {
+  return { siteKey: caller.siteKey, surface: caller.surface };
+}
+
+/**
+ * `act` (check, resend, cancel, complete) only by whoever started it; `read` also by the site's
+ * backend, which holds the secret key and reads its widget verifications by the token's `sub`.
+ */
+type Access = 'read' | 'act';
+
+function isOwnedBy(record: VerificationRecord, caller: Caller, access: Access): boolean {
+  if (record.siteKey !== caller.siteKey) return false;
+  return record.surface === caller.surface || (access === 'read' && caller.surface === 'api');
+}
+
+/** The text channels: a line that cannot receive texts is skipped for them. */
+function isTextChannel(channel: StepChannel): boolean {
+  return channel === 'sms' || channel === 'whatsapp';
+}
+
+const noTextLineTypes = new Set(['landline', 'toll_free', 'premium', 'shared_cost']);
+
+/** Premium-rate and shared-cost lines bill the sender: the classic toll-fraud destinations. */
+function billsTheSender(type: string): boolean {
+  return type === 'premium' || type === 'shared_cost';
+}
+
+function canReceiveText(type: string): boolean {
+  return !noTextLineTypes.has(type);
+}
+
+/**
+ * The number a step's code goes to, with its country and line type (the lookup's, for `phone`;
+ * the numbering plan's, for another number). An email step is checked against `phone`.
+ */
+function destinationOf(
+  record: VerificationRecord,
+  step: PlannedStep,
+): { e164: string; country: string | null; type: string } {
+  const own = {
+    e164: record.phone,
+    country: record.country,
+    type: record.line?.type ?? phoneTypeOf(record.lineType),
+  };
+  if (step.channel === 'email' || step.to === null) return own;
+  const parsed = phones.parse(step.to);
+  if (!parsed.ok) return own;
+  return { e164: parsed.e164, country: parsed.country ?? null, type: phoneTypeOf(parsed.number.getType()) };
+}
+
+/** Voice is never the first step: it moves behind the first text channel, when there is one. */
+function voiceNotFirst(channels: readonly Channel[]): Channel[] {
+  if (channels[0] !== 'voice') return [...channels];
+  const text = channels.findIndex((channel) => channel !== 'voice');
+  if (text < 0) return [...channels];
+  return [channels[text]!, 'voice', ...channels.filter((_, index) => index !== 0 && index !== text)];
 }
 
 /** Marks the open step (if any) before a new one begins. */

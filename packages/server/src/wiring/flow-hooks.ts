@@ -60,7 +60,11 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
         { ...sources, clock: deps.clock },
         lookupContext(event.settings),
       );
-      assertLineTypeAllowed(event.settings, lookup.output.type);
+      assertSiteAcceptsLineType(event.settings, lookup.output.type);
+      // A code sent to a line the operator reports disconnected reaches no one (or its next owner).
+      if (lookup.output.line_status === 'inactive' || lookup.output.line_status === 'suspended') {
+        throw new ProoflineError('line_not_active', undefined, { line_status: lookup.output.line_status });
+      }
       const decision = await hooksWith(sources).onStarted(event);
       await announce('verification_started', event, decision);
       return {
@@ -86,7 +90,7 @@ function lookupContext(settings: Settings) {
 }
 
 /** The site's `block_voip` and `block_virtual`, decided on the lookup's line type. */
-function assertLineTypeAllowed(settings: Settings, type: string): void {
+function assertSiteAcceptsLineType(settings: Settings, type: string): void {
   if ((settings.block_voip && type === 'voip') || (settings.block_virtual && type === 'virtual')) {
     throw new ProoflineError('line_type_not_allowed', `This site does not accept ${type} numbers.`, {
       line_type: type,

@@ -86,7 +86,7 @@ describe('proofline sites', () => {
     ],
     [
       ['sites', 'create', '--name', 'Shop', '--origin', 'ftp://shop.example.com'],
-      '--origin "ftp://shop.example.com": an origin such as https://example.com or http://localhost:*',
+      '--origin "ftp://shop.example.com": an origin such as https://shop.example.com, https://*.example.com or http://localhost:*',
     ],
     [['sites', 'rotate-secret'], 'give --site <site key> (see `proofline sites list`)'],
     [['sites', 'rotate-secret', '--site', 'pk_live_nope'], /^no site pk_live_nope in /],

@@ -95,7 +95,7 @@ describe('the server killed (SIGKILL) during a burst', () => {
           prefix: [{ points: 1000, durationSeconds: 60 }],
         },
         // Nor would the pumping rules, seeing 40 adjacent numbers of one network within a second.
-        pumping: { networkMinSends: 1000, prefixMinSends: 1000, burstSends: 1000, adjacentNumbers: 1000 },
+        pumping: { prefixMinSends: 1000, adjacentNumbers: 1000, networkMinPrefixes: 1000 },
       }),
     };
     const { child, url } = await startServerProcess(env);

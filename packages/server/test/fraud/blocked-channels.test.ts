@@ -9,16 +9,18 @@ import { startTestServer } from '../support/server.js';
 import { startReceiver } from '../webhooks/receiver.js';
 
 /**
- * A network block stops SMS and voice to that network only: WhatsApp and email still go, so a
+ * A network block (or a number-prefix block) stops SMS and voice only: WhatsApp and email still go, so a
  * workflow moves on to them; with nothing left the verification ends `blocked`, and the site gets
  * the Vonage-style summary callback, signed per Standard Webhooks.
  */
 const REASON = 'Fraudulent traffic detected for your account on network [ 23415 ].';
+const PREFIX_REASON = 'Fraudulent traffic detected for your account on number range [ +44740031 ].';
 const networkOf = async (): Promise<NetworkInfo> => ({ network: '23415', operatorName: 'Vodafone UK' });
 
 let server: RunningProofline;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let webhookSecret: string;
+let fraudBlocks: { impose: (...args: unknown[]) => Promise<unknown> };
 const secretHeaders = { authorization: 'Bearer sk_test_demo', 'content-type': 'application/json' };
 
 beforeAll(async () => {
@@ -34,6 +36,7 @@ beforeAll(async () => {
     server.deps as unknown as { fraud: { blocks: { impose: (...args: unknown[]) => Promise<unknown> } } }
   ).fraud;
   await fraud.blocks.impose('pk_test_demo', '23415', 'Vodafone UK', REASON);
+  fraudBlocks = fraud.blocks;
 });
 afterAll(async () => {
   await server.close();
@@ -97,5 +100,35 @@ describe('a blocked network', () => {
         { channel: 'voice', status: 'blocked', reason: REASON },
       ],
     });
+  });
+
+  it('a blocked prefix skips SMS and voice the same way, naming the number range', async () => {
+    // The site lets the network through: the prefix block alone stops SMS and voice to its range.
+    const unblocked = await fetch(`${server.url}/v1/networks/unblock`, {
+      method: 'POST',
+      headers: secretHeaders,
+      body: JSON.stringify({ network: '23415' }),
+    });
+    expect(unblocked.status).toBe(200);
+    await fraudBlocks.impose('pk_test_demo', '+44740031', 'Vodafone UK', 'test');
+    const phone = '+447400310001';
+    const started = await sendOtp({
+      phone,
+      workflow: [{ channel: 'sms' }, { channel: 'voice' }, { channel: 'whatsapp' }],
+    });
+    expect(started).toMatchObject({ status: 'pending', channel: 'whatsapp' });
+    expect((await otpClient(server.url).inbox(phone)).map((message) => message.channel)).toEqual([
+      'whatsapp',
+    ]);
+    const record = (await (
+      await fetch(`${server.url}/v1/verifications/${started.verification_id}`, { headers: secretHeaders })
+    ).json()) as { workflow: { channel: string; status: string; reason?: string }[] };
+    // Another range of the network gets its SMS.
+    const other = await sendOtp({ phone: '+447400320001', workflow: [{ channel: 'sms' }] });
+    expect(other).toMatchObject({ status: 'pending', channel: 'sms' });
+    expect(record.workflow.slice(0, 2)).toEqual([
+      expect.objectContaining({ channel: 'sms', status: 'blocked', reason: PREFIX_REASON }),
+      expect.objectContaining({ channel: 'voice', status: 'blocked', reason: PREFIX_REASON }),
+    ]);
   });
 });

@@ -20,6 +20,9 @@ import {
 
 const HOUR = 3_600_000;
 const REASON = 'Fraudulent traffic detected for your account on network [ 23415 ].';
+/** The prefix of `pumpedNumber`: the number minus its last 4 digits. */
+const PREFIX = '+44740012';
+const PREFIX_REASON = 'Fraudulent traffic detected for your account on number range [ +44740012 ].';
 
 async function refusal(promise: Promise<unknown>): Promise<ProoflineError> {
   const error = await promise.then(
@@ -39,9 +42,13 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
   });
 
   describe('rate limits', () => {
-    it('allows 3 sends to a number in 10 minutes, then refuses with a generic 429 and Retry-After', async () => {
+    it('allows 5 sends to a number in 10 minutes, then refuses with a generic 429 and Retry-After', async () => {
       harness = await guardHarness(kind);
-      for (let i = 0; i < 3; i += 1) expect((await send(harness.guard, '+447700900001')).allow).toBe(true);
+      expect(harness.guard.policy.rateLimits.number).toEqual([
+        { points: 5, durationSeconds: 600 },
+        { points: 10, durationSeconds: 86_400 },
+      ]);
+      for (let i = 0; i < 5; i += 1) expect((await send(harness.guard, '+447700900001')).allow).toBe(true);
       const error = await refusal(send(harness.guard, '+447700900001'));
       expect(error.code).toBe('rate_limited');
       expect(error.status).toBe(429);
@@ -51,6 +58,29 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
       // Another number and the same number on another site have buckets of their own.
       expect((await send(harness.guard, '+447700900002')).allow).toBe(true);
       expect((await send(harness.guard, '+447700900001', { siteKey: OTHER_SITE })).allow).toBe(true);
+    });
+
+    it('runs the limit windows on the clock port', async () => {
+      // On Redis the windows are key TTLs, which run on Redis's time: `advance` shortens them too.
+      harness = await guardHarness(kind);
+      const { guard } = harness;
+      for (let i = 0; i < 5; i += 1) expect((await send(guard, '+447700900004')).allow).toBe(true);
+      // (Redis's own time moves on during the test too: a few seconds of slack.)
+      const first = (await refusal(send(guard, '+447700900004'))).retryAfterSeconds!;
+      expect(first).toBeGreaterThan(595);
+      expect(first).toBeLessThanOrEqual(600);
+      await harness.advance(595_000);
+      const late = (await refusal(send(guard, '+447700900004'))).retryAfterSeconds!;
+      expect(late).toBeGreaterThan(0);
+      expect(late).toBeLessThanOrEqual(5);
+      await harness.advance(5_000);
+      // The 10-minute window is over; the daily one (10) has 5 sends left.
+      for (let i = 0; i < 5; i += 1) expect((await send(guard, '+447700900004')).allow).toBe(true);
+      await harness.advance(600_000);
+      const daily = await refusal(send(guard, '+447700900004'));
+      expect(daily.code).toBe('rate_limited');
+      expect(daily.retryAfterSeconds).toBeGreaterThan(86_400 - 1_200 - 5);
+      expect(daily.retryAfterSeconds).toBeLessThanOrEqual(86_400 - 1_200);
     });
 
     it('keeps a daily bucket per number apart from the 10-minute one', async () => {
@@ -80,6 +110,21 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
       expect((await send(harness.guard, '+447700900015', { ip: null })).allow).toBe(true);
     });
 
+    it('takes nothing from any bucket for a refused send: an IP over its limit cannot use up a number', async () => {
+      harness = await guardHarness(kind, { rateLimits: { ip: [{ points: 1, durationSeconds: 600 }] } });
+      const { guard } = harness;
+      const victim = '+447700900016';
+      await send(guard, '+447700900017', { ip: '203.0.113.66' });
+      for (let i = 0; i < 20; i += 1) {
+        expect((await refusal(send(guard, victim, { ip: '203.0.113.66' }))).code).toBe('rate_limited');
+      }
+      // The real user, from an address of their own, still has every send of the number.
+      for (let i = 0; i < 5; i += 1) {
+        expect((await send(guard, victim, { ip: `198.51.100.${i}` })).allow).toBe(true);
+      }
+      expect((await refusal(send(guard, victim, { ip: '198.51.100.99' }))).code).toBe('rate_limited');
+    });
+
     it('limits per site, per prefix and per country in independent buckets', async () => {
       harness = await guardHarness(kind, {
         rateLimits: {
@@ -89,17 +134,40 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
         },
       });
       const { guard } = harness;
-      // Prefix: the 3rd number of +4477009000xx is refused, another prefix is not.
+      // Prefix: the 3rd number of +44770090xxxx is refused.
       await send(guard, '+447700900021');
       await send(guard, '+447700900022');
       expect((await refusal(send(guard, '+447700900023'))).code).toBe('rate_limited');
-      // Country: GB has had 3 sends (the refused one took its point too), FR still goes.
-      expect((await refusal(send(guard, '+447700800001'))).code).toBe('rate_limited');
+      // Country: the refused send took no point, so another GB prefix gets the 3rd GB send; the 4th is refused.
+      expect((await send(guard, '+447700800001')).allow).toBe(true);
+      expect((await refusal(send(guard, '+447700800002'))).code).toBe('rate_limited');
+      // Other countries still go: FR twice, DE once (site: 6 sends, the refused ones took nothing).
       expect((await send(guard, '+33612345678', { country: 'FR' })).allow).toBe(true);
-      // Site: 6 sends asked so far (refused ones count); the next one anywhere is over 6 / h.
-      expect((await send(guard, '+33612345679', { country: 'FR' })).allow).toBe(true);
-      expect((await refusal(send(guard, '+33698765432', { country: 'FR' }))).code).toBe('rate_limited');
+      expect((await send(guard, '+33698765432', { country: 'FR' })).allow).toBe(true);
+      expect((await send(guard, '+4915123456789', { country: 'DE' })).allow).toBe(true);
+      // Site: the next send anywhere is over 6 / h, whatever its number, prefix or country.
+      expect((await refusal(send(guard, '+34612345678', { country: 'ES' }))).code).toBe('rate_limited');
       expect((await send(guard, '+447700900021', { siteKey: OTHER_SITE })).allow).toBe(true);
+    });
+
+    it('refuses codes and new sends for a number after 10 wrong codes in 24 h', async () => {
+      harness = await guardHarness(kind);
+      const { guard } = harness;
+      expect(guard.policy.wrongCodes).toEqual({ max: 10, windowSeconds: 86_400 });
+      const phone = '+447700900025';
+      for (let i = 0; i < 9; i += 1) await guard.recordWrongCode('pk_test_demo', phone);
+      await guard.assertCodesAccepted('pk_test_demo', phone);
+      expect((await send(guard, phone)).allow).toBe(true);
+      await guard.recordWrongCode('pk_test_demo', phone);
+      const locked = await refusal(guard.assertCodesAccepted('pk_test_demo', phone));
+      expect(locked.code).toBe('rate_limited');
+      expect(locked.retryAfterSeconds).toBeGreaterThan(86_390);
+      expect(locked.retryAfterSeconds).toBeLessThanOrEqual(86_400);
+      expect((await refusal(send(guard, phone))).code).toBe('rate_limited');
+      // Per number and site: another number, and the number on another site, are not locked.
+      await guard.assertCodesAccepted('pk_test_demo', '+447700900026');
+      await guard.assertCodesAccepted(OTHER_SITE, phone);
+      expect((await send(guard, phone, { siteKey: OTHER_SITE })).allow).toBe(true);
     });
 
     it('does not take points for a send stopped by a network block', async () => {
@@ -110,7 +178,7 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
     });
   });
 
-  describe('geo permissions and line types', () => {
+  describe('geo permissions', () => {
     it('refuses countries outside the site allow-list and those a channel blocks', async () => {
       harness = await guardHarness(kind);
       const { guard } = harness;
@@ -138,116 +206,240 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
       });
     });
 
-    it('refuses premium-rate numbers unless the site allows them', async () => {
+    it('refuses SMS and voice to high-risk destinations unless the channel allows them', async () => {
       harness = await guardHarness(kind);
-      const premium = '+449098790000';
-      expect((await refusal(harness.guard.beforeSend(context(premium)))).code).toBe('line_type_not_allowed');
+      const { guard } = harness;
+      const inmarsat = '+870773111632';
+      const solomon = '+6777412345';
+      for (const channel of ['sms', 'voice'] as const) {
+        expect((await refusal(guard.beforeSend(context(inmarsat, { country: null, channel })))).code).toBe(
+          'country_not_allowed',
+        );
+        expect((await refusal(guard.beforeSend(context(solomon, { country: 'SB', channel })))).status).toBe(
+          403,
+        );
+      }
+      // WhatsApp and email are not billed per destination network.
+      expect((await guard.beforeSend(context(solomon, { country: 'SB', channel: 'whatsapp' }))).allow).toBe(
+        true,
+      );
+
+      // Listing the country in the channel's allow-list lets that channel reach it, and only it.
+      await guard.geo.update('pk_test_demo', { sms: { allowed_countries: ['GB', 'SB'] } });
+      expect((await guard.beforeSend(context(solomon, { country: 'SB' }))).allow).toBe(true);
+      expect((await refusal(guard.beforeSend(context(inmarsat, { country: null })))).code).toBe(
+        'country_not_allowed',
+      );
       expect(
-        (await refusal(harness.guard.beforeSend(context('+447700900041', { lineType: 'SHARED_COST' })))).code,
-      ).toBe('line_type_not_allowed');
-      const allowing = { ...settings, block_premium: false };
-      expect((await harness.guard.beforeSend(context(premium, { settings: allowing }))).allow).toBe(true);
+        (await refusal(guard.beforeSend(context(solomon, { country: 'SB', channel: 'voice' })))).code,
+      ).toBe('country_not_allowed');
+      // `allow_high_risk` opens every high-risk destination to the channel.
+      await guard.geo.update('pk_test_demo', { voice: { allow_high_risk: true } });
+      expect((await guard.beforeSend(context(inmarsat, { country: null, channel: 'voice' }))).allow).toBe(
+        true,
+      );
+      expect((await guard.beforeSend(context(solomon, { country: 'SB', channel: 'voice' }))).allow).toBe(
+        true,
+      );
+      expect((await refusal(guard.beforeSend(context(inmarsat, { country: null })))).code).toBe(
+        'country_not_allowed',
+      );
     });
   });
 
   describe('SMS-pumping detection and network blocks', () => {
-    it('blocks the network after 5 adjacent numbers of one prefix and sends the network.blocked event', async () => {
+    it('blocks the prefix after 5 adjacent unverified numbers and sends the network.blocked event', async () => {
       harness = await guardHarness(kind);
       const { guard } = harness;
-      for (let n = 0; n < 5; n += 1) expect((await send(guard, pumpedNumber(100 + n * 2))).allow).toBe(true);
+      for (let n = 0; n < 4; n += 1) expect((await send(guard, pumpedNumber(100 + n * 2))).allow).toBe(true);
+      expect(await guard.blocks.list('pk_test_demo')).toEqual([]);
+      expect((await send(guard, pumpedNumber(108))).allow).toBe(true);
       const next = await send(guard, pumpedNumber(200));
-      expect(next).toMatchObject({ allow: false, reason: REASON });
+      expect(next).toMatchObject({ allow: false, reason: PREFIX_REASON });
       expect(harness.blockedEvents).toEqual([
         {
           siteKey: 'pk_test_demo',
           event: {
-            network: '23415',
+            network: PREFIX,
+            scope: 'prefix',
             operator_name: 'Vodafone UK',
             level: 1,
             blocked_until: new Date(harness.clock.now() + HOUR).toISOString(),
-            reason: REASON,
+            reason: PREFIX_REASON,
           },
         },
       ]);
-      // Voice is billed per call too; WhatsApp and email are not stopped by a network block.
+      expect(await guard.blocks.list('pk_test_demo')).toEqual([
+        expect.objectContaining({
+          network: PREFIX,
+          scope: 'prefix',
+          level: 1,
+          reason: '5 adjacent unverified numbers of one range',
+        }),
+      ]);
+      // Voice is billed per call too; WhatsApp and email are not stopped by a block.
       expect((await send(guard, pumpedNumber(300), { channel: 'voice' })).allow).toBe(false);
       expect((await send(guard, pumpedNumber(300), { channel: 'whatsapp' })).allow).toBe(true);
-      expect(await guard.channelBlocked('pk_test_demo', '23415', 'sms')).toBe(true);
-      expect(await guard.channelBlocked('pk_test_demo', '23415', 'email')).toBe(false);
-      // Another network and another site are not affected.
+      expect(await guard.channelBlocked('pk_test_demo', PREFIX, 'sms')).toBe(true);
+      expect(await guard.channelBlocked('pk_test_demo', PREFIX, 'email')).toBe(false);
+      // Only that prefix: the rest of its network, other networks and other sites are not affected.
+      expect(await guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(false);
+      expect((await send(guard, '+447400130001')).allow).toBe(true);
       expect((await send(guard, '+447700900051')).allow).toBe(true);
       expect((await send(guard, pumpedNumber(400), { siteKey: OTHER_SITE })).allow).toBe(true);
     });
 
-    it('blocks a network whose settled sends are rarely approved, and leaves a converting one alone', async () => {
-      harness = await guardHarness(kind, { pumping: { adjacentNumbers: 1_000, prefixMinSends: 1_000 } });
+    it('blocks a prefix whose settled sends to 20 unverified numbers are under 10 % approved', async () => {
+      harness = await guardHarness(kind, {
+        rateLimits: { prefix: [{ points: 1_000, durationSeconds: 3_600 }] },
+      });
       const { guard, clock } = harness;
-      // 20 sends to scattered numbers of the pumped network, 1 approved (5 %).
+      // Numbers of one prefix too far apart to make a run (gap 400); the first one is approved.
+      const scattered = (n: number) => pumpedNumber(7 + n * 400);
       for (let n = 0; n < 20; n += 1) {
-        const sent = await send(
-          guard,
-          `+4474001${String(n).padStart(2, '0')}${String(n * 37).padStart(3, '0')}`,
-        );
+        const sent = await send(guard, scattered(n));
+        expect(sent.allow).toBe(true);
         if (n === 0) await guard.onApproved(sent.ctx);
       }
       // The sends are too recent to judge: a real burst of signups must not be blocked.
+      expect(await guard.blocks.list('pk_test_demo')).toEqual([]);
+      clock.advance(61_000);
+      // 19 settled unverified numbers at 5 % conversion: one short of the rule.
+      expect((await send(guard, scattered(20))).allow).toBe(true);
+      expect(await guard.blocks.list('pk_test_demo')).toEqual([]);
+      clock.advance(61_000);
+      expect((await send(guard, pumpedNumber(9_999))).allow).toBe(true);
+      expect(await guard.blocks.list('pk_test_demo')).toEqual([
+        expect.objectContaining({
+          network: PREFIX,
+          scope: 'prefix',
+          reason: '20 unverified numbers of one range, conversion 5 %',
+        }),
+      ]);
+      expect(await send(guard, scattered(21))).toMatchObject({ allow: false, reason: PREFIX_REASON });
+      // The network is not blocked for one prefix.
       expect(await guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(false);
-      clock.advance(61_000);
-      await send(guard, '+447400129999');
-      expect(await guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(true);
-      const [block] = await guard.blocks.list('pk_test_demo');
-      expect(block?.reason).toMatch(/^conversion 5 % of 20 sends to the network$/);
-
-      // Real users on the home network confirm their codes: 25 sends, all approved, no block.
-      for (let n = 0; n < 25; n += 1) {
-        const sent = await send(
-          guard,
-          `+4477009${String(n).padStart(2, '0')}${String(n * 41).padStart(3, '0')}`,
-        );
-        await guard.onApproved(sent.ctx);
-      }
-      clock.advance(61_000);
-      await send(guard, '+447700999999');
-      expect(await guard.blocks.isBlocked('pk_test_demo', '23410')).toBe(false);
+      expect((await send(guard, '+447400130007')).allow).toBe(true);
     });
 
-    it('blocks a burst of 50 sends in a minute at once, unless the network converts before or during it', async () => {
-      harness = await guardHarness(kind);
+    it('keeps a prefix unblocked while its users approve their codes', async () => {
+      harness = await guardHarness(kind, {
+        rateLimits: { prefix: [{ points: 1_000, durationSeconds: 3_600 }] },
+      });
       const { guard, clock } = harness;
-      const scattered = (range: number, n: number) =>
-        `+4474${String(range).padStart(2, '0')}${String(n).padStart(2, '0')}${String((n * 7_919) % 10_000).padStart(4, '0')}`;
-      // Real users on the pumped network first: 25 sends, all approved, settled.
-      for (let n = 0; n < 25; n += 1) {
-        const sent = await send(guard, scattered(0, n));
+      // An office range: 10 adjacent numbers, each approved before the next is sent.
+      for (let n = 0; n < 10; n += 1) {
+        const sent = await send(guard, pumpedNumber(100 + n));
+        expect(sent.allow).toBe(true);
         await guard.onApproved(sent.ctx);
       }
+      // Volume at 13 % conversion (4 of 30 approved), settled: 26 unverified numbers are not pumping.
+      const home = (n: number) => `+44770090${String(3 + n * 300).padStart(4, '0')}`;
+      for (let n = 0; n < 30; n += 1) {
+        const sent = await send(guard, home(n));
+        expect(sent.allow).toBe(true);
+        if (n % 8 === 0) await guard.onApproved(sent.ctx);
+      }
       clock.advance(61_000);
-      for (let n = 0; n < 50; n += 1) await send(guard, scattered(1, n));
+      expect((await send(guard, '+447700909999')).allow).toBe(true);
+      // Unverified numbers further apart than 10 make no run.
+      for (let n = 0; n < 6; n += 1)
+        expect((await send(guard, `+44740013${String(100 + n * 11)}`)).allow).toBe(true);
+      expect(await guard.blocks.list('pk_test_demo')).toEqual([]);
+      expect(harness.blockedEvents).toEqual([]);
+    });
+
+    it('blocks the whole network only once 3 of its prefixes were blocked within 24 h', async () => {
+      harness = await guardHarness(kind);
+      const { guard, clock } = harness;
+      const pump = async (prefix: string) => {
+        for (let n = 0; n < 5; n += 1) expect((await send(guard, `${prefix}${100 + n}`)).allow).toBe(true);
+      };
+      await pump('+447400120');
+      clock.advance(12 * HOUR);
+      await pump('+447400130');
+      // Two blocked ranges: the rest of the network still goes.
       expect(await guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(false);
+      expect((await send(guard, '+447400145000')).allow).toBe(true);
+      await pump('+447400150');
+      expect(await guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(true);
+      expect(harness.blockedEvents.map(({ event }) => event)).toEqual([
+        expect.objectContaining({ network: '+44740012', scope: 'prefix' }),
+        expect.objectContaining({ network: '+44740013', scope: 'prefix' }),
+        expect.objectContaining({ network: '+44740015', scope: 'prefix' }),
+        {
+          network: '23415',
+          scope: 'network',
+          operator_name: 'Vodafone UK',
+          level: 1,
+          blocked_until: new Date(clock.now() + HOUR).toISOString(),
+          reason: REASON,
+        },
+      ]);
+      const listed = await guard.blocks.list('pk_test_demo');
+      // The first prefix's 1-hour block has ended; it still counted as evidence.
+      expect(listed.map(({ network, scope }) => `${scope} ${network}`).sort()).toEqual([
+        'network 23415',
+        'prefix +44740013',
+        'prefix +44740015',
+      ]);
+      expect(listed.find(({ scope }) => scope === 'network')?.reason).toBe(
+        'pumping in 3 number ranges of the network',
+      );
+      // Every range of the network is stopped now; other networks are not.
+      expect(await send(guard, '+447400160001')).toMatchObject({ allow: false, reason: REASON });
+      expect((await send(guard, '+447700900061')).allow).toBe(true);
+      // The network block lifts like any other.
+      const { unblockedUntil } = await guard.blocks.unblock('pk_test_demo', '23415', 600);
+      expect(unblockedUntil).toBe(clock.now() + 600_000);
+      expect((await send(guard, '+447400160001')).allow).toBe(true);
+    });
 
-      // Nor is a fresh site whose users type their codes during the burst.
-      const busy = await guardHarness(kind);
-      try {
-        for (let n = 0; n < 60; n += 1) {
-          const sent = await send(busy.guard, scattered(3, n));
-          if (n % 3 === 0) await busy.guard.onApproved(sent.ctx);
-        }
-        expect(await busy.guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(false);
-      } finally {
-        await busy.dispose();
-      }
+    it('blocks a network on a burst of 50 unverified sends spread over 3+ of its prefixes, not while it converts', async () => {
+      const wide = {
+        prefix: [{ points: 1_000, durationSeconds: 3_600 }],
+        country: [{ points: 1_000, durationSeconds: 3_600 }],
+      };
+      harness = await guardHarness(kind, { rateLimits: wide });
+      // One number in each of 50 prefixes: no prefix shows anything, the network does.
+      const scattered = (n: number) =>
+        `+447400${String(10 + n).padStart(2, '0')}${String(1_000 + n * 7).padStart(4, '0')}`;
+      for (let n = 0; n < 50; n += 1) expect((await send(harness.guard, scattered(n))).allow).toBe(true);
+      const [block] = await harness.guard.blocks.list('pk_test_demo');
+      expect(block).toMatchObject({ network: '23415', scope: 'network', level: 1 });
+      expect((await send(harness.guard, scattered(60))).allow).toBe(false);
+      await harness.dispose();
 
-      // Without either, the same burst is pumping.
-      const fresh = await guardHarness(kind);
-      try {
-        for (let n = 0; n < 49; n += 1) await send(fresh.guard, scattered(2, n));
-        expect(await fresh.guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(false);
-        await send(fresh.guard, scattered(2, 49));
-        const [block] = await fresh.guard.blocks.list('pk_test_demo');
-        expect(block?.reason).toBe('50 sends to the network within 60 s');
-      } finally {
-        await fresh.dispose();
-      }
+      // The same spread where users verify is real traffic.
+      harness = await guardHarness(kind, { rateLimits: wide });
+      const first = await send(harness.guard, scattered(0));
+      await harness.guard.onApproved(first.ctx);
+      for (let n = 1; n < 60; n += 1) expect((await send(harness.guard, scattered(n))).allow).toBe(true);
+      expect(await harness.guard.blocks.list('pk_test_demo')).toEqual([]);
+    });
+
+    it('counts only prefixes of one network blocked within the last 24 h for the network rule', async () => {
+      harness = await guardHarness(kind);
+      const { guard, clock } = harness;
+      const pump = async (prefix: string) => {
+        for (let n = 0; n < 5; n += 1) expect((await send(guard, `${prefix}${100 + n}`)).allow).toBe(true);
+      };
+      await pump('+447400120');
+      clock.advance(24 * HOUR + 1_000);
+      await pump('+447400130');
+      // A range of another network is no evidence against this one.
+      await pump('+447700900');
+      await pump('+447400140');
+      expect(harness.blockedEvents.map(({ event }) => (event as { scope: string }).scope)).toEqual([
+        'prefix',
+        'prefix',
+        'prefix',
+        'prefix',
+      ]);
+      expect(await guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(false);
+      expect(await guard.blocks.isBlocked('pk_test_demo', '23410')).toBe(false);
+      await pump('+447400150');
+      expect(await guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(true);
     });
 
     it('counts neither undelivered messages nor channels that are not billed per network', async () => {
@@ -266,7 +458,8 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
     });
 
     it('escalates 1 h → 6 h → 24 h → permanent, keeping the history', async () => {
-      // The limiter's windows run on real time, so the prefix bucket is widened for this attack.
+      // Each round pumps the same prefix again: the block escalates per target. The Redis store's
+      // limit windows run on Redis's own time, so the prefix bucket is widened for the years this spans.
       harness = await guardHarness(kind, {
         rateLimits: { prefix: [{ points: 1_000, durationSeconds: 3_600 }] },
       });
@@ -283,23 +476,25 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
           blocked_until: new Date(clock.now() + duration).toISOString(),
         });
         clock.advance(duration - 1);
-        expect(await guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(true);
+        expect(await guard.blocks.isBlocked('pk_test_demo', PREFIX)).toBe(true);
         clock.advance(1);
-        expect(await guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(false);
+        expect(await guard.blocks.isBlocked('pk_test_demo', PREFIX)).toBe(false);
         expect(await guard.blocks.list('pk_test_demo')).toEqual([]);
       }
       await attack(3);
       const [permanent] = await guard.blocks.list('pk_test_demo');
       expect(permanent).toMatchObject({ level: 4, blocked_until: null, unblocked_until: null });
       expect(permanent?.history.map((period) => period.level)).toEqual([1, 2, 3]);
-      expect(harness.blockedEvents.map(({ event }) => (event as { level: number }).level)).toEqual([
-        1, 2, 3, 4,
-      ]);
+      expect(harness.blockedEvents.map(({ event }) => event)).toEqual(
+        [1, 2, 3, 4].map((level) => expect.objectContaining({ network: PREFIX, scope: 'prefix', level })),
+      );
+      // One range pumped four times is still one range: the network is not blocked.
+      expect(await guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(false);
       clock.advance(365 * 24 * HOUR);
-      expect(await guard.blocks.isBlocked('pk_test_demo', '23415')).toBe(true);
+      expect(await guard.blocks.isBlocked('pk_test_demo', PREFIX)).toBe(true);
 
       // Only the unblock API lets traffic through, for the time asked, and the block then resumes.
-      const { unblockedUntil } = await guard.blocks.unblock('pk_test_demo', '23415', 600);
+      const { unblockedUntil } = await guard.blocks.unblock('pk_test_demo', PREFIX, 600);
       expect(unblockedUntil).toBe(clock.now() + 600_000);
       expect((await send(guard, pumpedNumber(9_000))).allow).toBe(true);
       // Traffic the site let through does not trigger a new block while the unblock lasts.
@@ -309,7 +504,7 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
         unblocked_until: new Date(unblockedUntil).toISOString(),
       });
       clock.advance(600_000);
-      expect(await send(guard, pumpedNumber(9_100))).toMatchObject({ allow: false, reason: REASON });
+      expect(await send(guard, pumpedNumber(9_100))).toMatchObject({ allow: false, reason: PREFIX_REASON });
     });
 
     it('answers network_not_blocked for a network that is not blocked, or no longer', async () => {
@@ -352,7 +547,7 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
         verification_id: bypass.ctx.verificationId,
         channel: 'sms',
         network: '23415',
-        reason: 'fraud_check: false; the block of network [ 23415 ] was bypassed.',
+        reason: 'fraud_check: false; the block of [ 23415 ] was bypassed.',
       });
       expect(records[0]?.reason).toBe('fraud_check: false; no network block was in force.');
       expect(JSON.stringify(records)).not.toContain('7400124321');
@@ -384,15 +579,11 @@ describe('FraudGuard with the store down', () => {
     }
   });
 
-  it('fails closed when only the rate limiter cannot answer', async () => {
+  it('fails closed when only the limits cannot answer', async () => {
     const clock = new ManualClock();
     const store = new MemoryStore(clock);
     const broken = Object.assign(Object.create(store) as MemoryStore, {
-      rateLimiter: () => ({
-        consume: () => Promise.reject(new StoreUnavailableError()),
-        reward: () => Promise.reject(new StoreUnavailableError()),
-        reset: () => Promise.reject(new StoreUnavailableError()),
-      }),
+      consumeLimits: () => Promise.reject(new StoreUnavailableError()),
     });
     const guard = new FraudGuard({ store: broken, clock, networkOf });
     await expect(guard.beforeSend(context('+447700900082'))).rejects.toBeInstanceOf(StoreUnavailableError);

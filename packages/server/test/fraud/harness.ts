@@ -35,6 +35,12 @@ export type GuardHarness = {
   store: Store;
   clock: ManualClock;
   blockedEvents: { siteKey: string; event: unknown }[];
+  /**
+   * Lets `ms` pass: the manual clock moves, and on Redis (whose TTLs run on its own time) every
+   * TTL under the harness's prefix is shortened and keys past theirs removed, as the store
+   * contract's harness does.
+   */
+  advance(ms: number): Promise<void>;
   dispose(): Promise<void>;
 };
 
@@ -62,6 +68,21 @@ export async function guardHarness(
     store,
     clock,
     blockedEvents,
+    async advance(ms) {
+      clock.advance(ms);
+      if (kind !== 'redis') return;
+      const admin = new Redis(REDIS_URL);
+      try {
+        for (const key of await admin.keys(`${keyPrefix}*`)) {
+          const remaining = await admin.pttl(key);
+          if (remaining < 0) continue;
+          if (remaining <= ms) await admin.del(key);
+          else await admin.pexpire(key, remaining - ms);
+        }
+      } finally {
+        await admin.quit();
+      }
+    },
     async dispose() {
       if (kind === 'redis') {
         const admin = new Redis(REDIS_URL);

@@ -20,9 +20,15 @@ import { createRedisStore } from '../../src/store/redis/index.js';
 import { codeIn, otpClient } from '../http/otp-client.js';
 import { eventually, freePort } from '../store/redis-servers.js';
 import { startTestServer } from '../support/server.js';
+import { startReceiver } from '../webhooks/receiver.js';
 
 const HOUR = 3_600_000;
 const REASON = 'Fraudulent traffic detected for your account on network [ 23415 ].';
+const prefixReason = (prefix: string) =>
+  `Fraudulent traffic detected for your account on number range [ ${prefix} ].`;
+/** The range `pump(client, 1)` walks: the number minus its last 4 digits. */
+const PREFIX = '+44740091';
+const PREFIX_REASON = prefixReason(PREFIX);
 const GENERIC = 'Too many requests. Try again later.';
 
 /** Numbers +4474009… are on the pumped network 23415; every other number on 23410. */
@@ -73,6 +79,15 @@ function fraudClient(server: RunningProofline) {
   return { ...base, call, widgetStart };
 }
 
+/** Five codes to adjacent numbers of one range (+4474009<range>…), never checked: the pumping signature. */
+async function pump(client: ReturnType<typeof fraudClient>, range: number, from = 0): Promise<void> {
+  for (let n = 0; n < 5; n += 1) {
+    const phone = `+4474009${range}${String(from + n).padStart(4, '0')}`;
+    const sent = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
+    expect(sent.body.status).toBe('pending');
+  }
+}
+
 function start(clock: ManualClock, extra: Parameters<typeof startTestServer>[0] = {}) {
   return startTestServer({ redis: true, clock, networkOf, env: { TRUSTED_PROXIES: '127.0.0.1' }, ...extra });
 }
@@ -87,29 +102,43 @@ describe('rate limits over HTTP', () => {
   });
   afterAll(() => server.close());
 
-  it('sends 3 codes to a number in 10 minutes, then answers a generic 429 with Retry-After and sends nothing', async () => {
+  it('sends 5 codes to a number in 10 minutes, then answers a generic 429 with Retry-After and sends nothing', async () => {
     const phone = '+447500100001';
-    const sent = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
-    expect(sent.status).toBe(200);
-    const id = sent.body.verification_id!;
-    for (let resend = 0; resend < 2; resend += 1) {
-      clock.advance(31_000);
-      expect((await client.call('POST', `/v1/verifications/${id}/resend`, {})).status).toBe(200);
-    }
+    const sendOtp = () => client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
+    // One code and a resend, then three more verifications of the number (each cancelled).
+    const first = await sendOtp();
+    expect(first.status).toBe(200);
     clock.advance(31_000);
-    const limited = await client.call('POST', `/v1/verifications/${id}/resend`, {});
+    expect(
+      (await client.call('POST', `/v1/verifications/${first.body.verification_id}/resend`, {})).status,
+    ).toBe(200);
+    expect(
+      (await client.call('POST', `/v1/verifications/${first.body.verification_id}/cancel`, {})).status,
+    ).toBe(200);
+    for (let verification = 0; verification < 3; verification += 1) {
+      const sent = await sendOtp();
+      expect(sent.body.status).toBe('pending');
+      await client.call('POST', `/v1/verifications/${sent.body.verification_id}/cancel`, {});
+    }
+    expect(await client.inbox(phone)).toHaveLength(5);
+
+    const limited = await sendOtp();
     expect(limited.status).toBe(429);
     const retryAfter = Number(limited.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(500);
+    // The window opened with the first send, 31 s ago.
+    expect(retryAfter).toBeGreaterThan(560);
     expect(retryAfter).toBeLessThanOrEqual(600);
     expect(limited.body).toEqual({
       error: { code: 'rate_limited', message: GENERIC, details: { retry_after: retryAfter } },
     });
-    expect(await client.inbox(phone)).toHaveLength(3);
+    expect(await client.inbox(phone)).toHaveLength(5);
 
-    // A number never seen gets the very same answer shape once its own bucket is full.
-    const fresh = await client.call('POST', '/v1/phone/send-otp', { phone: '+447500100001', channel: 'sms' });
-    expect(fresh.body.error?.message ?? 'live verification reused').not.toMatch(/known|number/i);
+    // A widget start for the number, from an address of its own, gets the same generic answer.
+    const widget = await client.widgetStart(phone, '203.0.113.77');
+    expect(widget.status).toBe(429);
+    expect(widget.body.error?.message).toBe(GENERIC);
+    expect(widget.body.error?.data.code).toBe('rate_limited');
+    expect(await client.inbox(phone)).toHaveLength(5);
   });
 
   it('limits widget starts per client IP, taken from the trusted proxy header', async () => {
@@ -224,16 +253,60 @@ describe('geo permissions and line types over HTTP', () => {
     const bad = await client.call('PUT', '/v1/fraud/geo-permissions', { fax: { blocked_countries: ['gb'] } });
     expect(bad.status).toBe(400);
     expect(bad.body.error?.code).toBe('bad_request');
+
+    // Voice reaches GB again for the next test.
+    const reset = await client.call<GeoPermissionsOutput>('PUT', '/v1/fraud/geo-permissions', { voice: {} });
+    expect(reset.body).toEqual({ geo_permissions: { voice: {} } });
   });
 
-  it('refuses premium-rate numbers by default', async () => {
-    const premium = await client.call('POST', '/v1/phone/send-otp', {
-      phone: '+449098790000',
-      channel: 'sms',
-    });
-    expect(premium.status).toBe(403);
-    expect(premium.body.error?.code).toBe('line_type_not_allowed');
-    expect(await client.inbox('+449098790000')).toEqual([]);
+  it('refuses SMS and voice to high-risk destinations until the channel allows them', async () => {
+    const inmarsat = '+870773111632';
+    for (const channel of ['sms', 'voice'] as const) {
+      const refused = await client.call('POST', '/v1/phone/send-otp', { phone: inmarsat, channel });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error?.code).toBe('country_not_allowed');
+    }
+    expect(await client.inbox(inmarsat)).toEqual([]);
+    await client.call('PUT', '/v1/fraud/geo-permissions', { sms: { allow_high_risk: true } });
+    try {
+      const sms = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+        phone: inmarsat,
+        channel: 'sms',
+      });
+      expect(sms.body).toMatchObject({ status: 'pending', channel: 'sms' });
+      expect(await client.inbox(inmarsat)).toHaveLength(1);
+      const voice = await client.call('POST', '/v1/phone/send-otp', {
+        phone: '+870773111633',
+        channel: 'voice',
+      });
+      expect(voice.body.error?.code).toBe('country_not_allowed');
+    } finally {
+      await client.call('PUT', '/v1/fraud/geo-permissions', { sms: {} });
+    }
+  });
+
+  it('refuses premium-rate numbers by default, on every channel, unless the site allows them', async () => {
+    for (const [phone, channel] of [
+      ['+449098790000', 'sms'],
+      ['+449098790001', undefined],
+      ['+449098790002', 'voice'],
+    ] as const) {
+      const premium = await client.call('POST', '/v1/phone/send-otp', { phone, channel });
+      expect(premium.status).toBe(403);
+      expect(premium.body.error?.code).toBe('line_type_not_allowed');
+      expect(await client.inbox(phone)).toEqual([]);
+    }
+    await client.call<Settings>('PUT', '/v1/settings/phone-verification', { block_premium: false });
+    try {
+      // A premium line gets no text message; the call goes.
+      const allowed = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+        phone: '+449098790003',
+      });
+      expect(allowed.status).toBe(200);
+      expect(allowed.body).toMatchObject({ status: 'pending', channel: 'voice' });
+    } finally {
+      await client.call<Settings>('PUT', '/v1/settings/phone-verification', { block_premium: true });
+    }
   });
 });
 
@@ -257,14 +330,10 @@ describe('fail closed when the store is down', () => {
     }
   });
 
-  it('answers 503 and sends nothing when only the rate limiter cannot answer', async () => {
+  it('answers 503 and sends nothing when only the limits cannot answer', async () => {
     const clock = new ManualClock();
     const store = new MemoryStore(clock);
-    store.rateLimiter = () => ({
-      consume: () => Promise.reject(new StoreUnavailableError()),
-      reward: () => Promise.reject(new StoreUnavailableError()),
-      reset: () => Promise.reject(new StoreUnavailableError()),
-    });
+    store.consumeLimits = () => Promise.reject(new StoreUnavailableError());
     const server = await startTestServer({ store, clock, networkOf });
     try {
       const client = otpClient(server.url);
@@ -280,7 +349,7 @@ describe('fail closed when the store is down', () => {
   });
 });
 
-describe('SMS pumping, network blocks and unblock over HTTP', () => {
+describe('SMS pumping, prefix blocks and unblock over HTTP', () => {
   // Starts at the real time: the webhook signature's timestamp is checked against it.
   const clock = new ManualClock(Date.now());
   let server: RunningProofline;
@@ -301,7 +370,14 @@ describe('SMS pumping, network blocks and unblock over HTTP', () => {
       });
     });
     await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
-    server = await start(clock);
+    // The escalation test pumps one prefix over several days of the manual clock, while the Redis
+    // store's limit windows run on Redis's own time: the prefix bucket is widened for it.
+    server = await start(clock, {
+      env: {
+        TRUSTED_PROXIES: '127.0.0.1',
+        FRAUD_POLICY: JSON.stringify({ rateLimits: { prefix: [{ points: 1_000, durationSeconds: 3_600 }] } }),
+      },
+    });
     client = fraudClient(server);
     const { port } = hooks.address() as AddressInfo;
     const settings = await client.call<Settings>('PUT', '/v1/settings/phone-verification', {
@@ -314,36 +390,30 @@ describe('SMS pumping, network blocks and unblock over HTTP', () => {
     await new Promise((resolve) => hooks.close(resolve));
   });
 
-  /** Five codes to adjacent numbers of one range, never checked: the pumping signature. */
-  async function pump(range: number): Promise<void> {
-    for (let n = 0; n < 5; n += 1) {
-      const phone = `+4474009${range}${String(n).padStart(4, '0')}`;
-      const sent = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
-      expect(sent.body.status).toBe('pending');
-    }
-  }
-
   async function blocks() {
     return (await client.call<NetworkBlocksOutput>('GET', '/v1/networks/blocks')).body.blocks!;
   }
 
-  it('blocks the network, ends SMS-only verifications blocked, and signs the network.blocked callback', async () => {
-    await pump(1);
+  it('blocks the prefix, ends SMS-only verifications blocked, and signs the network.blocked callback', async () => {
+    await pump(client, 1);
     const stopped = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
       phone: '+447400919999',
       channel: 'sms',
     });
     expect(stopped.status).toBe(200);
-    expect(stopped.body).toMatchObject({ status: 'blocked', reason: REASON });
+    expect(stopped.body).toMatchObject({ status: 'blocked', reason: PREFIX_REASON });
     expect(await client.inbox('+447400919999')).toEqual([]);
 
-    const [block] = await blocks();
+    const [block, ...others] = await blocks();
+    expect(others).toEqual([]);
     expect(block).toMatchObject({
-      network: '23415',
+      network: PREFIX,
+      scope: 'prefix',
       operator_name: 'Vodafone UK',
       level: 1,
       blocked_at: new Date(clock.now()).toISOString(),
       blocked_until: new Date(clock.now() + HOUR).toISOString(),
+      reason: '5 adjacent unverified numbers of one range',
       unblocked_until: null,
       history: [],
     });
@@ -361,17 +431,20 @@ describe('SMS pumping, network blocks and unblock over HTTP', () => {
     expect(verified).toMatchObject({
       type: 'network.blocked',
       data: {
-        network: '23415',
+        network: PREFIX,
+        scope: 'prefix',
         operator_name: 'Vodafone UK',
         level: 1,
         blocked_until: block!.blocked_until,
-        reason: REASON,
+        reason: PREFIX_REASON,
       },
     });
 
-    // Real users on another network are not touched.
-    const other = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone: '+447500500001' });
-    expect(other.body.status).toBe('pending');
+    // Real users in another range of the same network, and on another network, are not touched.
+    for (const phone of ['+447400925001', '+447500500001']) {
+      const other = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
+      expect(other.body).toMatchObject({ status: 'pending', channel: 'sms' });
+    }
   });
 
   it('lets fraud_check: false through for that request only, and audits it with the number masked', async () => {
@@ -399,19 +472,19 @@ describe('SMS pumping, network blocks and unblock over HTTP', () => {
         verification_id: bypass.body.verification_id,
         channel: 'sms',
         network: '23415',
-        reason: 'fraud_check: false; the block of network [ 23415 ] was bypassed.',
+        reason: `fraud_check: false; the block of [ ${PREFIX} ] was bypassed.`,
       },
     ]);
     expect((await client.call('GET', '/v1/audit/fraud-check-bypass?limit=0')).status).toBe(400);
   });
 
-  it('unblocks for the time asked, then the block resumes', async () => {
+  it('unblocks the prefix for the time asked, then the block resumes', async () => {
     const unblocked = await client.call<UnblockNetworkOutput>('POST', '/v1/networks/unblock', {
-      network: '23415',
+      network: PREFIX,
       unblock_duration: '600',
     });
     expect(unblocked.body).toEqual({
-      network: '23415',
+      network: PREFIX,
       unblocked_until: new Date(clock.now() + 600_000).toISOString(),
     });
     expect((await blocks())[0]?.unblocked_until).toBe(unblocked.body.unblocked_until);
@@ -433,10 +506,10 @@ describe('SMS pumping, network blocks and unblock over HTTP', () => {
       phone: '+447400917776',
       channel: 'sms',
     });
-    expect(again.body.status).toBe('blocked');
+    expect(again.body).toMatchObject({ status: 'blocked', reason: PREFIX_REASON });
   });
 
-  it('refuses bad unblock input and answers 404 for a network that is not blocked', async () => {
+  it('refuses bad unblock input and answers 404 for a network or prefix that is not blocked', async () => {
     for (const body of [
       { network: '23415', unblock_duration: 86_401 },
       { network: '23415', unblock_duration: 0 },
@@ -446,38 +519,146 @@ describe('SMS pumping, network blocks and unblock over HTTP', () => {
       expect(refused.status).toBe(400);
       expect(refused.body.error?.code).toBe('bad_request');
     }
-    const notBlocked = await client.call('POST', '/v1/networks/unblock', { network: '23410' });
-    expect(notBlocked.status).toBe(404);
-    expect(notBlocked.body.error?.code).toBe('network_not_blocked');
+    for (const network of ['23410', '23415', '+44740092']) {
+      const notBlocked = await client.call('POST', '/v1/networks/unblock', { network });
+      expect(notBlocked.status).toBe(404);
+      expect(notBlocked.body.error?.code).toBe('network_not_blocked');
+    }
     const anonymous = await fetch(`${server.url}/v1/networks/blocks`);
     expect(anonymous.status).toBe(401);
   });
 
-  it('escalates 1 h → 6 h → 24 h → permanent on repeated attacks', async () => {
+  it('escalates 1 h → 6 h → 24 h → permanent on repeated attacks on the prefix', async () => {
     // The level-1 block of the first test ends after its hour (plus the 10 minutes already passed).
     clock.advance(HOUR);
     expect(await blocks()).toEqual([]);
-    const levels: (string | null)[] = [];
     for (const [round, hours] of [
       [2, 6],
       [3, 24],
     ] as const) {
-      await pump(round);
+      await pump(client, 1, round * 1_000);
       const [block] = await blocks();
-      expect(block?.level).toBe(round);
-      levels.push(block!.blocked_until);
+      expect(block).toMatchObject({ network: PREFIX, scope: 'prefix', level: round });
       expect(block!.blocked_until).toBe(new Date(clock.now() + hours * HOUR).toISOString());
       clock.advance(hours * HOUR);
     }
-    await pump(4);
-    const [permanent] = await blocks();
-    expect(permanent).toMatchObject({ level: 4, blocked_until: null });
+    await pump(client, 1, 4_000);
+    const [permanent, ...others] = await blocks();
+    expect(others).toEqual([]);
+    expect(permanent).toMatchObject({ network: PREFIX, scope: 'prefix', level: 4, blocked_until: null });
     expect(permanent?.history.map((period) => period.level)).toEqual([1, 2, 3]);
     clock.advance(30 * 24 * HOUR);
     const stillBlocked = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
-      phone: '+447400950000',
+      phone: '+447400915000',
       channel: 'sms',
     });
-    expect(stillBlocked.body.status).toBe('blocked');
+    expect(stillBlocked.body).toMatchObject({ status: 'blocked', reason: PREFIX_REASON });
+    // One prefix, however often pumped, does not block its network.
+    const otherRange = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone: '+447400935000',
+      channel: 'sms',
+    });
+    expect(otherRange.body.status).toBe('pending');
+  });
+});
+
+describe('network blocks from several pumped prefixes over HTTP', () => {
+  const clock = new ManualClock(Date.now());
+  let server: RunningProofline;
+  let client: ReturnType<typeof fraudClient>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let secret: string;
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    server = await start(clock);
+    client = fraudClient(server);
+    const settings = await client.call<Settings>('PUT', '/v1/settings/phone-verification', {
+      webhook_url: receiver.url,
+    });
+    secret = settings.body.webhook_secret!;
+  });
+  afterAll(async () => {
+    await server.close();
+    await receiver.close();
+  });
+
+  it('blocks the network once 3 of its prefixes were blocked, and signs a network-scope callback', async () => {
+    await pump(client, 5);
+    await pump(client, 6);
+    const blocks = async () =>
+      (await client.call<NetworkBlocksOutput>('GET', '/v1/networks/blocks')).body.blocks!;
+    expect((await blocks()).map(({ network, scope }) => `${scope} ${network}`).sort()).toEqual([
+      'prefix +44740095',
+      'prefix +44740096',
+    ]);
+    // Two blocked ranges: the rest of the network still gets codes.
+    const between = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone: '+447400990001',
+      channel: 'sms',
+    });
+    expect(between.body).toMatchObject({ status: 'pending', channel: 'sms' });
+
+    await pump(client, 7);
+    const network = (await blocks()).find(({ scope }) => scope === 'network');
+    expect(network).toMatchObject({
+      network: '23415',
+      operator_name: 'Vodafone UK',
+      level: 1,
+      blocked_until: new Date(clock.now() + HOUR).toISOString(),
+      reason: 'pumping in 3 number ranges of the network',
+    });
+    const stopped = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone: '+447400980001',
+      channel: 'sms',
+    });
+    expect(stopped.body).toMatchObject({ status: 'blocked', reason: REASON });
+    expect(await client.inbox('+447400980001')).toEqual([]);
+    const otherNetwork = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone: '+447500500002',
+      channel: 'sms',
+    });
+    expect(otherNetwork.body).toMatchObject({ status: 'pending', channel: 'sms' });
+
+    const delivery = await eventually(async () => {
+      const found = receiver.received.find((entry) => {
+        const body = JSON.parse(entry.body) as { type: string; data: { scope?: string } };
+        return body.type === 'network.blocked' && body.data.scope === 'network';
+      });
+      if (!found) throw new Error('no network-scope network.blocked callback yet');
+      return found;
+    });
+    const verified = new Webhook(secret).verify(delivery.body, {
+      'webhook-id': String(delivery.headers['webhook-id']),
+      'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
+      'webhook-signature': String(delivery.headers['webhook-signature']),
+    });
+    expect(verified).toMatchObject({
+      type: 'network.blocked',
+      data: {
+        network: '23415',
+        scope: 'network',
+        operator_name: 'Vodafone UK',
+        level: 1,
+        blocked_until: network!.blocked_until,
+        reason: REASON,
+      },
+    });
+
+    // The site lifts the network block; the pumped prefixes stay blocked on their own.
+    const unblocked = await client.call<UnblockNetworkOutput>('POST', '/v1/networks/unblock', {
+      network: '23415',
+    });
+    expect(unblocked.status).toBe(200);
+    const through = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone: '+447400980001',
+      channel: 'sms',
+    });
+    expect(through.body).toMatchObject({ status: 'pending', channel: 'sms' });
+    const pumped = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      phone: '+447400979999',
+      channel: 'sms',
+    });
+    expect(pumped.body).toMatchObject({ status: 'blocked', reason: prefixReason('+44740097') });
   });
 });

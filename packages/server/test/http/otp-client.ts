@@ -106,5 +106,5 @@ const generous = [{ points: 100_000, durationSeconds: 60 }];
  */
 export const RELAXED_FRAUD_POLICY = JSON.stringify({
   rateLimits: { number: generous, ip: generous, site: generous, prefix: generous, country: generous },
-  pumping: { networkMinSends: 100_000, prefixMinSends: 100_000, adjacentNumbers: 100_000 },
+  pumping: { prefixMinSends: 100_000, adjacentNumbers: 100_000, networkMinPrefixes: 100_000 },
 });

@@ -14,7 +14,7 @@ import { createOtpCodes, VerificationRepository, VerificationService } from '../
 import { REDIS_URL } from '../support/server.js';
 
 const DAY = 86_400_000;
-const caller = { siteKey: demoSite.siteKey, ip: '127.0.0.1' };
+const caller = { siteKey: demoSite.siteKey, surface: 'api' as const, ip: '127.0.0.1' };
 const runPrefix = `test:retention:${randomUUID().slice(0, 8)}:`;
 const opened: Store[] = [];
 

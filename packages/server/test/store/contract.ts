@@ -185,17 +185,39 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it('getAndIncrement reads the value and counts in one step', async () => {
-        expect(await store.getAndIncrement(k('v'), k('attempts'), minute)).toEqual({ value: null, count: 1 });
+        expect(await store.getAndIncrement(k('v'), k('attempts'), minute)).toEqual({ value: null, count: 0 });
+        expect(await store.get(k('attempts'))).toBeNull();
         await store.set(k('v'), 'record');
         expect(await store.getAndIncrement(k('v'), k('attempts'), minute)).toEqual({
           value: 'record',
-          count: 2,
+          count: 1,
         });
         expect(await store.ttlMs(k('attempts'))).toBeLessThanOrEqual(minute);
         expect(await store.ttlMs(k('v'))).toBeNull();
         await subject.advance(minute);
         expect(await store.getAndIncrement(k('v'), k('attempts'))).toEqual({ value: 'record', count: 1 });
         expect(await store.ttlMs(k('attempts'))).toBeNull();
+      });
+
+      it('getAndIncrement counts only for the owner it is told, and writes nothing for anyone else', async () => {
+        const record = JSON.stringify({ siteKey: 'pk_a', surface: 'api', nested: { siteKey: 'pk_b' } });
+        await store.set(k('v'), record);
+        const stranger = { siteKey: 'pk_b', surface: 'api' };
+        expect(await store.getAndIncrement(k('v'), k('n'), minute, stranger)).toEqual({
+          value: null,
+          count: 0,
+        });
+        expect(
+          await store.getAndIncrement(k('v'), k('n'), minute, { siteKey: 'pk_a', surface: 'widget' }),
+        ).toEqual({ value: null, count: 0 });
+        expect(await store.get(k('n'))).toBeNull();
+        const owner = { siteKey: 'pk_a', surface: 'api' };
+        expect(await store.getAndIncrement(k('v'), k('n'), minute, owner)).toEqual({
+          value: record,
+          count: 1,
+        });
+        await store.set(k('w'), 'not json');
+        expect(await store.getAndIncrement(k('w'), k('n'), minute, owner)).toEqual({ value: null, count: 0 });
       });
     });
 
@@ -424,29 +446,41 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
-    describe('rate limiter', () => {
-      it('allows the configured points, then tells when to retry; reward and reset give points back', async () => {
-        const limiter = store.rateLimiter({ name: 'contract', points: 3, durationSeconds: 60 });
-        expect(await limiter.consume('{c}:user')).toEqual({ allowed: true, retryAfterMs: 0, remaining: 2 });
-        expect((await limiter.consume('{c}:user', 2)).remaining).toBe(0);
-        const denied = await limiter.consume('{c}:user');
-        expect(denied.allowed).toBe(false);
-        expect(denied.retryAfterMs).toBeGreaterThan(0);
-        expect(denied.retryAfterMs).toBeLessThanOrEqual(60_000);
-        expect((await limiter.consume('{c}:someone-else')).allowed).toBe(true);
-
-        await limiter.reset('{c}:user');
-        expect((await limiter.consume('{c}:user', 3)).allowed).toBe(true);
-        await limiter.reward('{c}:user', 1);
-        expect(await limiter.consume('{c}:user')).toMatchObject({ allowed: true, remaining: 0 });
+    describe('limits', () => {
+      const limit = (name: string, max: number, cost?: 0) => ({
+        key: k(name),
+        max,
+        windowMs: minute,
+        ...(cost === undefined ? {} : { cost }),
       });
 
-      it('keeps limiters with different names apart', async () => {
-        const sends = store.rateLimiter({ name: 'sends', points: 1, durationSeconds: 60 });
-        const checks = store.rateLimiter({ name: 'checks', points: 1, durationSeconds: 60 });
-        expect((await sends.consume('{c}:n')).allowed).toBe(true);
-        expect((await checks.consume('{c}:n')).allowed).toBe(true);
-        expect((await sends.consume('{c}:n')).allowed).toBe(false);
+      it('takes from every limit only when all have room, and says which one is full and for how long', async () => {
+        expect(await store.consumeLimits([limit('ip', 2), limit('number', 1)])).toEqual({ allowed: true });
+        const refused = await store.consumeLimits([limit('ip', 2), limit('number', 1)]);
+        expect(refused).toMatchObject({ allowed: false, index: 1 });
+        expect(refused.allowed === false && refused.retryAfterMs).toBeGreaterThan(0);
+        expect(refused.allowed === false && refused.retryAfterMs).toBeLessThanOrEqual(minute);
+        // The refusal spent nothing: the IP limit still has its second point.
+        expect(await store.get(k('ip'))).toBe('1');
+        expect(await store.consumeLimits([limit('ip', 2)])).toEqual({ allowed: true });
+        expect(await store.consumeLimits([limit('ip', 2), limit('other', 5)])).toMatchObject({
+          allowed: false,
+          index: 0,
+        });
+        expect(await store.get(k('other'))).toBeNull();
+      });
+
+      it('checks a limit of cost 0 without taking from it, and opens a window again once it ends', async () => {
+        await store.increment(k('wrong'), 3, minute);
+        expect(await store.consumeLimits([limit('wrong', 4, 0), limit('sends', 5)])).toEqual({
+          allowed: true,
+        });
+        expect(await store.get(k('wrong'))).toBe('3');
+        await store.increment(k('wrong'));
+        expect(await store.consumeLimits([limit('wrong', 4, 0)])).toMatchObject({ allowed: false, index: 0 });
+        await subject.advance(minute);
+        expect(await store.consumeLimits([limit('sends', 5)])).toEqual({ allowed: true });
+        expect(await store.ttlMs(k('sends'))).toBeLessThanOrEqual(minute);
       });
     });
 
@@ -463,6 +497,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it('counts every getAndIncrement once', async () => {
+        await store.set(k('v'), 'record');
         const counts = await many(() => store.getAndIncrement(k('v'), k('count')));
         expect(new Set(counts.map((result) => result.count)).size).toBe(parallel);
       });
@@ -492,10 +527,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(deleted.filter(Boolean)).toHaveLength(1);
       });
 
-      it('lets a rate limiter allow exactly its points', async () => {
-        const limiter = store.rateLimiter({ name: 'burst', points: 10, durationSeconds: 60 });
-        const results = await many(() => limiter.consume('{c}:burst'));
+      it('lets limits allow exactly their points, all or nothing', async () => {
+        const limits = [
+          { key: k('burst-ip'), max: 10, windowMs: minute },
+          { key: k('burst-site'), max: 30, windowMs: minute },
+        ];
+        const results = await many(() => store.consumeLimits(limits));
         expect(results.filter((result) => result.allowed)).toHaveLength(10);
+        expect(await store.get(k('burst-site'))).toBe('10');
       });
     });
   });

@@ -33,7 +33,7 @@ describeStoreContract(
 );
 
 describe('RedisStore on real Redis', () => {
-  it('puts every key under its prefix: plain, script, queue and rate limiter keys', async () => {
+  it('puts every key under its prefix: plain, script, queue and limit keys', async () => {
     const tag = randomUUID();
     const keyPrefix = `${prefix}isolation:`;
     const store = createRedisStore({ url, keyPrefix });
@@ -43,7 +43,7 @@ describe('RedisStore on real Redis', () => {
       await store.getAndIncrement(`v:{${tag}}:a`, `v:{${tag}}:n`);
       await store.batch([{ op: 'setAdd', key: `v:{${tag}}:s`, members: ['m'] }]);
       await store.enqueue(tag, 'job', 'payload', 0);
-      await store.rateLimiter({ name: 'iso', points: 5, durationSeconds: 60 }).consume(`{${tag}}`);
+      await store.consumeLimits([{ key: `v:{${tag}}:limit`, max: 5, windowMs: 60_000 }]);
 
       const written: string[] = [];
       let cursor = '0';
@@ -54,7 +54,7 @@ describe('RedisStore on real Redis', () => {
       } while (cursor !== '0');
       expect(written.sort()).toEqual(
         [
-          `${keyPrefix}rl:iso:{${tag}}`,
+          `${keyPrefix}v:{${tag}}:limit`,
           `${keyPrefix}v:{${tag}}:a`,
           `${keyPrefix}v:{${tag}}:b`,
           `${keyPrefix}v:{${tag}}:n`,
@@ -132,7 +132,7 @@ describe('RedisStore when Redis is unreachable', () => {
         store.compareAndSet('{k}:a', null, 'v'),
         store.batch([{ op: 'set', key: '{k}:a', value: 'v' }]),
         store.claim('q', 0, 1_000, 10),
-        store.rateLimiter({ name: 'down', points: 1, durationSeconds: 1 }).consume('{k}'),
+        store.consumeLimits([{ key: '{k}:limit', max: 1, windowMs: 1_000 }]),
       ];
       for (const call of calls) await expect(call).rejects.toBeInstanceOf(StoreUnavailableError);
       // Fail-closed bound from the fault requirements (2 s); ioredis's defaults would wait forever.

@@ -5,6 +5,8 @@ export const approvedClaims: ResultTokenInput = {
   aud: 'pk_test_demo',
   sub: 'ver_123',
   phone: '+447400123456',
+  phone_verified: true,
+  email: null,
   method: 'otp',
   channel: 'sms',
   risk_score: 12,

@@ -40,6 +40,8 @@ describe.each(stores)('siteverify on the $name store', (storeUnderTest) => {
       challenge_ts: new Date(clock.now() - 10_000).toISOString(),
       hostname: 'shop.example',
       phone: '+447400123456',
+      phone_verified: true,
+      email: null,
       method: 'otp',
       channel: 'sms',
       risk_score: 12,

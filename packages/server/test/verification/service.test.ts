@@ -41,7 +41,13 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-const caller = { siteKey: 'pk_test_demo', settings, ip: '127.0.0.1', hostname: 'acme.example' };
+const caller = {
+  siteKey: 'pk_test_demo',
+  surface: 'widget' as const,
+  settings,
+  ip: '127.0.0.1',
+  hostname: 'acme.example',
+};
 
 async function started() {
   const phone = uniqueMobile();

@@ -16,6 +16,7 @@ import { parseInput } from './parse.js';
 export function registerVerificationRoutes(app: FastifyInstance, deps: AppDeps): void {
   const callerOf = (request: FastifyRequest): Caller => ({
     siteKey: requireSecret(request, deps.tenants).siteKey,
+    surface: 'api',
     // The caller is the site's backend: its address says nothing about the end user, so no per-IP limit.
     ip: null,
     hostname: null,

@@ -14,10 +14,10 @@ type WidgetContext = Context & { site: { siteKey: string }; settings: NonNullabl
 function callerOf(ctx: WidgetContext): Caller {
   return {
     siteKey: ctx.site.siteKey,
+    surface: 'widget',
     settings: ctx.settings,
     ip: ctx.ip,
     hostname: hostOf(ctx.origin),
-    browser: true,
   };
 }
 

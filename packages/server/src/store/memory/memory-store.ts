@@ -1,7 +1,5 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { type Clock, systemClock } from '../../clock/index.js';
-import type { QueueItem, RateLimiter, RateLimiterOptions, Store, StoreWrite } from '../port.js';
-import { limiterFrom } from '../rate-limiter.js';
+import type { Limit, LimitDecision, QueueItem, Store, StoreWrite } from '../port.js';
 
 type Entry =
   | { kind: 'string'; value: string; expiresAt: number | null }
@@ -88,8 +86,10 @@ export class MemoryStore implements Store {
     valueKey: string,
     counterKey: string,
     ttlMs?: number,
+    owner?: Readonly<Record<string, string>>,
   ): Promise<{ value: string | null; count: number }> {
     const value = this.readString(valueKey);
+    if (value === null || (owner && !ownedBy(value, owner))) return { value: null, count: 0 };
     return { value, count: this.incrementNow(counterKey, 1, ttlMs) };
   }
 
@@ -223,14 +223,14 @@ export class MemoryStore implements Store {
     return this.queue(queue).size;
   }
 
-  rateLimiter(options: RateLimiterOptions): RateLimiter {
-    return limiterFrom(
-      new RateLimiterMemory({
-        keyPrefix: options.name,
-        points: options.points,
-        duration: options.durationSeconds,
-      }),
-    );
+  async consumeLimits(limits: readonly Limit[]): Promise<LimitDecision> {
+    for (const [index, limit] of limits.entries()) {
+      if (Number(this.readString(limit.key) ?? 0) + 1 > limit.max) {
+        return { allowed: false, index, retryAfterMs: Math.max(1, this.remaining(limit.key) ?? 1) };
+      }
+    }
+    for (const limit of limits) if ((limit.cost ?? 1) === 1) this.incrementNow(limit.key, 1, limit.windowMs);
+    return { allowed: true };
   }
 
   private queue(name: string): Map<string, QueueEntry> {
@@ -315,4 +315,17 @@ export class MemoryStore implements Store {
     }
     sorted.set(member, score);
   }
+}
+
+/** Whether a JSON object value holds every `owner` field with that value (as the Redis script decides). */
+function ownedBy(value: string, owner: Readonly<Record<string, string>>): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return false;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return false;
+  const record = parsed as Record<string, unknown>;
+  return Object.entries(owner).every(([field, expected]) => record[field] === expected);
 }

@@ -1,15 +1,6 @@
 import { Cluster, Redis, ReplyError } from 'ioredis';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
-import type {
-  QueueItem,
-  RateLimiter,
-  RateLimiterOptions,
-  Store,
-  StoreDurability,
-  StoreWrite,
-} from '../port.js';
+import type { Limit, LimitDecision, QueueItem, Store, StoreDurability, StoreWrite } from '../port.js';
 import { StoreUnavailableError } from '../port.js';
-import { limiterFrom } from '../rate-limiter.js';
 import { connect, defaultTimeoutMs, type RedisClient, type RedisConnectionConfig } from './connection.js';
 import { type ScriptCommands, scripts } from './scripts.js';
 
@@ -197,9 +188,11 @@ export class RedisStore implements Store {
     valueKey: string,
     counterKey: string,
     ttlMs?: number,
+    owner?: Readonly<Record<string, string>>,
   ): Promise<{ value: string | null; count: number }> {
+    const pairs = Object.entries(owner ?? {}).flat();
     const [value, count] = await this.run(() =>
-      this.scripts.getAndIncrement(this.key(valueKey), this.key(counterKey), ttlArg(ttlMs)),
+      this.scripts.getAndIncrement(this.key(valueKey), this.key(counterKey), ttlArg(ttlMs), ...pairs),
     );
     return { value, count };
   }
@@ -360,31 +353,17 @@ export class RedisStore implements Store {
     };
   }
 
-  rateLimiter(options: RateLimiterOptions): RateLimiter {
-    const limiter = limiterFrom(
-      new RateLimiterRedis({
-        storeClient: this.client,
-        keyPrefix: `${this.prefix}rl:${options.name}`,
-        points: options.points,
-        duration: options.durationSeconds,
-        // Fail closed at once instead of waiting on a dead connection.
-        rejectIfRedisNotReady: true,
-      }),
+  async consumeLimits(limits: readonly Limit[]): Promise<LimitDecision> {
+    if (limits.length === 0) return { allowed: true };
+    const [index, msLeft] = await this.run(() =>
+      this.scripts.consumeLimits(
+        limits.length,
+        ...limits.map((limit) => this.key(limit.key)),
+        ...limits.flatMap((limit) => [limit.max, Math.ceil(limit.windowMs), limit.cost ?? 1]),
+      ),
     );
-    return {
-      consume: async (key, points) => {
-        await this.whenConnected();
-        return limiter.consume(key, points);
-      },
-      reward: async (key, points) => {
-        await this.whenConnected();
-        await limiter.reward(key, points);
-      },
-      reset: async (key) => {
-        await this.whenConnected();
-        await limiter.reset(key);
-      },
-    };
+    if (index === 0) return { allowed: true };
+    return { allowed: false, index: index - 1, retryAfterMs: Math.max(1, msLeft) };
   }
 
   private key(key: string): string {

@@ -59,15 +59,46 @@ if created and ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return total`,
 };
 
-/** KEYS: value, counter; ARGV: ttlMs. Answers {value or nil, new count}. */
+/**
+ * KEYS: value, counter; ARGV: ttlMs, then field, expected pairs the JSON value must hold.
+ * Answers {value, new count}, or {nil, 0} without writing when the value is absent or not owned.
+ */
 const getAndIncrement: ScriptDefinition = {
   numberOfKeys: 2,
   lua: `
 local value = redis.call('GET', KEYS[1])
+if not value then return {false, 0} end
+if #ARGV > 1 then
+  local ok, record = pcall(cjson.decode, value)
+  if not ok or type(record) ~= 'table' then return {false, 0} end
+  for i = 2, #ARGV, 2 do
+    if record[ARGV[i]] ~= ARGV[i + 1] then return {false, 0} end
+  end
+end
 local created = redis.call('EXISTS', KEYS[2]) == 0
 local total = redis.call('INCRBY', KEYS[2], 1)
 if created and ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
 return {value, total}`,
+};
+
+/**
+ * KEYS: the limits' counters; ARGV: max, windowMs, cost per key. Answers {0, 0} when every limit
+ * had room (then each is charged its cost), else {index of the first full one, its ms left}.
+ */
+const consumeLimits: ScriptDefinition = {
+  lua: `
+for i = 1, #KEYS do
+  local used = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if used + 1 > tonumber(ARGV[3 * i - 2]) then
+    return {i, redis.call('PTTL', KEYS[i])}
+  end
+end
+for i = 1, #KEYS do
+  if ARGV[3 * i] == '1' and redis.call('INCR', KEYS[i]) == 1 then
+    redis.call('PEXPIRE', KEYS[i], ARGV[3 * i - 1])
+  end
+end
+return {0, 0}`,
 };
 
 /** KEYS[1]; ARGV: ttlMs, member... Answers how many members were new. */
@@ -198,6 +229,7 @@ export const scripts = {
   setIfAbsentOrGet,
   increment,
   getAndIncrement,
+  consumeLimits,
   setAdd,
   sortedAdd,
   batch,
@@ -215,7 +247,13 @@ export interface ScriptCommands {
   compareAndDelete(key: string, expected: string): Promise<number>;
   setIfAbsentOrGet(key: string, ...args: Arg[]): Promise<string | null>;
   increment(key: string, ...args: Arg[]): Promise<number>;
-  getAndIncrement(valueKey: string, counterKey: string, ttl: Arg): Promise<[string | null, number]>;
+  getAndIncrement(
+    valueKey: string,
+    counterKey: string,
+    ttl: Arg,
+    ...owner: string[]
+  ): Promise<[string | null, number]>;
+  consumeLimits(keyCount: number, ...args: Arg[]): Promise<[number, number]>;
   setAdd(key: string, ...args: Arg[]): Promise<number>;
   sortedAdd(key: string, ...args: Arg[]): Promise<number>;
   batch(numberOfKeys: number, ...keysAndArgs: Arg[]): Promise<number>;
