@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
-import { DEFAULT_RETRY_FOR_MS, WebhookDispatcher } from '../../src/webhooks/index.js';
+import { DEFAULT_RETRY_FOR_MS, maskPhoneNumbers, WebhookDispatcher } from '../../src/webhooks/index.js';
 import { otpClient, RELAXED_FRAUD_POLICY, uniqueMobile } from '../http/otp-client.js';
 import { REDIS_URL, startTestServer, testKeyPrefix } from '../support/server.js';
 import { startReceiver } from './receiver.js';
@@ -81,6 +81,22 @@ describe('an approval and its webhook event are one write', () => {
 });
 
 describe('webhook endpoints', () => {
+  it('masks whole numbers wherever they sit, not number ranges', () => {
+    expect(
+      maskPhoneNumbers({
+        phone: '+447400123456',
+        workflow: [{ channel: 'sms', to: '+447400123456' }],
+        network: '+44740091',
+        reason: 'range +44740091',
+      }),
+    ).toEqual({
+      phone: '+44******3456',
+      workflow: [{ channel: 'sms', to: '+44******3456' }],
+      network: '+44740091',
+      reason: 'range +44740091',
+    });
+  });
+
   it('masks numbers in bodies unless the site sets webhook_full_phone', async () => {
     const receiver = await startReceiver();
     cleanups.push(() => receiver.close());
