@@ -223,10 +223,10 @@ function siteWebhooks(
   clock: Clock,
   logger: Logger,
 ): VerificationWebhooks {
-  const prepare: VerificationWebhooks['prepare'] = async (siteKey, type, data) => {
+  const prepare: VerificationWebhooks['prepare'] = async (siteKey, type, data, known) => {
     const site = tenants.bySiteKeyOrNull(siteKey);
     if (!site) return null;
-    const current = await settings.get(site);
+    const current = known ?? (await settings.get(site));
     if (!current.webhook_url || current.webhook_status === 'disabled') return null;
     const secrets = await settings.signingSecrets(site, clock.now());
     const body = current.webhook_full_phone ? data : maskPhoneNumbers(data);

@@ -114,7 +114,12 @@ export interface VerificationWebhooks {
    * The queue item `publish` would write, for writing it in the same atomic step as the record
    * (an approval is never stored without its event); null when the site has no webhook.
    */
-  prepare(siteKey: string, type: WebhookEventType, data: unknown): Promise<QueueItem | null>;
+  prepare(
+    siteKey: string,
+    type: WebhookEventType,
+    data: unknown,
+    settings?: Settings,
+  ): Promise<QueueItem | null>;
 }
 
 export const noWebhooks: VerificationWebhooks = { publish: async () => {}, prepare: async () => null };

@@ -223,7 +223,7 @@ export class VerificationService {
         // Past the number's wrong-code cap no code approves, so guesses spread over several
         // verifications of one number buy nothing.
         await this.guard.assertCodesAccepted(record.siteKey, record.phone);
-        const approved = await this.approve({ ...loaded, attempts });
+        const approved = await this.approve({ ...loaded, attempts }, caller.settings);
         if (approved) return approved;
       } else {
         await this.guard.recordWrongCode(record.siteKey, record.phone);
@@ -739,7 +739,7 @@ export class VerificationService {
   // ── final states ────────────────────────────────────────────────────────────
 
   /** Approves with one compare-and-set; null when the record changed first (the caller re-reads). */
-  private async approve(loaded: Loaded): Promise<VerificationState | null> {
+  private async approve(loaded: Loaded, settings?: Settings): Promise<VerificationState | null> {
     const now = this.deps.clock.now();
     const { record } = loaded;
     const approved: VerificationRecord = {
@@ -773,10 +773,12 @@ export class VerificationService {
     // is stored with the approval so the widget's next read can pick it up.
     const silentToken = silent ? await issue() : null;
     if (silentToken) approved.resultToken = silentToken;
+    // The caller's settings, when it loaded them, spare a read while concurrent checks wait on this one.
     const event = await this.webhooks.prepare(
       approved.siteKey,
       'verification.approved',
       toRecordView(approved, loaded.attempts),
+      settings,
     );
     const raw = await this.repository.replace(loaded.raw, approved, event);
     if (raw === null) return null;
