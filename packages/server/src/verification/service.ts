@@ -547,21 +547,14 @@ export class VerificationService {
       if (isTextChannel(step.channel) && !canReceiveText(destination.type)) {
         // Landlines and toll-free, premium or shared-cost lines get no SMS or WhatsApp: the
         // workflow moves on (voice and email remain).
-        record = {
-          ...record,
+        record = passedOver(
+          record,
           stepIndex,
-          steps: [
-            ...steps,
-            {
-              channel: step.channel,
-              to: step.to,
-              initiatedAt: now,
-              status: 'skipped',
-              reason: 'line_cannot_receive',
-            },
-          ],
-          updatedAt: now,
-        };
+          steps,
+          { ...step, initiatedAt: now },
+          'skipped',
+          'line_cannot_receive',
+        );
         stepIndex += 1;
         why = 'delivery_failure';
         continue;
@@ -581,22 +574,14 @@ export class VerificationService {
       };
       const decision = await this.guard.beforeSend(context);
       if (!decision.allow) {
-        const blocked: VerificationRecord = {
-          ...record,
+        record = passedOver(
+          record,
           stepIndex,
-          steps: [
-            ...steps,
-            {
-              channel: step.channel,
-              to: step.to,
-              initiatedAt: now,
-              status: 'blocked',
-              reason: decision.reason,
-            },
-          ],
-          updatedAt: now,
-        };
-        record = blocked;
+          steps,
+          { ...step, initiatedAt: now },
+          'blocked',
+          decision.reason,
+        );
         blockedReason = decision.reason;
         stepIndex += 1;
         why = 'delivery_failure';
@@ -978,6 +963,25 @@ type Access = 'read' | 'act';
 function isOwnedBy(record: VerificationRecord, caller: Caller, access: Access): boolean {
   if (record.siteKey !== caller.siteKey) return false;
   return record.surface === caller.surface || (access === 'read' && caller.surface === 'api');
+}
+
+/** The record with step `index` begun and at once closed without a message (skipped or blocked). */
+function passedOver(
+  record: VerificationRecord,
+  index: number,
+  steps: StepRecord[],
+  step: PlannedStep & { initiatedAt: number },
+  status: 'skipped' | 'blocked',
+  reason: string,
+): VerificationRecord {
+  const entry: StepRecord = {
+    channel: step.channel,
+    to: step.to,
+    initiatedAt: step.initiatedAt,
+    status,
+    reason,
+  };
+  return { ...record, stepIndex: index, steps: [...steps, entry], updatedAt: step.initiatedAt };
 }
 
 /** The text channels: a line that cannot receive texts is skipped for them. */
