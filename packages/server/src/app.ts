@@ -1,15 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { type Clock, systemClock } from './clock/index.js';
-import { type Config, loadConfig } from './config/index.js';
+import { type Config, ConfigError, loadConfig, productionRefusal, warnIfNotDurable } from './config/index.js';
 import type { AppDeps } from './deps.js';
 import { ProoflineError } from './errors.js';
 import { FraudGuard, type NetworkOf, networkOfFromLineInfo } from './fraud/index.js';
 import { buildApp } from './http/app.js';
-import { createLogger } from './logging/index.js';
+import { createLogger, type Logger } from './logging/index.js';
 import { createMessaging, messagingConfigFromEnv } from './messaging/index.js';
 import { Metrics } from './metrics/index.js';
 import { PhoneMonitoring } from './monitoring/index.js';
+import { DataCipher, keyedHash } from './privacy/index.js';
 import { RetentionJob } from './retention/index.js';
 import { CasesRepository, RulesRepository } from './rules/index.js';
 import { SilentVerification } from './silent/index.js';
@@ -20,11 +21,19 @@ import { parseSigningKeys, TokenIssuer } from './tokens/index.js';
 import {
   createOtpCodes,
   generateServerSecret,
+  plainRecords,
+  type RecordPrivacy,
+  sealedRecords,
   VerificationRepository,
   VerificationService,
   type VerificationWebhooks,
 } from './verification/index.js';
-import { WebhookDispatcher } from './webhooks/index.js';
+import {
+  maskPhoneNumbers,
+  type ResolveHost,
+  WebhookDispatcher,
+  type WebhookEndpoints,
+} from './webhooks/index.js';
 import {
   createLineInfoSource,
   createOperator,
@@ -46,6 +55,8 @@ export type StartOptions = {
   logDestination?: DestinationStream;
   /** Where numbers' operator networks come from instead of the operator's line-info (tests, simulations). */
   networkOf?: NetworkOf;
+  /** How webhook host names resolve, instead of DNS (tests of the address checks). */
+  resolveHost?: ResolveHost;
 };
 
 export type RunningProofline = {
@@ -69,13 +80,22 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   const config = loadConfig(env);
   const clock = options.clock ?? systemClock;
   const logger = createLogger(config.LOG_LEVEL, options.logDestination);
-  const store = options.store ?? (await createStore(config, clock));
   const tenants = config.PROOFLINE_CONFIG
     ? TenantDirectory.fromFile(config.PROOFLINE_CONFIG)
     : new TenantDirectory([demoSite]);
+  const messagingConfig = messagingConfigFromEnv(env);
+  if (config.NODE_ENV === 'production') {
+    const { sms, voice, whatsapp, email } = messagingConfig;
+    const refusal = productionRefusal(config, {
+      channels: { sms, voice, whatsapp, email },
+      siteKeys: tenants.all().map((site) => site.siteKey),
+    });
+    if (refusal) throw new ConfigError(`refusing to start: ${refusal}`);
+  }
+  const store = options.store ?? (await createStore(config, clock));
 
   const settings = new SettingsRepository(store, { clock, ttlMs: siteCacheTtlMs });
-  const messaging = createMessaging(messagingConfigFromEnv(env), { clock, logger });
+  const messaging = createMessaging(messagingConfig, { clock, logger });
   const tokens = await TokenIssuer.create({
     issuer: config.PUBLIC_URL ?? 'urn:proofline',
     clock,
@@ -86,13 +106,15 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     clock,
     allowInsecure: config.allowInsecureWebhooks,
     logger,
+    endpoints: webhookEndpoints(tenants, settings, clock),
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   });
   const loadSettings = async (siteKey: string) => {
     const site = tenants.bySiteKeyOrNull(siteKey);
     if (!site) throw new ProoflineError('invalid_site_key');
     return settings.get(site);
   };
-  const siteEvents = siteWebhooks(tenants, settings, webhooks, clock);
+  const siteEvents = siteWebhooks(tenants, settings, webhooks, clock, logger);
   const metrics = new Metrics();
   // Known once the server listens; the embedded sandbox operator and the silent callback live there.
   let listenUrl = '';
@@ -100,9 +122,11 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   const created = createOperator(config, { clock, metrics, serverUrl: () => listenUrl });
   const operator = created ? withSharedLineInfo(created, clock) : null;
   const lineInfo = createLineInfoSource(config, env, operator);
+  const serverSecret = config.SERVER_SECRET ?? generateServerSecret();
   const fraud = new FraudGuard({
     store,
     clock,
+    numberKey: keyedHash(serverSecret),
     // The network (MCC-MNC) comes from the configured line-information source (LINE_INFO).
     networkOf: options.networkOf ?? networkOfFromLineInfo(lineInfo),
     onNetworkBlocked: (siteKey, event) => {
@@ -141,11 +165,17 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
         webhooks: siteEvents,
       })
     : null;
+  const cipher = DataCipher.fromConfig(config);
+  const recordPrivacy: RecordPrivacy = {
+    codec: cipher ? sealedRecords(cipher) : plainRecords,
+    phoneKey: keyedHash(serverSecret),
+  };
   const verification = new VerificationService({
     store,
     clock,
     logger,
-    codes: createOtpCodes(config.SERVER_SECRET ?? generateServerSecret()),
+    codes: createOtpCodes(serverSecret),
+    privacy: recordPrivacy,
     messaging,
     tokens,
     loadSettings,
@@ -179,13 +209,14 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     lookupSources,
     phoneLookup: phoneLookupFlow(flowDeps),
   };
-  if (config.NODE_ENV === 'production' && (config.sandboxEnabled || config.devInboxEnabled)) {
-    logger.warn('the sandbox operator or the dev inbox is enabled in production');
+  if (config.NODE_ENV === 'production') {
+    if (config.devInboxEnabled) logger.warn('the dev inbox is enabled in production');
+    await warnIfNotDurable(store, logger);
   }
 
   // Deletes verification records past RETENTION_DAYS; every instance may run it.
   const retention = new RetentionJob({
-    records: new VerificationRepository(store, config.RETENTION_DAYS * 86_400_000),
+    records: new VerificationRepository(store, config.RETENTION_DAYS * 86_400_000, recordPrivacy),
     clock,
     logger,
     retentionDays: config.RETENTION_DAYS,
@@ -227,26 +258,67 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   };
 }
 
-/** Verification events go to the site's webhook URL, when it set one, signed with its current secrets. */
+/**
+ * Verification events go to the site's webhook URL, when it set one and it is not disabled, signed
+ * with its current secrets, with numbers masked unless the site asked for them in full.
+ */
 function siteWebhooks(
   tenants: TenantDirectory,
   settings: SettingsRepository,
   dispatcher: WebhookDispatcher,
   clock: Clock,
+  logger: Logger,
 ): VerificationWebhooks {
+  const prepare: VerificationWebhooks['prepare'] = async (siteKey, type, data, known) => {
+    const site = tenants.bySiteKeyOrNull(siteKey);
+    if (!site) return null;
+    const current = known ?? (await settings.get(site));
+    if (!current.webhook_url || current.webhook_status === 'disabled') return null;
+    const secrets = await settings.signingSecrets(site, clock.now());
+    const body = current.webhook_full_phone ? data : maskPhoneNumbers(data);
+    try {
+      return dispatcher.prepare(siteKey, current.webhook_url, secrets, { type, data: body });
+    } catch (error) {
+      // A URL stored before it would be refused today must not stop the verification itself.
+      logger.warn({ err: error, siteKey, type }, 'webhook not queued');
+      return null;
+    }
+  };
   return {
+    prepare,
     async publish(siteKey, type, data) {
-      const site = tenants.bySiteKeyOrNull(siteKey);
-      if (!site) return;
-      const current = await settings.get(site);
-      if (!current.webhook_url) return;
-      const secrets = await settings.signingSecrets(site, clock.now());
-      await dispatcher.enqueue(siteKey, current.webhook_url, secrets, { type, data });
+      const item = await prepare(siteKey, type, data);
+      if (item) await dispatcher.enqueueItem(item);
     },
   };
 }
 
-async function createStore(config: Config, clock: Clock): Promise<Store> {
+/** What the dispatcher reads of a site's endpoint at each attempt, and the 410 switch. */
+function webhookEndpoints(
+  tenants: TenantDirectory,
+  settings: SettingsRepository,
+  clock: Clock,
+): WebhookEndpoints {
+  return {
+    async current(siteKey) {
+      const site = tenants.bySiteKeyOrNull(siteKey);
+      if (!site) return null;
+      const current = await settings.get(site);
+      return {
+        url: current.webhook_url,
+        secrets: await settings.signingSecrets(site, clock.now()),
+        disabled: current.webhook_status === 'disabled',
+      };
+    },
+    async disable(siteKey, url) {
+      const site = tenants.bySiteKeyOrNull(siteKey);
+      if (site) await settings.disableWebhook(site, url);
+    },
+  };
+}
+
+/** The store the configuration names (also what `proofline doctor` connects to). */
+export async function createStore(config: Config, clock: Clock): Promise<Store> {
   const cluster = config.REDIS_CLUSTER_NODES;
   const sentinels = config.REDIS_SENTINELS;
   if (config.REDIS_URL === undefined && cluster === undefined && sentinels === undefined)

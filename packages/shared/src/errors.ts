@@ -8,6 +8,7 @@ export const errorCatalogue = {
   bad_request: { status: 400, message: 'The request is not valid.' },
   invalid_phone: { status: 400, message: 'The phone number is not valid.' },
   invalid_code: { status: 400, message: 'The code must be 4 to 10 digits.' },
+  invalid_webhook_url: { status: 400, message: 'The webhook URL must be https to a public address.' },
   unauthorized: { status: 401, message: 'A valid secret key is required.' },
   invalid_site_key: { status: 401, message: 'The site key is not known.' },
   origin_not_allowed: { status: 403, message: 'This origin is not allowed for the site.' },

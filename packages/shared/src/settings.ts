@@ -53,7 +53,7 @@ export const SettingsPatch = z
     brand: z.string().trim().min(1).max(64),
     allowed_origins: z.array(AllowedOrigin).max(50),
     webhook_url: z.url().max(2048).nullable(),
-    /** Webhook bodies carry full numbers instead of masked ones. */
+    /** Webhook bodies carry full numbers instead of masked ones (`+44******0001`). */
     webhook_full_phone: z.boolean(),
     kyc_policy: KycPolicy,
     risk_weights: z.record(z.string().max(64), z.number().int().min(0).max(100)),
@@ -89,6 +89,8 @@ export const Settings = z.object({
   allowed_origins: z.array(z.string()),
   webhook_url: z.string().nullable(),
   webhook_secret: z.string().nullable(),
+  /** Read-only: `disabled` after the endpoint answered 410 Gone, until `webhook_url` is saved again. */
+  webhook_status: z.enum(['active', 'disabled']),
   webhook_full_phone: z.boolean(),
   kyc_policy: z.object({ min_score: z.number().int(), required_fields: z.array(z.string()).optional() }),
   risk_weights: z.record(z.string(), z.number().int()),
@@ -120,6 +122,7 @@ export function defaultSettings(brand: string, allowedOrigins: string[]): Settin
     allowed_origins: allowedOrigins,
     webhook_url: null,
     webhook_secret: null,
+    webhook_status: 'active',
     webhook_full_phone: false,
     kyc_policy: { min_score: 80 },
     risk_weights: {},

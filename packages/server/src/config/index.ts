@@ -98,6 +98,17 @@ const EnvSchema = z.object({
   PROOFLINE_CONFIG: z.string().min(1).optional(),
   /** Keyed hash of OTP codes; generated per process on embedded defaults. */
   SERVER_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /**
+   * Encrypts the phone numbers kept in records (AES-256-GCM); ≥ 32 bytes, made by
+   * `proofline secrets generate`. Each key's id is stored beside what it encrypted.
+   */
+  DATA_KEY: z.string().min(32, 'at least 32 bytes').optional(),
+  /** Earlier DATA_KEYs, comma-separated, still read after a rotation until records are migrated. */
+  DATA_KEYS: z.string().min(32).optional(),
+  /** In production `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** `none`: no messaging provider on purpose (silent verification only); production starts anyway. */
+  MESSAGING: z.enum(['none']).optional(),
   /** A private JWK (JSON) or a JSON array of them, newest first. */
   SIGNING_KEY: z.string().min(2).optional(),
   /**
@@ -177,7 +188,7 @@ export class ConfigError extends Error {
 }
 
 /** Production must be configured explicitly: these variables have no embedded default there. */
-const requiredInProduction = ['SIGNING_KEY', 'PROOFLINE_CONFIG', 'SERVER_SECRET'] as const;
+const requiredInProduction = ['SIGNING_KEY', 'PROOFLINE_CONFIG', 'SERVER_SECRET', 'DATA_KEY'] as const;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const known = Object.fromEntries(
@@ -228,3 +239,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowInsecureWebhooks: values.ALLOW_INSECURE_WEBHOOKS ?? !production,
   };
 }
+
+export {
+  documentedSecrets,
+  durabilityProblems,
+  productionRefusal,
+  secretWeakness,
+  warnIfNotDurable,
+} from './production.js';

@@ -55,6 +55,11 @@ export type SendDecision = { allow: true } | { allow: false; reason: string };
 export type FraudGuardDeps = {
   store: Store;
   clock: Clock;
+  /**
+   * Names a number or a number prefix in store keys without revealing it: a keyed hash (the
+   * privacy module's, keyed by `SERVER_SECRET`), the same on every instance.
+   */
+  numberKey: (value: string) => string;
   networkOf: NetworkOf;
   onNetworkBlocked?: NetworkBlockedListener;
   policy?: FraudPolicyOverrides;
@@ -79,7 +84,7 @@ export class FraudGuard {
     this.geo = new GeoPermissionsRepository(deps.store);
     this.bypassAudit = new FraudCheckBypassAudit(deps.store, deps.clock);
     this.limits = new SendRateLimits(deps.store, this.policy);
-    this.pumping = new PumpingDetector(deps.store, deps.clock, this.policy.pumping);
+    this.pumping = new PumpingDetector(deps.store, deps.clock, this.policy.pumping, deps.numberKey);
   }
 
   /**
@@ -105,10 +110,10 @@ export class FraudGuard {
     if (blocked !== null && ctx.fraudCheck) return { allow: false, reason: networkBlockedReason(blocked) };
 
     await this.limits.consume(ctx.siteKey, {
-      number: ctx.phone,
+      number: this.deps.numberKey(ctx.phone),
       ...(ctx.ip ? { ip: ctx.ip } : {}),
       site: 'all',
-      prefix: prefixOf(ctx.phone),
+      prefix: this.deps.numberKey(prefixOf(ctx.phone)),
       country: ctx.country ?? 'unknown',
     });
 
@@ -183,12 +188,12 @@ export class FraudGuard {
 
   /** Counts a wrong code against the number at the site (all its verifications together). */
   recordWrongCode(siteKey: string, phone: string): Promise<void> {
-    return this.limits.recordWrongCode(siteKey, phone);
+    return this.limits.recordWrongCode(siteKey, this.deps.numberKey(phone));
   }
 
   /** Refuses `rate_limited` once the number had too many wrong codes: no code is compared for it. */
   assertCodesAccepted(siteKey: string, phone: string): Promise<void> {
-    return this.limits.assertCodesAccepted(siteKey, phone);
+    return this.limits.assertCodesAccepted(siteKey, this.deps.numberKey(phone));
   }
 
   private async announce(siteKey: string, imposed: ImposedBlock): Promise<void> {

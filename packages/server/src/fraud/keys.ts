@@ -14,9 +14,11 @@ export const fraudKeys = {
   prefixSends: (siteKey: string, prefix: string) => `${tag(siteKey)}:pfx:${prefix}:sent`,
   prefixApprovals: (siteKey: string, prefix: string) => `${tag(siteKey)}:pfx:${prefix}:ok`,
   geo: (siteKey: string) => `${tag(siteKey)}:geo`,
+  /** `value`: a keyed hash for the number and prefix buckets, never the number itself. */
   sendLimit: (siteKey: string, bucket: string, windowSeconds: number, value: string) =>
     `${tag(siteKey)}:limit:${bucket}:${windowSeconds}:${value}`,
-  wrongCodes: (siteKey: string, number: string) => `${tag(siteKey)}:wrong-codes:${number}`,
+  /** `numberKey`: the number's keyed hash. */
+  wrongCodes: (siteKey: string, numberKey: string) => `${tag(siteKey)}:wrong-codes:${numberKey}`,
   bypassAudit: (siteKey: string) => `${tag(siteKey)}:audit:fraud-check-bypass`,
 };
 

@@ -18,6 +18,8 @@ export class PumpingDetector {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly policy: PumpingPolicy,
+    /** Names a prefix in key names and members without revealing the numbers (a keyed hash). */
+    private readonly rangeKey: (prefix: string) => string,
   ) {}
 
   async recordSend({ siteKey, phone, verificationId }: SendRecord): Promise<void> {
@@ -26,16 +28,17 @@ export class PumpingDetector {
     await this.store.batch([
       {
         op: 'sortedAdd',
-        key: fraudKeys.prefixSends(siteKey, prefix),
+        key: fraudKeys.prefixSends(siteKey, this.rangeKey(prefix)),
         member: `${verificationId}|${lastDigitsOf(phone)}`,
         score: now,
         ttlMs: this.windowMs(),
       },
     ]);
     await Promise.all(
-      [fraudKeys.prefixSends(siteKey, prefix), fraudKeys.prefixApprovals(siteKey, prefix)].map((key) =>
-        this.store.sortedRemoveRange(key, Number.NEGATIVE_INFINITY, now - this.windowMs()),
-      ),
+      [
+        fraudKeys.prefixSends(siteKey, this.rangeKey(prefix)),
+        fraudKeys.prefixApprovals(siteKey, this.rangeKey(prefix)),
+      ].map((key) => this.store.sortedRemoveRange(key, Number.NEGATIVE_INFINITY, now - this.windowMs())),
     );
   }
 
@@ -43,7 +46,7 @@ export class PumpingDetector {
     await this.store.batch([
       {
         op: 'sortedAdd',
-        key: fraudKeys.prefixApprovals(siteKey, prefixOf(phone)),
+        key: fraudKeys.prefixApprovals(siteKey, this.rangeKey(prefixOf(phone))),
         member: verificationId,
         score: this.clock.now(),
         ttlMs: this.windowMs(),
@@ -61,8 +64,8 @@ export class PumpingDetector {
     const settled = now - this.policy.settleSeconds * 1_000;
     const prefix = prefixOf(phone);
     const [sends, approvals] = await Promise.all([
-      this.store.sortedRange(fraudKeys.prefixSends(siteKey, prefix), from, now),
-      this.store.sortedRange(fraudKeys.prefixApprovals(siteKey, prefix), from, now),
+      this.store.sortedRange(fraudKeys.prefixSends(siteKey, this.rangeKey(prefix)), from, now),
+      this.store.sortedRange(fraudKeys.prefixApprovals(siteKey, this.rangeKey(prefix)), from, now),
     ]);
     const approved = new Set(approvals.map(({ member }) => member));
     const unverified = sends
@@ -100,7 +103,7 @@ export class PumpingDetector {
       {
         op: 'sortedAdd',
         key,
-        member: `${verificationId}|${prefixOf(phone)}`,
+        member: `${verificationId}|${this.rangeKey(prefixOf(phone))}`,
         score: now,
         ttlMs: this.windowMs(),
       },

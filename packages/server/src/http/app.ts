@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import fastifyStatic from '@fastify/static';
 import type { Settings } from '@proofline/shared';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -27,6 +26,7 @@ import { registerSilentRoutes } from './rest/silent-routes.js';
 import { registerSiteverifyRoutes } from './rest/siteverify-routes.js';
 import { registerVerificationRoutes } from './rest/verification-routes.js';
 import { registerWellKnownRoutes } from './rest/wellknown-routes.js';
+import { registerWidgetRoutes } from './rest/widget-routes.js';
 import { contextFactory } from './trpc/context.js';
 import { type AppRouter, appRouter } from './trpc/router.js';
 
@@ -41,6 +41,13 @@ declare module 'fastify' {
 }
 
 const widgetDist = fileURLToPath(new URL('../../../widget/dist/', import.meta.url));
+const widgetVersion = (
+  JSON.parse(
+    readFileSync(fileURLToPath(new URL('../../../widget/package.json', import.meta.url)), 'utf8'),
+  ) as {
+    version: string;
+  }
+).version;
 
 /** The HTTP server: tRPC for the widget, REST for site backends, and the operational routes. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -118,7 +125,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(vonageVerifyPlugin, { ...deps, prefix: vonageBasePath });
   await app.register(twilioVerifyPlugin, { ...deps, prefix: twilioBasePath });
   registerOpenApiRoutes(app, deps);
-  registerMetricsRoutes(app, deps.metrics);
+  const { METRICS_TOKEN, NODE_ENV } = deps.config;
+  registerMetricsRoutes(
+    app,
+    deps.metrics,
+    METRICS_TOKEN || NODE_ENV === 'production' ? { token: METRICS_TOKEN ?? null } : 'open',
+  );
 
   await app.register(
     async (trpc) => {
@@ -162,19 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/trpc' },
   );
 
-  if (existsSync(widgetDist)) {
-    await app.register(fastifyStatic, {
-      root: widgetDist,
-      prefix: '/widget/',
-      cacheControl: false,
-      setHeaders(reply, path) {
-        // Hashed chunks never change; the entry script must be revalidated to pick up new releases.
-        const hashed = /-[A-Za-z0-9_-]{8,}\.js$/.test(path);
-        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
-        reply.header('access-control-allow-origin', '*');
-      },
-    });
-  }
+  if (existsSync(widgetDist)) await registerWidgetRoutes(app, widgetDist, widgetVersion);
 
   return app;
 }

@@ -171,6 +171,8 @@ export function messagingConfigFromEnv(env: Env): MessagingConfig {
       })
     : undefined;
   const smtp = text('SMTP_URL') ? { url: text('SMTP_URL'), from: text('SMTP_FROM') ?? '' } : undefined;
+  // In production a channel with no provider is off: a code "sent" to the in-memory inbox reaches nobody.
+  const unconfigured = env.NODE_ENV === 'production' || text('MESSAGING') === 'none' ? 'off' : 'dev';
   const phoneDefault = (channel: 'sms' | 'voice' | 'whatsapp') => {
     if (
       twilio &&
@@ -183,14 +185,14 @@ export function messagingConfigFromEnv(env: Env): MessagingConfig {
     if (vonage && (channel === 'whatsapp' ? vonage.whatsappFrom : vonage.from)) {
       if (channel !== 'voice' || (vonage.applicationId && vonage.privateKey)) return 'vonage';
     }
-    return 'dev';
+    return unconfigured;
   };
   const number = (name: string) => (text(name) === undefined ? undefined : Number(text(name)));
   const input = defined({
     sms: text('MESSAGING_SMS') ?? phoneDefault('sms'),
     voice: text('MESSAGING_VOICE') ?? phoneDefault('voice'),
     whatsapp: text('MESSAGING_WHATSAPP') ?? phoneDefault('whatsapp'),
-    email: text('MESSAGING_EMAIL') ?? (smtp ? 'smtp' : 'dev'),
+    email: text('MESSAGING_EMAIL') ?? (smtp ? 'smtp' : unconfigured),
     timeoutMs: number('MESSAGING_TIMEOUT_MS'),
     devInboxCapacity: number('DEV_INBOX_CAPACITY'),
     twilio,

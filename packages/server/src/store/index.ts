@@ -1,3 +1,8 @@
 export { InstanceCache } from './instance-cache.js';
-export type { Limit, Store } from './port.js';
+export type {
+  Limit,
+  QueueItem,
+  Store,
+  StoreDurability,
+} from './port.js';
 export { StoreUnavailableError } from './port.js';

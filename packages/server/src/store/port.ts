@@ -70,6 +70,17 @@ export interface Store {
    * so a crash loses nothing); `ack` removes an item; `reschedule` puts it back for later.
    */
   enqueue(queue: string, id: string, payload: string, dueAtMs: number): Promise<void>;
+  /**
+   * `compareAndSet` and `enqueue` as one atomic step: the item is queued exactly when the value is
+   * written (a state change and the event telling of it — never one without the other).
+   */
+  compareAndSetAndEnqueue(
+    key: string,
+    expected: string | null,
+    next: string,
+    ttlMs: number | undefined,
+    item: QueueItem,
+  ): Promise<boolean>;
   claim(
     queue: string,
     nowMs: number,
@@ -79,6 +90,12 @@ export interface Store {
   ack(queue: string, id: string): Promise<void>;
   reschedule(queue: string, id: string, payload: string, dueAtMs: number): Promise<void>;
   queueSize(queue: string): Promise<number>;
+
+  /**
+   * Whether data survives a restart and is never evicted (production start-up warns otherwise, and
+   * `proofline doctor` reports it); null for a store that is not meant to (in-memory).
+   */
+  durability(): Promise<StoreDurability | null>;
 
   /**
    * Fixed-window limits taken all or nothing, in one atomic step (keys share a hash tag): the
@@ -108,6 +125,17 @@ export type LimitDecision =
   | { allowed: true }
   /** `index` of the first full limit, and when its window ends. */
   | { allowed: false; index: number; retryAfterMs: number };
+
+/** A redeemed token or a queued webhook must not come back or vanish with a restart or memory pressure. */
+export type StoreDurability = {
+  /** RDB snapshots or the append-only file are on (on every node). */
+  persistence: boolean;
+  /** `maxmemory-policy` (the first node's that differs from `noeviction`, if any). */
+  evictionPolicy: string;
+};
+
+/** One item for a durable queue, due at a time. */
+export type QueueItem = { queue: string; id: string; payload: string; dueAtMs: number };
 
 export type StoreWrite =
   | { op: 'set'; key: string; value: string; ttlMs?: number }

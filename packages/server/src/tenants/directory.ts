@@ -63,7 +63,8 @@ const TwilioCredentialsEntry = z
     message: 'give exactly one of auth_token or auth_token_sha256',
   });
 
-const TenantFile = z.strictObject({
+/** The tenants file (`PROOFLINE_CONFIG`), as `proofline sites …` writes it. */
+export const TenantFile = z.strictObject({
   sites: z
     .array(
       z

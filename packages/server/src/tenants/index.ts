@@ -2,7 +2,7 @@ export {
   demoCompatCredentials,
   type TwilioCredentials,
 } from './compat-credentials.js';
-export { demoSite, TenantDirectory } from './directory.js';
+export { demoSite, TenantDirectory, TenantFile } from './directory.js';
 export { SettingsRepository } from './settings.js';
 export { hashSecret, originMatches, type Site } from './site.js';
 export { checkTestNumbers } from './test-numbers.js';

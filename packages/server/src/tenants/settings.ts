@@ -63,8 +63,22 @@ export class SettingsRepository {
       const current: Partial<Settings> = stored === null ? {} : JSON.parse(stored);
       const next: Partial<Settings> = { ...current, ...patch };
       if (patch.webhook_url && !current.webhook_secret) next.webhook_secret = newWebhookSecret();
+      // Saving the URL again is how a site says its endpoint is back after a 410.
+      if (patch.webhook_url !== undefined) delete next.webhook_status;
       const serialized = JSON.stringify(next);
       if (await this.replace(key, stored, serialized)) return withDefaults(site, serialized);
+    }
+  }
+
+  /** The endpoint answered 410 Gone: no more deliveries to `url` until the site saves its URL again. */
+  async disableWebhook(site: Site, url: string): Promise<void> {
+    for (;;) {
+      const key = settingsKey(site.siteKey);
+      const stored = await this.store.get(key);
+      const current: Partial<Settings> = stored === null ? {} : JSON.parse(stored);
+      if (current.webhook_url !== url || current.webhook_status === 'disabled') return;
+      const serialized = JSON.stringify({ ...current, webhook_status: 'disabled' });
+      if (await this.store.compareAndSet(key, stored, serialized)) return;
     }
   }
 

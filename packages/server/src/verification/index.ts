@@ -4,11 +4,12 @@ export {
   type OtpCodes,
 } from './codes.js';
 export type { ObservedScope, VerificationObserver } from './observer.js';
-export type {
-  SilentVerifier,
-  VerificationEvent,
-  VerificationHooks,
-  VerificationWebhooks,
+export {
+  noWebhooks,
+  type SilentVerifier,
+  type VerificationEvent,
+  type VerificationHooks,
+  type VerificationWebhooks,
 } from './ports.js';
 export {
   type Surface,
@@ -16,8 +17,10 @@ export {
   toSendOtpOutput,
   toVerifyOtpOutput,
   toWidgetView,
+  type VerificationRecord,
 } from './record.js';
-export { VerificationRepository } from './repository.js';
+export { plainRecords, sealedRecords } from './record-codec.js';
+export { type RecordPrivacy, VerificationRepository } from './repository.js';
 export {
   type Caller,
   type StartInput,

@@ -5,6 +5,7 @@ import type {
   VerificationMethod,
   WebhookEventType,
 } from '@proofline/shared';
+import type { QueueItem } from '../store/index.js';
 import type { ResultTokenInput } from '../tokens/index.js';
 import type { Surface } from './record.js';
 
@@ -126,9 +127,19 @@ export interface ResultTokenSigner {
 /** Queues a webhook for a site when it has a webhook URL; does nothing otherwise. */
 export interface VerificationWebhooks {
   publish(siteKey: string, type: WebhookEventType, data: unknown): Promise<void>;
+  /**
+   * The queue item `publish` would write, for writing it in the same atomic step as the record
+   * (an approval is never stored without its event); null when the site has no webhook.
+   */
+  prepare(
+    siteKey: string,
+    type: WebhookEventType,
+    data: unknown,
+    settings?: Settings,
+  ): Promise<QueueItem | null>;
 }
 
-export const noWebhooks: VerificationWebhooks = { publish: async () => {} };
+export const noWebhooks: VerificationWebhooks = { publish: async () => {}, prepare: async () => null };
 
 /**
  * The silent-verification seam: a workflow may start with a `silent` step. `begin` answers the

@@ -37,7 +37,7 @@ import {
   toResultClaims,
   type VerificationRecord,
 } from './record.js';
-import { type Loaded, VerificationRepository } from './repository.js';
+import { type Loaded, type RecordPrivacy, VerificationRepository } from './repository.js';
 import { testNumberCode } from './test-numbers.js';
 
 const DEFAULT_STEP_TIMEOUT_MS = 60_000;
@@ -62,6 +62,8 @@ export type VerificationServiceDeps = {
   silent?: SilentVerifier | null;
   /** Told what happens (the metrics). */
   observer?: VerificationObserver;
+  /** How records keep numbers at rest (sealed with `DATA_KEY`, key names keyed by `SERVER_SECRET`). */
+  privacy?: RecordPrivacy;
   retentionDays?: number;
   stepTimeoutMs?: number;
   silentTimeoutMs?: number;
@@ -128,7 +130,7 @@ export class VerificationService {
 
   constructor(private readonly deps: VerificationServiceDeps) {
     const retentionMs = (deps.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
-    this.repository = new VerificationRepository(deps.store, retentionMs);
+    this.repository = new VerificationRepository(deps.store, retentionMs, deps.privacy);
     this.webhooks = deps.webhooks ?? noWebhooks;
     this.guard = deps.sendGuard ?? allowAllSends;
     this.hooks = deps.hooks ?? noVerificationHooks;
@@ -236,7 +238,7 @@ export class VerificationService {
         // Past the number's wrong-code cap no code approves, so guesses spread over several
         // verifications of one number buy nothing.
         await this.guard.assertCodesAccepted(record.siteKey, record.phone);
-        const approved = await this.approve({ ...loaded, attempts });
+        const approved = await this.approve({ ...loaded, attempts }, caller.settings);
         if (approved) return approved;
       } else {
         await this.guard.recordWrongCode(record.siteKey, record.phone);
@@ -792,7 +794,7 @@ export class VerificationService {
   // ── final states ────────────────────────────────────────────────────────────
 
   /** Approves with one compare-and-set; null when the record changed first (the caller re-reads). */
-  private async approve(loaded: Loaded): Promise<VerificationState | null> {
+  private async approve(loaded: Loaded, settings?: Settings): Promise<VerificationState | null> {
     const now = this.deps.clock.now();
     const { record } = loaded;
     const approved: VerificationRecord = {
@@ -813,7 +815,14 @@ export class VerificationService {
     // is stored with the approval so the widget's next read can pick it up.
     const silentToken = silent ? await issue() : null;
     if (silentToken) approved.resultToken = silentToken;
-    const raw = await this.repository.replace(loaded.raw, approved);
+    // The caller's settings, when it loaded them, spare a read while concurrent checks wait on this one.
+    const event = await this.webhooks.prepare(
+      approved.siteKey,
+      'verification.approved',
+      toRecordView(approved, loaded.attempts),
+      settings,
+    );
+    const raw = await this.repository.replace(loaded.raw, approved, event);
     if (raw === null) return null;
     const token = silentToken ?? (await issue());
     this.deps.logger.info(
@@ -905,8 +914,8 @@ export class VerificationService {
     this.observeEnd(record);
     switch (record.status) {
       case 'approved': {
+        // Its `verification.approved` event was queued with the approval itself (see `approve`).
         const settings = await this.deps.loadSettings(record.siteKey);
-        await publish('verification.approved', toRecordView(record, attempts));
         await tell('rules', () => this.hooks.onApproved(this.eventOf(record, settings)));
         await tell('fraud guard', () =>
           this.guard.onApproved({

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { publicOnlyLookup } from './target.js';
+import type { WebhookLookup } from './target.js';
 
 export type DeliveryOutcome =
   | { ok: true; status: number }
@@ -23,7 +23,11 @@ export function postWebhook(
   target: URL,
   headers: Record<string, string>,
   body: string,
-  options: { timeoutMs: number; allowInsecure: boolean; nowMs: number },
+  options: {
+    timeoutMs: number;
+    nowMs: number /** Resolves and checks the host; unset: plain DNS (insecure targets allowed). */;
+    lookup?: WebhookLookup;
+  },
 ): Promise<DeliveryOutcome> {
   return new Promise((resolve) => {
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -35,7 +39,7 @@ export function postWebhook(
         'content-length': Buffer.byteLength(body),
         'user-agent': 'Proofline-Webhooks/1',
       },
-      lookup: options.allowInsecure ? undefined : publicOnlyLookup,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
       signal: AbortSignal.timeout(options.timeoutMs),
     });
     outgoing.on('response', (response) => {

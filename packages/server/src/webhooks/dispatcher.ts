@@ -3,19 +3,28 @@ import { z } from 'zod';
 import type { Clock } from '../clock/index.js';
 import { ProoflineError } from '../errors.js';
 import type { Logger } from '../logging/index.js';
-import type { Store } from '../store/index.js';
+import type { QueueItem, Store } from '../store/index.js';
 import { type DeliveryOutcome, postWebhook } from './delivery.js';
 import { newWebhookId, webhookHeaders } from './signing.js';
-import { checkWebhookTarget } from './target.js';
+import {
+  checkWebhookTarget,
+  checkWebhookUrl,
+  publicOnlyLookupVia,
+  type ResolveHost,
+  resolveWithDns,
+  type WebhookLookup,
+} from './target.js';
 
 /**
- * Waits before the 2nd, 3rd, … attempt (full jitter: a random wait up to each value). Nine attempts
- * over about 21 h, inside the 24 h for which a rotated secret keeps signing, so the secrets stored
- * with a message stay valid for all of its retries.
+ * Waits before the 2nd, 3rd, … attempt (full jitter: a random wait up to each value); past the
+ * list, the last value repeats until {@link DEFAULT_RETRY_FOR_MS} has passed.
  */
 const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [
   5_000, 30_000, 120_000, 600_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000,
 ];
+
+/** A site's endpoint may be down over a long weekend: a message is given up only after 3 days. */
+export const DEFAULT_RETRY_FOR_MS = 3 * 24 * 3_600_000;
 
 /** How long a successful delivery is remembered, so a crash before the ack never sends it twice. */
 const DELIVERED_MEMORY_MS = 7 * 24 * 3_600_000;
@@ -56,6 +65,16 @@ export type DeadLetter = {
   failedAt: string;
 };
 
+/**
+ * The sites' endpoints as their settings say now: an attempt signs with the current secrets (a
+ * rotation during 3 days of retries must not strand a message), skips a disabled endpoint, and a
+ * `410 Gone` disables it.
+ */
+export interface WebhookEndpoints {
+  current(siteKey: string): Promise<{ url: string | null; secrets: string[]; disabled: boolean } | null>;
+  disable(siteKey: string, url: string): Promise<void>;
+}
+
 export type DrainReport = { claimed: number; delivered: number; retried: number; deadLettered: number };
 
 export type WebhookDispatcherOptions = {
@@ -66,6 +85,11 @@ export type WebhookDispatcherOptions = {
   logger?: Pick<Logger, 'info' | 'warn'>;
   queue?: string;
   retryDelaysMs?: readonly number[];
+  /** Failed messages are retried at least this long after they were queued (default 3 days). */
+  retryForMs?: number;
+  endpoints?: WebhookEndpoints;
+  /** How webhook host names resolve (DNS unless a test says otherwise). */
+  resolveHost?: ResolveHost;
   timeoutMs?: number;
   /** How long a claimed message is reserved for one worker; must exceed the request timeout. */
   leaseMs?: number;
@@ -89,6 +113,9 @@ export class WebhookDispatcher {
   private readonly clock: Clock;
   private readonly queue: string;
   private readonly retryDelaysMs: readonly number[];
+  private readonly retryForMs: number;
+  private readonly resolveHost: ResolveHost;
+  private readonly lookup: WebhookLookup | undefined;
   private readonly timeoutMs: number;
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
@@ -103,6 +130,9 @@ export class WebhookDispatcher {
     this.clock = options.clock;
     this.queue = options.queue ?? 'webhooks';
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.retryForMs = options.retryForMs ?? DEFAULT_RETRY_FOR_MS;
+    this.resolveHost = options.resolveHost ?? resolveWithDns;
+    this.lookup = options.allowInsecure ? undefined : publicOnlyLookupVia(this.resolveHost);
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.leaseMs = options.leaseMs ?? 4 * this.timeoutMs;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
@@ -112,13 +142,14 @@ export class WebhookDispatcher {
       throw new Error('webhooks: the lease must outlast the request timeout');
   }
 
-  get maxAttempts(): number {
-    return this.retryDelaysMs.length + 1;
+  /** The check a site's webhook URL passes when saved (DNS resolution included): 400 `invalid_webhook_url`. */
+  async checkUrl(url: string): Promise<void> {
+    await checkWebhookUrl(url, { allowInsecure: this.options.allowInsecure, resolveHost: this.resolveHost });
   }
 
   /**
-   * Queues one event for a site's endpoint, due now. Refuses (ProoflineError `bad_request`) a
-   * target that is not allowed; answers the `webhook-id` the receiver will see.
+   * Queues one event for a site's endpoint, due now. Refuses (ProoflineError `invalid_webhook_url`)
+   * a target that is not allowed; answers the `webhook-id` the receiver will see.
    */
   async enqueue(
     siteKey: string,
@@ -126,6 +157,21 @@ export class WebhookDispatcher {
     secrets: readonly string[],
     event: WebhookEvent,
   ): Promise<{ webhookId: string }> {
+    const item = this.prepare(siteKey, url, secrets, event);
+    await this.enqueueItem(item);
+    return { webhookId: item.id };
+  }
+
+  /** Queues an item made by {@link prepare}. */
+  async enqueueItem(item: QueueItem): Promise<void> {
+    await this.store.enqueue(item.queue, item.id, item.payload, item.dueAtMs);
+  }
+
+  /**
+   * The queue item {@link enqueue} would write, for a caller that writes it in one atomic step
+   * with the state change it tells of (`Store.compareAndSetAndEnqueue`).
+   */
+  prepare(siteKey: string, url: string, secrets: readonly string[], event: WebhookEvent): QueueItem {
     checkWebhookTarget(url, { allowInsecure: this.options.allowInsecure });
     if (secrets.length === 0) throw new ProoflineError('bad_request', 'A webhook needs a signing secret.');
     const now = this.clock.now();
@@ -140,8 +186,7 @@ export class WebhookDispatcher {
       enqueuedAt: now,
       lastError: null,
     };
-    await this.store.enqueue(this.queue, item.id, JSON.stringify(item), now);
-    return { webhookId: item.id };
+    return { queue: this.queue, id: item.id, payload: JSON.stringify(item), dueAtMs: now };
   }
 
   /** Claims the messages due now (one batch) and attempts each once. */
@@ -215,7 +260,15 @@ export class WebhookDispatcher {
     }
 
     const now = this.clock.now();
-    const outcome = await this.post(item, now);
+    const endpoint = await this.options.endpoints?.current(item.siteKey);
+    const sameUrl = endpoint?.url === item.url;
+    if (sameUrl && endpoint?.disabled) {
+      await this.deadLetter({ ...item, lastError: 'endpoint disabled' }, now);
+      return 'deadLettered';
+    }
+    // The site's secrets now, so a rotation during the retries does not strand the message.
+    const secrets = sameUrl && endpoint.secrets.length > 0 ? endpoint.secrets : item.secrets;
+    const outcome = await this.post({ ...item, secrets }, now);
     const attempts = item.attempts + 1;
     const log = { webhookId: id, siteKey: item.siteKey, type: item.type, attempt: attempts };
     if (outcome.ok) {
@@ -226,7 +279,12 @@ export class WebhookDispatcher {
     }
 
     const failed: QueuedWebhook = { ...item, attempts, lastError: outcome.reason };
-    if (outcome.gone || attempts >= this.maxAttempts) {
+    if (outcome.gone && outcome.status === 410) {
+      await this.options.endpoints?.disable(item.siteKey, item.url);
+      this.options.logger?.warn({ ...log }, 'webhook endpoint answered 410 Gone: disabled');
+    }
+    const scheduleDone = attempts > this.retryDelaysMs.length && now - item.enqueuedAt >= this.retryForMs;
+    if (outcome.gone || scheduleDone) {
       await this.deadLetter(failed, now);
       this.options.logger?.warn({ ...log, reason: outcome.reason }, 'webhook dead-lettered');
       return 'deadLettered';
@@ -255,8 +313,8 @@ export class WebhookDispatcher {
     }
     return postWebhook(target, webhookHeaders(item.id, now, item.body, item.secrets), item.body, {
       timeoutMs: this.timeoutMs,
-      allowInsecure: this.options.allowInsecure,
       nowMs: now,
+      ...(this.lookup ? { lookup: this.lookup } : {}),
     });
   }
 

@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       SIGNING_KEY: '{}',
       PROOFLINE_CONFIG: '/etc/proofline.json',
       SERVER_SECRET: 'x'.repeat(32),
+      DATA_KEY: 'y'.repeat(32),
     };
     expect(loadConfig(production)).toMatchObject({
       sandboxEnabled: false,
@@ -80,6 +81,7 @@ describe('Redis topology', () => {
       SIGNING_KEY: '{}',
       PROOFLINE_CONFIG: '/etc/proofline.json',
       SERVER_SECRET: 'x'.repeat(32),
+      DATA_KEY: 'y'.repeat(32),
     };
     expect(() => loadConfig(production)).toThrow('missing REDIS_URL');
     expect(loadConfig({ ...production, REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7000' })).toMatchObject({

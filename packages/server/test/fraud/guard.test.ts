@@ -11,6 +11,7 @@ import {
   type GuardHarness,
   guardHarness,
   networkOf,
+  numberKey,
   OTHER_SITE,
   pumpedNumber,
   type StoreKind,
@@ -591,7 +592,7 @@ describe('FraudGuard with the store down', () => {
   it('fails closed on a Redis at a closed port: the store error propagates and nothing is allowed', async () => {
     const port = await freePort();
     const store = createRedisStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: 'proofline-test:down:' });
-    const guard = new FraudGuard({ store, clock: new ManualClock(), networkOf });
+    const guard = new FraudGuard({ store, clock: new ManualClock(), networkOf, numberKey });
     try {
       await expect(guard.beforeSend(context('+447700900081'))).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(guard.beforeSend(context('+447700900081', { channel: 'email' }))).rejects.toBeInstanceOf(
@@ -608,7 +609,7 @@ describe('FraudGuard with the store down', () => {
     const broken = Object.assign(Object.create(store) as MemoryStore, {
       consumeLimits: () => Promise.reject(new StoreUnavailableError()),
     });
-    const guard = new FraudGuard({ store: broken, clock, networkOf });
+    const guard = new FraudGuard({ store: broken, clock, networkOf, numberKey });
     await expect(guard.beforeSend(context('+447700900082'))).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });

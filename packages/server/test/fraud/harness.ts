@@ -8,11 +8,15 @@ import {
   type SendContext,
   type SendDecision,
 } from '../../src/fraud/index.js';
+import { keyedHash } from '../../src/privacy/index.js';
 import type { Store } from '../../src/store/index.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import { RedisStore } from '../../src/store/redis/index.js';
 import { demoSite } from '../../src/tenants/index.js';
 import { REDIS_URL, testKeyPrefix } from '../support/server.js';
+
+/** Numbers in key names as the server names them: a keyed hash. */
+export const numberKey = keyedHash('test-server-secret-of-32-characters!');
 
 export const OTHER_SITE = 'pk_test_other';
 
@@ -55,6 +59,7 @@ export async function guardHarness(
   const guard = new FraudGuard({
     store,
     clock,
+    numberKey,
     networkOf,
     policy,
     onNetworkBlocked: async (siteKey, event) => {

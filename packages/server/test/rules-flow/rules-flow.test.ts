@@ -1,4 +1,5 @@
 import type { CaseList, SendOtpOutput, VerificationRecordView, VerifyOtpOutput } from '@proofline/shared';
+import { maskPhone } from '@proofline/shared';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueMobile } from '../http/otp-client.js';
@@ -259,6 +260,11 @@ describe('refusals and other actions', () => {
       'rule.matched',
       (data) => data.verification_id === started.data.verificationId,
     );
-    expect(matched.data).toMatchObject({ event: 'prepaid_line', trigger: 'verification_started', phone });
+    // Masked: the site did not set webhook_full_phone.
+    expect(matched.data).toMatchObject({
+      event: 'prepaid_line',
+      trigger: 'verification_started',
+      phone: maskPhone(phone),
+    });
   });
 });

@@ -38,6 +38,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await expect(store.ping()).resolves.toBeUndefined();
     });
 
+    it('tells whether it keeps data across restarts (null: not meant to)', async () => {
+      const durability = await store.durability();
+      if (durability !== null) {
+        expect(durability).toEqual({ persistence: expect.any(Boolean), evictionPolicy: expect.any(String) });
+      }
+    });
+
     describe('strings', () => {
       it('gets null for a missing key and what was set otherwise', async () => {
         expect(await store.get(k('a'))).toBeNull();
@@ -385,6 +392,49 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.claim(q, t0, minute, 0)).toEqual([]);
         expect(await store.queueSize('other-queue')).toBe(1);
         expect(await store.queueSize('never-used')).toBe(0);
+      });
+
+      it('writes a value and queues its item in one step, or neither when the value changed', async () => {
+        const item = (id: string) => ({ queue: q, id, payload: `event-${id}`, dueAtMs: t0 });
+        expect(await store.compareAndSetAndEnqueue(k('state'), null, 'v1', minute, item('created'))).toBe(
+          true,
+        );
+        expect(await store.get(k('state'))).toBe('v1');
+        expect(await store.compareAndSetAndEnqueue(k('state'), 'stale', 'v2', minute, item('lost'))).toBe(
+          false,
+        );
+        expect(await store.compareAndSetAndEnqueue(k('state'), null, 'v2', minute, item('lost-too'))).toBe(
+          false,
+        );
+        expect(await store.get(k('state'))).toBe('v1');
+        expect(await store.compareAndSetAndEnqueue(k('state'), 'v1', 'v2', undefined, item('changed'))).toBe(
+          true,
+        );
+        expect(await store.get(k('state'))).toBe('v2');
+        expect(await store.ttlMs(k('state'))).toBeGreaterThan(0);
+        expect(await store.claim(q, t0, minute, 10)).toEqual(
+          [
+            { id: 'changed', payload: 'event-changed' },
+            { id: 'created', payload: 'event-created' },
+          ].sort((a, b) => a.id.localeCompare(b.id)),
+        );
+        expect(await store.queueSize(q)).toBe(2);
+      });
+
+      it('lets one of concurrent writers of a value queue its item', async () => {
+        await store.set(k('race'), 'v0');
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            store.compareAndSetAndEnqueue(k('race'), 'v0', `v${i + 1}`, minute, {
+              queue: q,
+              id: `writer-${i}`,
+              payload: `p${i}`,
+              dueAtMs: t0,
+            }),
+          ),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.queueSize(q)).toBe(1);
       });
 
       it('never hands one item to two concurrent claimers', async () => {

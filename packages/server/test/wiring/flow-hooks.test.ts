@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock/index.js';
 import type { LookupSources } from '../../src/lookup/index.js';
 import { CasesRepository, RulesRepository } from '../../src/rules/index.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
-import type { VerificationEvent } from '../../src/verification/index.js';
+import { noWebhooks, type VerificationEvent } from '../../src/verification/index.js';
 import { flowHooks } from '../../src/wiring/index.js';
 
 /**
@@ -41,7 +41,7 @@ function setup(sources: LookupSources) {
     cases: new CasesRepository(store, clock),
     clock,
     lookupSources: sources,
-    webhooks: { publish: async () => {} },
+    webhooks: noWebhooks,
   });
   return { hooks, rules };
 }

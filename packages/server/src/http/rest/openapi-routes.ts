@@ -320,7 +320,9 @@ export const routeDocs: RouteDoc[] = [
     summary: 'Change some settings',
     description:
       'Merges the keys given and answers the full settings; unknown keys are refused. Setting ' +
-      '`webhook_url` creates the signing secret `webhook_secret`.',
+      '`webhook_url` creates the signing secret `webhook_secret`; the URL must be https to a name ' +
+      'whose every address is public (else 400 `invalid_webhook_url`), and saving it again turns a ' +
+      '`webhook_status` of `disabled` (after a 410 Gone) back to `active`.',
     body: SettingsPatch,
     response: Settings,
     example: { otp_expiry_minutes: 5, channels: ['sms', 'voice'], block_voip: true },

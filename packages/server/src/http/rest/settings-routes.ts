@@ -15,6 +15,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: AppDeps): voi
   app.put('/v1/settings/phone-verification', async (request) => {
     const site = requireSecret(request, deps.tenants);
     const patch = parseInput(SettingsPatch, request.body);
+    if (patch.webhook_url) await deps.webhooks.checkUrl(patch.webhook_url);
     const production = deps.config.NODE_ENV === 'production';
     return deps.settings.update(site, checkTestNumbers(patch, await deps.settings.get(site), production));
   });

@@ -1,12 +1,12 @@
 import { type Clock, systemClock } from '../../clock/index.js';
-import type { Limit, LimitDecision, Store, StoreWrite } from '../port.js';
+import type { Limit, LimitDecision, QueueItem, Store, StoreWrite } from '../port.js';
 
 type Entry =
   | { kind: 'string'; value: string; expiresAt: number | null }
   | { kind: 'set'; value: Set<string>; expiresAt: number | null }
   | { kind: 'sorted'; value: Map<string, number>; expiresAt: number | null };
 
-type QueueItem = { payload: string; dueAt: number };
+type QueueEntry = { payload: string; dueAt: number };
 
 /**
  * The embedded store: one process, no persistence. Every operation completes synchronously inside
@@ -14,7 +14,7 @@ type QueueItem = { payload: string; dueAt: number };
  */
 export class MemoryStore implements Store {
   private readonly entries = new Map<string, Entry>();
-  private readonly queues = new Map<string, Map<string, QueueItem>>();
+  private readonly queues = new Map<string, Map<string, QueueEntry>>();
   private readonly listeners = new Map<string, ((message: string) => void)[]>();
   private closed = false;
 
@@ -182,6 +182,18 @@ export class MemoryStore implements Store {
     this.queue(queue).set(id, { payload, dueAt: dueAtMs });
   }
 
+  async compareAndSetAndEnqueue(
+    key: string,
+    expected: string | null,
+    next: string,
+    ttlMs: number | undefined,
+    item: QueueItem,
+  ): Promise<boolean> {
+    if (!(await this.compareAndSet(key, expected, next, ttlMs))) return false;
+    this.queue(item.queue).set(item.id, { payload: item.payload, dueAt: item.dueAtMs });
+    return true;
+  }
+
   async claim(
     queue: string,
     nowMs: number,
@@ -202,6 +214,10 @@ export class MemoryStore implements Store {
 
   async reschedule(queue: string, id: string, payload: string, dueAtMs: number): Promise<void> {
     this.queue(queue).set(id, { payload, dueAt: dueAtMs });
+  }
+
+  async durability(): Promise<null> {
+    return null;
   }
 
   async queueSize(queue: string): Promise<number> {
@@ -227,7 +243,7 @@ export class MemoryStore implements Store {
     return { allowed: true };
   }
 
-  private queue(name: string): Map<string, QueueItem> {
+  private queue(name: string): Map<string, QueueEntry> {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Map();

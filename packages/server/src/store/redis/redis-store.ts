@@ -1,5 +1,5 @@
 import { Cluster, Redis, ReplyError } from 'ioredis';
-import type { Limit, LimitDecision, Store, StoreWrite } from '../port.js';
+import type { Limit, LimitDecision, QueueItem, Store, StoreDurability, StoreWrite } from '../port.js';
 import { StoreUnavailableError } from '../port.js';
 import { connect, defaultTimeoutMs, type RedisClient, type RedisConnectionConfig } from './connection.js';
 import { type ScriptCommands, scripts } from './scripts.js';
@@ -283,6 +283,43 @@ export class RedisStore implements Store {
     await this.run(() => this.scripts.queuePut(items, due, id, payload, scoreArg(dueAtMs)));
   }
 
+  /**
+   * One script on a single node or Sentinel. On Cluster the value and the queue live in different
+   * slots, which no script can span: the item is queued first and withdrawn if the value had
+   * changed, so a value is still never written without its item (a crash in between can leave an
+   * item whose change did not happen).
+   */
+  async compareAndSetAndEnqueue(
+    key: string,
+    expected: string | null,
+    next: string,
+    ttlMs: number | undefined,
+    item: QueueItem,
+  ): Promise<boolean> {
+    if (this.isCluster) {
+      await this.enqueue(item.queue, item.id, item.payload, item.dueAtMs);
+      if (await this.compareAndSet(key, expected, next, ttlMs)) return true;
+      await this.ack(item.queue, item.id);
+      return false;
+    }
+    const [items, due] = this.queueKeys(item.queue);
+    const reply = await this.run(() =>
+      this.scripts.compareAndSetAndEnqueue(
+        this.key(key),
+        items,
+        due,
+        expected === null ? '0' : '1',
+        expected ?? '',
+        next,
+        ttlArg(ttlMs),
+        item.id,
+        item.payload,
+        scoreArg(item.dueAtMs),
+      ),
+    );
+    return reply === 1;
+  }
+
   async claim(
     queue: string,
     nowMs: number,
@@ -371,6 +408,16 @@ export class RedisStore implements Store {
     return subscriber;
   }
 
+  async durability(): Promise<StoreDurability> {
+    const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    const found = await this.run(() => Promise.all(nodes.map((node) => durabilityOf(node))));
+    return {
+      persistence: found.every((node) => node.persistence),
+      evictionPolicy:
+        found.find((node) => node.evictionPolicy !== 'noeviction')?.evictionPolicy ?? 'noeviction',
+    };
+  }
+
   async consumeLimits(limits: readonly Limit[]): Promise<LimitDecision> {
     if (limits.length === 0) return { allowed: true };
     const [index, msLeft] = await this.run(() =>
@@ -447,6 +494,26 @@ export class RedisStore implements Store {
       this.client.once('close', onClose);
     });
   }
+}
+
+/**
+ * One node's persistence and eviction policy from INFO (CONFIG is often disabled on managed Redis):
+ * persistence is on when the append-only file is, or when RDB snapshots are scheduled (`save`).
+ */
+async function durabilityOf(node: Redis): Promise<StoreDurability> {
+  const info = await node.info();
+  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '';
+  let snapshots = false;
+  try {
+    const [, save] = (await node.config('GET', 'save')) as [string, string];
+    snapshots = save.trim() !== '';
+  } catch {
+    // CONFIG refused: only the append-only file can be seen.
+  }
+  return {
+    persistence: field('aof_enabled') === '1' || snapshots,
+    evictionPolicy: field('maxmemory_policy') || 'noeviction',
+  };
 }
 
 /** Reads Redis's flat `[a, b, a, b…]` replies (and RESP3's nested `[[a, b]…]`) as pairs. */

@@ -162,6 +162,36 @@ redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 return 1`,
 };
 
+/**
+ * KEYS: the value, the queue's payload hash, its due-time sorted set. ARGV: hasExpected, expected,
+ * next, ttlMs, id, payload, dueAt. Redis does not roll a script back, so every write that can fail
+ * (a queue key of the wrong type) is made first and undone if the next one fails; the value is
+ * written last. Answers 1 when both were written, 0 when the value had changed.
+ */
+const compareAndSetAndEnqueue: ScriptDefinition = {
+  numberOfKeys: 3,
+  lua: `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+local queued = redis.pcall('HSET', KEYS[2], ARGV[5], ARGV[6])
+if type(queued) == 'table' and queued.err then return redis.error_reply(queued.err) end
+local due = redis.pcall('ZADD', KEYS[3], ARGV[7], ARGV[5])
+if type(due) == 'table' and due.err then
+  redis.call('HDEL', KEYS[2], ARGV[5])
+  return redis.error_reply(due.err)
+end
+if ARGV[4] == '' then
+  redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+else
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+end
+return 1`,
+};
+
 const queueAck: ScriptDefinition = {
   numberOfKeys: 2,
   lua: `
@@ -204,6 +234,7 @@ export const scripts = {
   sortedAdd,
   batch,
   queuePut,
+  compareAndSetAndEnqueue,
   queueAck,
   queueClaim,
 } satisfies Record<string, ScriptDefinition>;
@@ -227,6 +258,7 @@ export interface ScriptCommands {
   sortedAdd(key: string, ...args: Arg[]): Promise<number>;
   batch(numberOfKeys: number, ...keysAndArgs: Arg[]): Promise<number>;
   queuePut(itemsKey: string, dueKey: string, ...args: Arg[]): Promise<number>;
+  compareAndSetAndEnqueue(key: string, itemsKey: string, dueKey: string, ...args: Arg[]): Promise<number>;
   queueAck(itemsKey: string, dueKey: string, id: string): Promise<number>;
   queueClaim(itemsKey: string, dueKey: string, ...args: Arg[]): Promise<string[]>;
 }

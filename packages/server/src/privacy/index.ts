@@ -1,0 +1,2 @@
+export { DataCipher } from './data-cipher.js';
+export { type KeyedHash, keyedHash } from './keyed-hash.js';
