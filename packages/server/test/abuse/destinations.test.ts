@@ -91,6 +91,30 @@ describe('every destination is checked', () => {
   });
 });
 
+describe('lines that cannot receive a code', () => {
+  it.each(['inactive', 'suspended'])(
+    'refuses a line the operator reports %s (line_not_active), sending nothing',
+    async (status) => {
+      const phone = uniqueMobile();
+      const upsert = await fetch(
+        `${h.server.url}/sandbox/operator/subscribers/${encodeURIComponent(phone)}`,
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ line_status: status }),
+        },
+      );
+      expect(upsert.status).toBe(200);
+      const rest = await h.a.rest('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
+      expect(rest.status).toBe(403);
+      expect(rest.body.error?.code).toBe('line_not_active');
+      const widget = await h.widget('verification.start', { phone, channel: 'sms' });
+      expect(widget.error?.data.code).toBe('line_not_active');
+      expect(await h.a.inbox(phone)).toEqual([]);
+    },
+  );
+});
+
 describe('channels that suit the line', () => {
   it('never texts a landline: SMS and WhatsApp are skipped, the call comes after them', async () => {
     const landline = '+441212345678';

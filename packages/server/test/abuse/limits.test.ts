@@ -141,6 +141,27 @@ describe('codes and resends', () => {
     expect((await h.a.rest('POST', `/v1/verifications/${id}/resend`, {})).status).toBe(429);
   });
 
+  it('with the default settings and limits a user can use every send max_sends allows', async () => {
+    const phone = inPrefix(freshPrefix(), 6_262);
+    const started = await start(phone, '203.0.113.70');
+    const id = started.data.verificationId;
+    // SMS, then WhatsApp, voice, SMS, WhatsApp: five sends, never "wait" from a rate limit.
+    for (const [index, channel] of ['whatsapp', 'voice', 'sms', 'whatsapp'].entries()) {
+      h.clock.advance(30_000 * 2 ** index);
+      const resent = await h.widget(
+        'verification.resend',
+        { verificationId: id, channel },
+        { ip: '203.0.113.70' },
+      );
+      expect(resent.error, JSON.stringify(resent.error)).toBeUndefined();
+      expect(resent.data.channel).toBe(channel);
+    }
+    expect(await h.a.inbox(phone)).toHaveLength(5);
+    h.clock.advance(600_000);
+    const sixth = await h.widget('verification.resend', { verificationId: id }, { ip: '203.0.113.70' });
+    expect(sixth.error?.data.code).toMatch(/^(max_sends_reached|verification_closed)$/);
+  });
+
   it('refuses codes shorter than 6 digits, in a request and in the settings', async () => {
     const phone = inPrefix(freshPrefix(), 5_151);
     const send = await h.a.rest('POST', '/v1/phone/send-otp', { phone, code_length: 4 });
