@@ -78,7 +78,7 @@ export class SettingsRepository {
       const current: Partial<Settings> = stored === null ? {} : JSON.parse(stored);
       if (current.webhook_url !== url || current.webhook_status === 'disabled') return;
       const serialized = JSON.stringify({ ...current, webhook_status: 'disabled' });
-      if (await this.store.compareAndSet(key, stored, serialized)) return;
+      if (await this.replace(key, stored, serialized)) return;
     }
   }
 

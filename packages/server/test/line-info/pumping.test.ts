@@ -1,5 +1,6 @@
 import type { NetworkBlocksOutput } from '@proofline/shared';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock/index.js';
 import type { RunningProofline } from '../../src/index.js';
 import { startTestServer } from '../support/server.js';
 import { startTwilioLookup } from './providers.js';
@@ -65,7 +66,9 @@ describe('pumping blocks without an operator', () => {
     const scattered = (n: number) =>
       `+447400${String(10 + n).padStart(2, '0')}${String(1_000 + n * 7).padStart(4, '0')}`;
     for (let n = 0; n <= 50; n += 1) lookup.script(scattered(n), vodafone);
+    // A manual clock: the five sends land in one instant however busy the machine is.
     const server = await startTestServer({
+      clock: new ManualClock(Date.now()),
       redis: true,
       env: {
         ...noOperator,
@@ -78,7 +81,8 @@ describe('pumping blocks without an operator', () => {
     servers.push(server);
     try {
       const call = backend(server);
-      for (let n = 0; n < 50; n += 1) {
+      // A bot's pace: five in a second over five ranges of one network is the spread rule's fast tier.
+      for (let n = 0; n < 5; n += 1) {
         expect(
           await call('POST', '/v1/phone/send-otp', { phone: scattered(n), channel: 'sms' }),
         ).toMatchObject({

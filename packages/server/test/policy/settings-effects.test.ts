@@ -22,9 +22,11 @@ const day = 86_400_000;
 beforeAll(async () => {
   h = await startSilentServer();
   // The read-only keys are not settings a PUT takes.
-  const { webhook_secret: _secret, webhook_status: _status, ...current } = (
-    await h.client.rest<Settings>('GET', '/v1/settings/phone-verification')
-  ).body as Settings;
+  const {
+    webhook_secret: _secret,
+    webhook_status: _status,
+    ...current
+  } = (await h.client.rest<Settings>('GET', '/v1/settings/phone-verification')).body as Settings;
   defaults = current;
 });
 afterAll(() => h.server.close());
