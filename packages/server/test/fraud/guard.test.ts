@@ -36,6 +36,14 @@ async function refusal(promise: Promise<unknown>): Promise<ProoflineError> {
   return error as ProoflineError;
 }
 
+/** Five adjacent unverified numbers of one range, a second apart: the prefix rule, not the spread rule. */
+async function pumpRange(harness: GuardHarness, prefix: string): Promise<void> {
+  for (let n = 0; n < 5; n += 1) {
+    harness.clock.advance(1_000);
+    expect((await send(harness.guard, `${prefix}${100 + n}`)).allow).toBe(true);
+  }
+}
+
 describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kind) => {
   let harness: GuardHarness;
   afterEach(async () => {
@@ -353,13 +361,7 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
     it('blocks the whole network only once 3 of its prefixes were blocked within 24 h', async () => {
       harness = await guardHarness(kind);
       const { guard, clock } = harness;
-      // A second between sends: this is the prefix rule, not the network's spread rule.
-      const pump = async (prefix: string) => {
-        for (let n = 0; n < 5; n += 1) {
-          clock.advance(1_000);
-          expect((await send(guard, `${prefix}${100 + n}`)).allow).toBe(true);
-        }
-      };
+      const pump = (prefix: string) => pumpRange(harness, prefix);
       await pump('+447400120');
       clock.advance(12 * HOUR);
       await pump('+447400130');
@@ -441,13 +443,7 @@ describe.each<StoreKind>(['memory', 'redis'])('FraudGuard on the %s store', (kin
     it('counts only prefixes of one network blocked within the last 24 h for the network rule', async () => {
       harness = await guardHarness(kind);
       const { guard, clock } = harness;
-      // A second between sends: this is the prefix rule, not the network's spread rule.
-      const pump = async (prefix: string) => {
-        for (let n = 0; n < 5; n += 1) {
-          clock.advance(1_000);
-          expect((await send(guard, `${prefix}${100 + n}`)).allow).toBe(true);
-        }
-      };
+      const pump = (prefix: string) => pumpRange(harness, prefix);
       await pump('+447400120');
       clock.advance(24 * HOUR + 1_000);
       await pump('+447400130');

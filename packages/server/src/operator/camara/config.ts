@@ -98,6 +98,23 @@ const camaraPaths: Record<CamaraApiName, string | null> = {
   reachabilitySubscriptions: 'device-reachability-status-subscriptions/v0.8',
 };
 
+/** The subscription APIs' scopes, the same for operators and aggregators (CAMARA's names). */
+const subscriptionScopes = {
+  'simSwapSubscriptions.swapped':
+    'sim-swap-subscriptions:org.camaraproject.sim-swap-subscriptions.v0.swapped:create',
+  'simSwapSubscriptions.delete': 'sim-swap-subscriptions:delete',
+  'roamingSubscriptions.roamingStatus':
+    'device-roaming-status-subscriptions:org.camaraproject.device-roaming-status-subscriptions.v0.roaming-status:create',
+  'roamingSubscriptions.delete': 'device-roaming-status-subscriptions:delete',
+  'reachabilitySubscriptions.data':
+    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-data:create',
+  'reachabilitySubscriptions.sms':
+    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-sms:create',
+  'reachabilitySubscriptions.disconnected':
+    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-disconnected:create',
+  'reachabilitySubscriptions.delete': 'device-reachability-status-subscriptions:delete',
+} as const;
+
 /** Aggregators (Telefónica Open Gateway, Vonage) still expose the v0 generation and sell no line-info. */
 const aggregatorPaths: Record<CamaraApiName, string | null> = {
   numberVerification: 'number-verification/v0',
@@ -132,19 +149,7 @@ const camaraScopes: Record<CamaraScopeName, string> = {
   'callForwarding.unconditional': 'call-forwarding-signal:unconditional-call-forwardings:read',
   'callForwarding.services': 'call-forwarding-signal:call-forwardings:read',
   'lineInfo.read': 'line-info:read',
-  'simSwapSubscriptions.swapped':
-    'sim-swap-subscriptions:org.camaraproject.sim-swap-subscriptions.v0.swapped:create',
-  'simSwapSubscriptions.delete': 'sim-swap-subscriptions:delete',
-  'roamingSubscriptions.roamingStatus':
-    'device-roaming-status-subscriptions:org.camaraproject.device-roaming-status-subscriptions.v0.roaming-status:create',
-  'roamingSubscriptions.delete': 'device-roaming-status-subscriptions:delete',
-  'reachabilitySubscriptions.data':
-    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-data:create',
-  'reachabilitySubscriptions.sms':
-    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-sms:create',
-  'reachabilitySubscriptions.disconnected':
-    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-disconnected:create',
-  'reachabilitySubscriptions.delete': 'device-reachability-status-subscriptions:delete',
+  ...subscriptionScopes,
 };
 
 /** The v0-era scope names aggregators put after `dpv:Purpose#`. */
@@ -165,19 +170,7 @@ const aggregatorScopes: Record<CamaraScopeName, string> = {
   'callForwarding.services': 'call-forwarding-signal-read',
   'lineInfo.read': 'line-info-read',
   // No aggregator sells the subscription APIs (their paths are null): CAMARA's names stand in.
-  'simSwapSubscriptions.swapped':
-    'sim-swap-subscriptions:org.camaraproject.sim-swap-subscriptions.v0.swapped:create',
-  'simSwapSubscriptions.delete': 'sim-swap-subscriptions:delete',
-  'roamingSubscriptions.roamingStatus':
-    'device-roaming-status-subscriptions:org.camaraproject.device-roaming-status-subscriptions.v0.roaming-status:create',
-  'roamingSubscriptions.delete': 'device-roaming-status-subscriptions:delete',
-  'reachabilitySubscriptions.data':
-    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-data:create',
-  'reachabilitySubscriptions.sms':
-    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-sms:create',
-  'reachabilitySubscriptions.disconnected':
-    'device-reachability-status-subscriptions:org.camaraproject.device-reachability-status-subscriptions.v0.reachability-disconnected:create',
-  'reachabilitySubscriptions.delete': 'device-reachability-status-subscriptions:delete',
+  ...subscriptionScopes,
 };
 
 const defaultPurpose = 'dpv:FraudPreventionAndDetection';
