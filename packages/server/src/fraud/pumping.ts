@@ -3,6 +3,12 @@ import type { Store } from '../store/index.js';
 import { fraudKeys, lastDigitsOf, prefixOf } from './keys.js';
 import type { PumpingPolicy } from './policy.js';
 
+/**
+ * Evidence read per decision is the newest events only: enough for every rule's threshold, and a
+ * send costs the same however busy the prefix or network is (no read grows with the traffic).
+ */
+const newest = { limit: 500, reverse: true } as const;
+
 export type SendRecord = { siteKey: string; phone: string; verificationId: string };
 
 /**
@@ -64,8 +70,8 @@ export class PumpingDetector {
     const settled = now - this.policy.settleSeconds * 1_000;
     const prefix = prefixOf(phone);
     const [sends, approvals] = await Promise.all([
-      this.store.sortedRange(fraudKeys.prefixSends(siteKey, this.rangeKey(prefix)), from, now),
-      this.store.sortedRange(fraudKeys.prefixApprovals(siteKey, this.rangeKey(prefix)), from, now),
+      this.store.sortedRange(fraudKeys.prefixSends(siteKey, this.rangeKey(prefix)), from, now, newest),
+      this.store.sortedRange(fraudKeys.prefixApprovals(siteKey, this.rangeKey(prefix)), from, now, newest),
     ]);
     const approved = new Set(approvals.map(({ member }) => member));
     const unverified = sends
@@ -141,6 +147,7 @@ export class PumpingDetector {
         fraudKeys.networkSends(siteKey, network),
         Math.max(from, now - longest * 1_000),
         now,
+        newest,
       ),
       this.store.sortedCount(fraudKeys.networkApprovals(siteKey, network), from, now),
     ]);
