@@ -14,7 +14,7 @@ export type RedisConnectionConfig = {
 
 export type RedisClient = Redis | Cluster;
 
-export const defaultTimeoutMs = 1_000;
+export const defaultTimeoutMs = 600;
 const maxReconnectDelayMs = 500;
 
 /**
