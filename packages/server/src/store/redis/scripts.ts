@@ -7,17 +7,23 @@
 
 type ScriptDefinition = { lua: string; numberOfKeys?: number };
 
-/** KEYS[1]; ARGV: hasExpected ('1'|'0'), expected, next, ttlMs. Without a TTL the old one is kept. */
-const compareAndSet: ScriptDefinition = {
-  numberOfKeys: 1,
-  lua: `
-local current = redis.call('GET', KEYS[1])
+/**
+ * The compare of a compare-and-set, shared by the scripts that make one: returns 0 unless KEYS[1]
+ * holds ARGV[2] (ARGV[1] = '1') or is absent (ARGV[1] = '0').
+ */
+const expectCurrent = `local current = redis.call('GET', KEYS[1])
 if ARGV[1] == '1' then
   if current ~= ARGV[2] then return 0 end
 elseif current then
   return 0
 end
-if ARGV[4] == '' then
+`;
+
+/** KEYS[1]; ARGV: hasExpected ('1'|'0'), expected, next, ttlMs. Without a TTL the old one is kept. */
+const compareAndSet: ScriptDefinition = {
+  numberOfKeys: 1,
+  lua: `
+${expectCurrent}if ARGV[4] == '' then
   redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
 else
   redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
@@ -171,13 +177,7 @@ return 1`,
 const compareAndSetAndEnqueue: ScriptDefinition = {
   numberOfKeys: 3,
   lua: `
-local current = redis.call('GET', KEYS[1])
-if ARGV[1] == '1' then
-  if current ~= ARGV[2] then return 0 end
-elseif current then
-  return 0
-end
-local queued = redis.pcall('HSET', KEYS[2], ARGV[5], ARGV[6])
+${expectCurrent}local queued = redis.pcall('HSET', KEYS[2], ARGV[5], ARGV[6])
 if type(queued) == 'table' and queued.err then return redis.error_reply(queued.err) end
 local due = redis.pcall('ZADD', KEYS[3], ARGV[7], ARGV[5])
 if type(due) == 'table' and due.err then
