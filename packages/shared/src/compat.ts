@@ -7,7 +7,7 @@ import { CodeInput, PhoneInput } from './verification.js';
 
 // ── Vonage Verify v2 ─────────────────────────────────────────────────────────
 
-export const VonageChannel = z.enum(['sms', 'whatsapp', 'voice', 'email']);
+export const VonageChannel = z.enum(['silent_auth', 'sms', 'whatsapp', 'voice', 'email']);
 export type VonageChannel = z.infer<typeof VonageChannel>;
 
 export const VonageWorkflowStep = z.strictObject({
@@ -20,7 +20,22 @@ export type VonageWorkflowStep = z.infer<typeof VonageWorkflowStep>;
 /** `POST /v2/verify`. `code_length` is 6–10 here (Vonage takes 4–10). */
 export const VonageVerifyRequest = z.strictObject({
   brand: z.string().trim().min(1).max(16),
-  workflow: z.array(VonageWorkflowStep).min(1).max(3),
+  workflow: z
+    .array(VonageWorkflowStep)
+    .min(1)
+    .max(3)
+    .superRefine((workflow, context) => {
+      // As at Vonage: the operator's check runs before any code is sent, or not at all.
+      workflow.forEach((step, index) => {
+        if (index > 0 && step.channel === 'silent_auth') {
+          context.addIssue({
+            code: 'custom',
+            path: [index, 'channel'],
+            message: 'silent_auth must be the first step of the workflow',
+          });
+        }
+      });
+    }),
   locale: z
     .string()
     .regex(/^[a-z]{2}-[a-z]{2}$/i, 'a locale such as en-us')
