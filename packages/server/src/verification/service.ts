@@ -33,7 +33,6 @@ import {
   type StepRecord,
   type Surface,
   toFinalEventData,
-  toRecordView,
   toResultClaims,
   type VerificationRecord,
 } from './record.js';

@@ -3,12 +3,12 @@ import { Auth } from '@vonage/auth';
 import { Verify2 } from '@vonage/verify2';
 import { Webhook } from 'standardwebhooks';
 import twilio from 'twilio';
-import { expect } from 'vitest';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
+import { expect } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
 import type { RunningProofline } from '../../src/index.js';
 import { demoCompatCredentials } from '../../src/tenants/index.js';
-import { otpClient } from '../http/otp-client.js';
+import { otpClient, uniqueMobile } from '../http/otp-client.js';
 import { startTestServer } from '../support/server.js';
 import { startReceiver } from '../webhooks/receiver.js';
 
@@ -102,4 +102,16 @@ export async function siteWebhooks(server: RunningProofline) {
       await receiver.close();
     },
   };
+}
+
+/** A new number the sandbox operator knows with these facts (network, line status, …). */
+export async function sandboxSubscriber(server: RunningProofline, facts: Record<string, unknown>) {
+  const phone = uniqueMobile();
+  const answer = await fetch(`${server.url}/sandbox/operator/subscribers/${encodeURIComponent(phone)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(facts),
+  });
+  expect(answer.status).toBe(200);
+  return phone;
 }
