@@ -110,8 +110,8 @@ export type TwilioVerificationStatus =
   | 'failed'
   | 'expired';
 
-/** The Verification resource, as Twilio answers it (fields Proofline has no value for are null). */
-export type TwilioVerification = {
+/** What the Verification and VerificationCheck resources both say (null where Proofline has no value). */
+type TwilioVerificationFields = {
   sid: string;
   service_sid: string;
   account_sid: string;
@@ -119,31 +119,22 @@ export type TwilioVerification = {
   channel: TwilioChannel | null;
   status: TwilioVerificationStatus;
   valid: boolean;
-  lookup: { carrier: { name: string | null; type: string | null } | null };
   amount: null;
   payee: null;
-  send_code_attempts: { attempt_sid: string; channel: TwilioChannel; time: string }[];
   date_created: string;
   date_updated: string;
+};
+
+/** The Verification resource, as Twilio answers it. */
+export type TwilioVerification = TwilioVerificationFields & {
+  lookup: { carrier: { name: string | null; type: string | null } | null };
+  send_code_attempts: { attempt_sid: string; channel: TwilioChannel; time: string }[];
   sna: null;
   url: string;
 };
 
 /** The VerificationCheck resource. */
-export type TwilioVerificationCheck = {
-  sid: string;
-  service_sid: string;
-  account_sid: string;
-  to: string;
-  channel: TwilioChannel | null;
-  status: TwilioVerificationStatus;
-  valid: boolean;
-  amount: null;
-  payee: null;
-  date_created: string;
-  date_updated: string;
-  sna_attempts_error_codes: [];
-};
+export type TwilioVerificationCheck = TwilioVerificationFields & { sna_attempts_error_codes: [] };
 
 /** The body of every Twilio error. */
 export type TwilioErrorBody = { code: number; message: string; more_info: string; status: number };
