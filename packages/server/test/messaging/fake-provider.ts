@@ -98,3 +98,14 @@ export function itMapsRefusals(
     expect((error as Error).message).not.toContain('123456');
   });
 }
+
+/** The fake provider never answers `+15005550777`: the sender gives up after `timeoutMs` (150 ms). */
+export function itGivesUpAfterItsTimeout(
+  provider: string,
+  send: (timeoutMs: number, to: string) => Promise<unknown>,
+) {
+  it('gives up after its timeout', async () => {
+    const error = await send(150, '+15005550777').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'timeout', retryable: true, provider });
+  });
+}

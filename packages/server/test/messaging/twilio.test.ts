@@ -4,6 +4,7 @@ import type { OutgoingMessage } from '../../src/messaging/index.js';
 import { TwilioSender } from '../../src/messaging/twilio/index.js';
 import {
   type FakeProvider,
+  itGivesUpAfterItsTimeout,
   itMapsRefusals,
   sendJson,
   smsMessage,
@@ -173,12 +174,7 @@ describe('Twilio sender', () => {
     expect(error).toMatchObject({ code: 'provider_error', retryable: true, httpStatus: 503 });
   });
 
-  it('gives up after its timeout', async () => {
-    const error = await sender({ timeoutMs: 150 })
-      .send(message({ to: '+15005550777' }))
-      .catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'timeout', retryable: true, provider: 'twilio' });
-  });
+  itGivesUpAfterItsTimeout('twilio', (timeoutMs, to) => sender({ timeoutMs }).send(message({ to })));
 
   it('reports an unreachable provider as a retryable provider_error', async () => {
     const closed = await startFakeProvider(() => {});

@@ -5,6 +5,7 @@ import type { OutgoingMessage } from '../../src/messaging/index.js';
 import { type VonageConfig, VonageSender } from '../../src/messaging/vonage/index.js';
 import {
   type FakeProvider,
+  itGivesUpAfterItsTimeout,
   itMapsRefusals,
   sendJson,
   smsMessage,
@@ -235,10 +236,5 @@ describe('Vonage sender', () => {
     expect(error).toMatchObject({ code: 'auth', httpStatus: 401, retryable: false });
   });
 
-  it('gives up after its timeout', async () => {
-    const error = await sender({ timeoutMs: 150 })
-      .send(message({ to: '+15005550777' }))
-      .catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'timeout', retryable: true, provider: 'vonage' });
-  });
+  itGivesUpAfterItsTimeout('vonage', (timeoutMs, to) => sender({ timeoutMs }).send(message({ to })));
 });
