@@ -290,7 +290,7 @@ function summaryStepStatus(step: StepRecord): VerificationSummary['workflow'][nu
  * Vonage's `summary` callback of a verification that ended: every step walked, then the planned
  * steps never reached (`unused`).
  */
-export function toVerificationSummary(record: VerificationRecord): VerificationSummary {
+function toVerificationSummary(record: VerificationRecord): VerificationSummary {
   const vonageChannel = (channel: StepChannel): Channel | 'silent_auth' =>
     channel === 'silent' ? 'silent_auth' : channel;
   const last = record.steps.at(-1);
