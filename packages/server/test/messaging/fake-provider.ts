@@ -81,31 +81,25 @@ export type RefusalCase = [
 ];
 
 /**
- * Each refusal becomes a DeliveryError naming the provider; the provider quotes the number, but the
- * error keeps only its mask, and never the message body.
+ * How a sender fails, whatever the provider: each refusal becomes a DeliveryError naming the
+ * provider (which quotes the number, but the error keeps only its mask, and never the message
+ * body), and a provider that never answers (`+15005550777`) is given up after `timeoutMs`.
  */
-export function itMapsRefusals(
-  title: string,
+export function itMapsFailures(
   provider: string,
-  send: (to: string) => Promise<unknown>,
-  cases: RefusalCase[],
+  refusals: { title: string; cases: RefusalCase[] },
+  send: (to: string, timeoutMs?: number) => Promise<unknown>,
 ): void {
-  it.each(cases)(title, async (to, code, retryable, httpStatus, providerCode) => {
+  it.each(refusals.cases)(refusals.title, async (to, code, retryable, httpStatus, providerCode) => {
     const error = await send(to).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DeliveryError);
     expect(error).toMatchObject({ code, retryable, httpStatus, providerCode, provider });
     expect((error as Error).message).not.toContain(to);
     expect((error as Error).message).not.toContain('123456');
   });
-}
 
-/** The fake provider never answers `+15005550777`: the sender gives up after `timeoutMs` (150 ms). */
-export function itGivesUpAfterItsTimeout(
-  provider: string,
-  send: (timeoutMs: number, to: string) => Promise<unknown>,
-) {
   it('gives up after its timeout', async () => {
-    const error = await send(150, '+15005550777').catch((caught: unknown) => caught);
+    const error = await send('+15005550777', 150).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'timeout', retryable: true, provider });
   });
 }

@@ -4,8 +4,7 @@ import type { OutgoingMessage } from '../../src/messaging/index.js';
 import { TwilioSender } from '../../src/messaging/twilio/index.js';
 import {
   type FakeProvider,
-  itGivesUpAfterItsTimeout,
-  itMapsRefusals,
+  itMapsFailures,
   sendJson,
   smsMessage,
   startFakeProvider,
@@ -150,15 +149,22 @@ describe('Twilio sender', () => {
     expect(receipt.providerMessageId).toMatch(/^CA/);
   });
 
-  itMapsRefusals('maps Twilio error answers for %s to %s', 'twilio', (to) => sender().send(message({ to })), [
-    ['+15005550001', 'invalid_recipient', false, 400, '21211'],
-    ['+15005550002', 'unreachable', false, 400, '21612'],
-    ['+15005550003', 'rejected', false, 400, '21408'],
-    ['+15005550004', 'rejected', false, 400, '21610'],
-    ['+15005550008', 'rejected', false, 400, '21608'],
-    ['+15005550009', 'invalid_recipient', false, 400, '21614'],
-    ['+15005550429', 'rate_limited', true, 429, '20429'],
-  ]);
+  itMapsFailures(
+    'twilio',
+    {
+      title: 'maps Twilio error answers for %s to %s',
+      cases: [
+        ['+15005550001', 'invalid_recipient', false, 400, '21211'],
+        ['+15005550002', 'unreachable', false, 400, '21612'],
+        ['+15005550003', 'rejected', false, 400, '21408'],
+        ['+15005550004', 'rejected', false, 400, '21610'],
+        ['+15005550008', 'rejected', false, 400, '21608'],
+        ['+15005550009', 'invalid_recipient', false, 400, '21614'],
+        ['+15005550429', 'rate_limited', true, 429, '20429'],
+      ],
+    },
+    (to, timeoutMs) => sender(timeoutMs ? { timeoutMs } : {}).send(message({ to })),
+  );
 
   it('maps a wrong token to auth', async () => {
     const error = await sender({ authToken: 'wrong' })
@@ -173,8 +179,6 @@ describe('Twilio sender', () => {
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'provider_error', retryable: true, httpStatus: 503 });
   });
-
-  itGivesUpAfterItsTimeout('twilio', (timeoutMs, to) => sender({ timeoutMs }).send(message({ to })));
 
   it('reports an unreachable provider as a retryable provider_error', async () => {
     const closed = await startFakeProvider(() => {});

@@ -5,8 +5,7 @@ import type { OutgoingMessage } from '../../src/messaging/index.js';
 import { type VonageConfig, VonageSender } from '../../src/messaging/vonage/index.js';
 import {
   type FakeProvider,
-  itGivesUpAfterItsTimeout,
-  itMapsRefusals,
+  itMapsFailures,
   sendJson,
   smsMessage,
   startFakeProvider,
@@ -219,15 +218,22 @@ describe('Vonage sender', () => {
     expect(error).toMatchObject({ code: 'auth', httpStatus: 401, retryable: false });
   });
 
-  itMapsRefusals('maps problem answers for %s to %s', 'vonage', (to) => sender().send(message({ to })), [
-    ['+15005550001', 'invalid_recipient', false, 422, '1020'],
-    ['+15005550040', 'invalid_recipient', false, 422, '1040'],
-    ['+15005550050', 'rejected', false, 422, '1050'],
-    ['+15005550120', 'rejected', false, 422, '1120'],
-    ['+15005550429', 'rate_limited', true, 429, '1000'],
-    ['+15005550402', 'rejected', false, 402, 'low-balance'],
-    ['+15005550503', 'provider_error', true, 503, 'internal-error'],
-  ]);
+  itMapsFailures(
+    'vonage',
+    {
+      title: 'maps problem answers for %s to %s',
+      cases: [
+        ['+15005550001', 'invalid_recipient', false, 422, '1020'],
+        ['+15005550040', 'invalid_recipient', false, 422, '1040'],
+        ['+15005550050', 'rejected', false, 422, '1050'],
+        ['+15005550120', 'rejected', false, 422, '1120'],
+        ['+15005550429', 'rate_limited', true, 429, '1000'],
+        ['+15005550402', 'rejected', false, 402, 'low-balance'],
+        ['+15005550503', 'provider_error', true, 503, 'internal-error'],
+      ],
+    },
+    (to, timeoutMs) => sender(timeoutMs ? { timeoutMs } : {}).send(message({ to })),
+  );
 
   it('maps wrong credentials to auth', async () => {
     const error = await sender({ apiSecret: 'wrong' })
@@ -235,6 +241,4 @@ describe('Vonage sender', () => {
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'auth', httpStatus: 401, retryable: false });
   });
-
-  itGivesUpAfterItsTimeout('vonage', (timeoutMs, to) => sender({ timeoutMs }).send(message({ to })));
 });
