@@ -33,7 +33,7 @@ export const apiTags = {
 export type RouteAuth = 'secret' | 'secret_or_body' | 'public';
 
 /** What the OpenAPI document says of a route besides its schemas. */
-export type RouteDoc = {
+type RouteDoc = {
   tag: keyof typeof apiTags;
   summary: string;
   /** What the schemas cannot say: refinements, defaults taken from settings, special answers. */
@@ -53,7 +53,7 @@ export type RouteDoc = {
 type Input<Schema> = Schema extends z.ZodType ? z.output<Schema> : undefined;
 
 /** What a handler is given: the site behind the secret key, and its input as parsed. */
-export type RouteContext<Auth extends RouteAuth, Body, Query, Params, RawBody = undefined> = {
+type RouteContext<Auth extends RouteAuth, Body, Query, Params, RawBody = undefined> = {
   site: Auth extends 'secret' ? Site : null;
   body: RawBody extends true ? unknown : Input<Body>;
   query: Input<Query>;
