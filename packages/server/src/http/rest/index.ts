@@ -13,7 +13,9 @@ import { silentRoutes } from './silent-routes.js';
 import { siteverifyRoutes } from './siteverify-routes.js';
 import { verificationRoutes } from './verification-routes.js';
 
+export { monitorEventsPath } from './monitor-routes.js';
 export { buildOpenApiDocument, openApiPath } from './openapi.js';
+export { silentCallbackPath } from './silent-routes.js';
 
 /** Every `/v1` route, mounted or not, in the order the OpenAPI document lists them. */
 export const restRoutes = (

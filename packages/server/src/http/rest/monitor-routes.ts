@@ -15,6 +15,12 @@ import { defineRoute, routePlugin } from './route.js';
 
 export type MonitorRoutesDeps = { monitoring: PhoneMonitoring; tenants: TenantDirectory };
 
+const eventsPath = '/v1/phone/monitor/:subscription_id/events';
+
+/** The sink of one watch, as given to the operator. */
+export const monitorEventsPath = (subscriptionId: string) =>
+  eventsPath.replace(':subscription_id', encodeURIComponent(subscriptionId));
+
 /**
  * `POST /v1/phone/monitor` and `DELETE /v1/phone/monitor/:subscription_id` for site backends, and
  * the sink the operator POSTs its CloudEvents to (`application/cloudevents+json`, the watch's token).
@@ -55,7 +61,7 @@ export const monitorRoutes = routePlugin<MonitorRoutesDeps>([
   }),
   defineRoute({
     method: 'POST',
-    path: '/v1/phone/monitor/:subscription_id/events',
+    path: eventsPath,
     // The operator is not a site: the watch's own bearer token is checked by `receive`.
     auth: 'public',
     params: MonitorParams,

@@ -17,11 +17,14 @@ export type SilentRoutesDeps = {
   tenants: TenantDirectory;
 };
 
+/** Where the operator's authorize step sends the device back: the `redirect_uri` given to the operator. */
+export const silentCallbackPath = '/v1/silent/callback';
+
 /** Silent verification: the operator's redirect back, and the same flow started by a site backend. */
 export const silentRoutes = routePlugin<SilentRoutesDeps>([
   defineRoute({
     method: 'GET',
-    path: '/v1/silent/callback',
+    path: silentCallbackPath,
     auth: 'public',
     query: SilentCallbackQuery,
     response: SilentCallbackOutput,
