@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect, it } from 'vitest';
+import { DeliveryError, type OutgoingMessage } from '../../src/messaging/index.js';
 
 interface RecordedRequest {
   method: string;
@@ -52,4 +54,58 @@ export function sendJson(
 ): void {
   response.writeHead(status, { 'content-type': contentType });
   response.end(JSON.stringify(body));
+}
+
+/** The SMS a provider test sends: its body holds the code `123456`, which no error may repeat. */
+export function smsMessage(
+  verificationId: string,
+  overrides: Partial<OutgoingMessage> = {},
+): OutgoingMessage {
+  return {
+    channel: 'sms',
+    to: '+447400123456',
+    body: 'Acme: your verification code is 123456.\n@acme.test #123456',
+    siteKey: 'pk_test_demo',
+    verificationId,
+    ...overrides,
+  };
+}
+
+/** A number the fake provider refuses, and the DeliveryError its answer must become. */
+export type RefusalCase = [
+  to: string,
+  code: string,
+  retryable: boolean,
+  httpStatus: number,
+  providerCode: string,
+];
+
+/**
+ * Each refusal becomes a DeliveryError naming the provider; the provider quotes the number, but the
+ * error keeps only its mask, and never the message body.
+ */
+export function itMapsRefusals(
+  title: string,
+  provider: string,
+  send: (to: string) => Promise<unknown>,
+  cases: RefusalCase[],
+): void {
+  it.each(cases)(title, async (to, code, retryable, httpStatus, providerCode) => {
+    const error = await send(to).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ code, retryable, httpStatus, providerCode, provider });
+    expect((error as Error).message).not.toContain(to);
+    expect((error as Error).message).not.toContain('123456');
+  });
+}
+
+/** The fake provider never answers `+15005550777`: the sender gives up after `timeoutMs` (150 ms). */
+export function itGivesUpAfterItsTimeout(
+  provider: string,
+  send: (timeoutMs: number, to: string) => Promise<unknown>,
+) {
+  it('gives up after its timeout', async () => {
+    const error = await send(150, '+15005550777').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'timeout', retryable: true, provider });
+  });
 }
