@@ -148,29 +148,7 @@ export class MemoryStore implements Store {
   }
 
   async batch(operations: readonly BatchOperation[]): Promise<number[]> {
-    return operations.map((operation) => {
-      switch (operation.op) {
-        case 'set':
-          this.writeString(operation.key, operation.value, operation.ttlMs);
-          return 0;
-        case 'del':
-          this.entries.delete(operation.key);
-          return 0;
-        case 'increment':
-          this.incrementNow(operation.key, operation.by ?? 1, operation.ttlMs);
-          return 0;
-        case 'setAdd':
-          this.setAddNow(operation.key, operation.members, operation.ttlMs);
-          return 0;
-        case 'sortedAdd':
-          this.sortedAddNow(operation.key, operation.member, operation.score, operation.ttlMs);
-          return 0;
-        case 'sortedRemoveRange':
-          return this.sortedRemoveRangeNow(operation.key, operation.min, operation.max);
-        case 'sortedCount':
-          return this.sortedRangeNow(operation.key, operation.min, operation.max).length;
-      }
-    });
+    return operations.map((operation) => this.applyNow(operation));
   }
 
   async enqueue(queue: string, id: string, payload: string, dueAtMs: number): Promise<void> {
@@ -262,6 +240,31 @@ export class MemoryStore implements Store {
     }
     if (sorted.size === 0) this.entries.delete(key);
     return removed;
+  }
+
+  /** One batch operation, applied at once; its answer as the port describes. */
+  private applyNow(operation: BatchOperation): number {
+    switch (operation.op) {
+      case 'set':
+        this.writeString(operation.key, operation.value, operation.ttlMs);
+        return 0;
+      case 'del':
+        this.entries.delete(operation.key);
+        return 0;
+      case 'increment':
+        this.incrementNow(operation.key, operation.by ?? 1, operation.ttlMs);
+        return 0;
+      case 'setAdd':
+        this.setAddNow(operation.key, operation.members, operation.ttlMs);
+        return 0;
+      case 'sortedAdd':
+        this.sortedAddNow(operation.key, operation.member, operation.score, operation.ttlMs);
+        return 0;
+      case 'sortedRemoveRange':
+        return this.sortedRemoveRangeNow(operation.key, operation.min, operation.max);
+      case 'sortedCount':
+        return this.sortedRangeNow(operation.key, operation.min, operation.max).length;
+    }
   }
 
   private queue(name: string): Map<string, QueueEntry> {
