@@ -7,11 +7,10 @@ import {
   UnblockNetworkInput,
   UnblockNetworkOutput,
 } from '@proofline/shared';
-import type { FraudGuard } from '../../fraud/index.js';
-import type { TenantDirectory } from '../../tenants/index.js';
+import type { AppDeps } from '../../deps.js';
 import { defineRoute, routePlugin } from './route.js';
 
-export type FraudRouteDeps = { tenants: TenantDirectory; fraud: FraudGuard };
+export type FraudRouteDeps = Pick<AppDeps, 'tenants' | 'fraud'>;
 
 /**
  * `/v1` anti-fraud routes for site backends: network blocks and unblock (Vonage's shapes), geo
