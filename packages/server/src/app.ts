@@ -170,12 +170,12 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     codec: cipher ? sealedRecords(cipher) : plainRecords,
     phoneKey: keyedHash(serverSecret),
   };
+  const records = new VerificationRepository(store, config.RETENTION_DAYS * 86_400_000, recordPrivacy);
   const verification = new VerificationService({
-    store,
+    repository: records,
     clock,
     logger,
     codes: createOtpCodes(serverSecret),
-    privacy: recordPrivacy,
     messaging,
     tokens,
     loadSettings,
@@ -184,7 +184,6 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     hooks: flowHooks(flowDeps),
     silent,
     observer: metrics.observer,
-    retentionDays: config.RETENTION_DAYS,
     silentTimeoutMs: config.SILENT_TIMEOUT_MS,
   });
 
@@ -216,7 +215,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
 
   // Deletes verification records past RETENTION_DAYS; every instance may run it.
   const retention = new RetentionJob({
-    records: new VerificationRepository(store, config.RETENTION_DAYS * 86_400_000, recordPrivacy),
+    records,
     clock,
     logger,
     retentionDays: config.RETENTION_DAYS,

@@ -1,8 +1,5 @@
-export {
-  demoCompatCredentials,
-  type TwilioCredentials,
-} from './compat-credentials.js';
+export { demoCompatCredentials } from './compat-credentials.js';
 export { demoSite, TenantDirectory, TenantFile } from './directory.js';
 export { SettingsRepository } from './settings.js';
-export { hashSecret, originMatches, type Site } from './site.js';
+export { hashSecret, originMatches, type Site, type TwilioCredentials } from './site.js';
 export { checkTestNumbers } from './test-numbers.js';

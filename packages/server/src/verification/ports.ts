@@ -1,5 +1,6 @@
 import type {
   Channel,
+  PhoneType,
   RiskAssessment,
   Settings,
   VerificationMethod,
@@ -66,8 +67,6 @@ export type VerificationEvent = {
   settings: Settings;
   phone: string;
   country: string | null;
-  /** libphonenumber's type of the number (`MOBILE`, `VOIP`, …), when known. */
-  lineType: string | null;
   channel: Channel | null;
   /** How it was (or is being) verified: the silent operator check, a code, or the lookup alone. */
   method: VerificationMethod | null;
@@ -92,8 +91,8 @@ export type StartDecision = {
   requireOtp?: boolean;
   /** Start on this channel (then the rest of the workflow); implies a code, so no silent step. */
   channel?: Channel;
-  /** The lookup's view of the line (`voip`, `mobile`, …, carrier name), kept for `phone_intelligence`. */
-  line?: { type: string; carrier: string | null };
+  /** The lookup's view of the line (`voip`, `mobile`, …, carrier name): the record's `line` from then on. */
+  line?: { type: PhoneType; carrier: string | null };
   /** What `request_info` actions ask the site to collect; carried on the verification. */
   infoNeeded?: string[];
   /**

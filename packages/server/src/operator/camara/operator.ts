@@ -272,8 +272,6 @@ export function createCamaraOperator(config: CamaraOperatorConfig, deps: CamaraO
   };
 }
 
-export type CamaraCaller = ReturnType<typeof createCaller>;
-
 function createCaller(config: ResolvedCamaraConfig, tokens: TokenClient, fetchImpl: FetchLike) {
   const urlOf = (api: CamaraApiName, path: string): string => {
     const base = config.paths[api];

@@ -6,7 +6,6 @@ import {
   type WatchedLineEvent,
 } from '../port.js';
 import type { CamaraApiName, CamaraScopeName } from './config.js';
-import type { CamaraCaller } from './operator.js';
 
 /**
  * The CAMARA event types behind each watched event. CAMARA allows one type per subscription, so
@@ -62,8 +61,20 @@ const CloudEvent = z.object({
   }),
 });
 
+/** The client-credentials call of the CAMARA operator (`operator.ts`), all subscriptions need. */
+type TwoLeggedCaller = {
+  twoLegged<T>(
+    api: CamaraApiName,
+    path: string,
+    scopeName: CamaraScopeName,
+    body: unknown,
+    schema: z.ZodType<T>,
+    method?: 'DELETE',
+  ): Promise<T>;
+};
+
 /** The operator's subscription APIs over CAMARA: create and delete subscriptions, read their CloudEvents. */
-export function camaraSubscriptions(call: CamaraCaller): LineSubscriptionsApi {
+export function camaraSubscriptions(call: TwoLeggedCaller): LineSubscriptionsApi {
   const remove = async ({ id, event }: LineSubscription) => {
     const plan = plans[event];
     try {
