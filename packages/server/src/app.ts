@@ -141,7 +141,14 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   };
   const rules = new RulesRepository(store, { clock, ttlMs: siteCacheTtlMs });
   const cases = new CasesRepository(store, clock);
-  const flowDeps = { rules, cases, clock, lookupSources, webhooks: siteEvents };
+  const flowDeps = {
+    rules,
+    cases,
+    clock,
+    lookupSources,
+    webhooks: siteEvents,
+    networkFromLookup: options.networkOf === undefined,
+  };
   const silent = operator
     ? new SilentVerification({
         store,

@@ -55,6 +55,11 @@ export type PhoneLookup = {
   e164: string;
   /** The signals the risk assessment used, for flows that add their own (and the rules' facts). */
   signals: RiskSignals;
+  /**
+   * The operator network the line source named (null: it knew the line but named none); absent
+   * when no source knew the line. The start hands it to the fraud gate instead of a second ask.
+   */
+  network?: { network: string; operatorName: string | null } | null;
 };
 
 const dayMs = 86_400_000;
@@ -218,5 +223,7 @@ export async function lookupPhone(
     source: line ? line.source : 'prefix_data',
   };
 
-  return { output, e164, signals };
+  if (!line) return { output, e164, signals };
+  const named = line.network ? { network: line.network, operatorName: line.operatorName } : null;
+  return { output, e164, signals, network: named };
 }

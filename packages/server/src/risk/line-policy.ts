@@ -51,7 +51,7 @@ export function receivesTexts(type: PhoneType): boolean {
 export function assertLineTypeAccepted(settings: Settings, type: PhoneType): void {
   const setting = lineTypes[type].refusedBy;
   if (setting === null || !settings[setting]) return;
-  throw new ProoflineError('line_type_not_allowed', `This site does not accept ${type} numbers.`, {
-    line_type: type,
-  });
+  // Lines that bill the sender are refused in the error's own words (the drop-in APIs answer them).
+  const message = setting === 'block_premium' ? undefined : `This site does not accept ${type} numbers.`;
+  throw new ProoflineError('line_type_not_allowed', message, { line_type: type });
 }

@@ -10,6 +10,9 @@ import type { QueueItem } from '../store/index.js';
 import type { ResultTokenInput } from '../tokens/index.js';
 import type { Surface } from './record.js';
 
+/** A number's operator network (MCC+MNC) and the operator's name. */
+export type LineNetwork = { network: string; operatorName: string | null };
+
 /** What a send guard is told before a message goes out (and after it went). */
 export type SendContext = {
   siteKey: string;
@@ -24,6 +27,8 @@ export type SendContext = {
   /** False only when a secret-key caller asked `fraud_check: false`. */
   fraudCheck: boolean;
   verificationId: string;
+  /** The network the start's lookup named for this number (null: none); absent, the guard asks. */
+  network?: LineNetwork | null;
 };
 
 type SendDecision = { allow: true } | { allow: false; reason: string };
@@ -95,6 +100,8 @@ export type StartDecision = {
   line?: { type: PhoneType; carrier: string | null };
   /** What `request_info` actions ask the site to collect; carried on the verification. */
   infoNeeded?: string[];
+  /** The network the lookup's line source named (null: none), for the first send's fraud gate. */
+  network?: LineNetwork | null;
   /**
    * The site does not insist on a code (`require_otp: false`) and nothing speaks against the number:
    * it is approved at the start without a message (method `lookup`).

@@ -4,7 +4,7 @@ import { writeRecord } from './conflicts.js';
 import { type Caller, type FlowDeps, type Held, stateOf, type VerificationState } from './context.js';
 import type { Outcomes } from './outcomes.js';
 import { closeCurrentStep, destinationOf, isTextChannel, passedOver } from './planning.js';
-import type { SendContext } from './ports.js';
+import type { LineNetwork, SendContext } from './ports.js';
 import {
   currentStep,
   isFinal,
@@ -32,13 +32,15 @@ export class StepSender {
    * Begins step `index`: asks the send guard, stores the new code (killing the previous one, or
    * keeping it alive beside the new one when the step only timed out), then sends. A delivery
    * failure moves on to the next step; past the last step the verification ends `failed`.
-   * `raw: null` creates the record instead of replacing it.
+   * `raw: null` creates the record instead of replacing it. `known.network`: the number's network
+   * from the start's lookup, so the fraud gate does not ask the line source again for it.
    */
   async sendStep(
     current: Held,
     index: number,
     reason: SendReason,
     caller: Caller,
+    known: { network?: LineNetwork | null } = {},
   ): Promise<VerificationState> {
     let { record, raw } = current;
     let stepIndex = index;
@@ -125,6 +127,9 @@ export class StepSender {
         ip: caller.ip ?? record.ip,
         fraudCheck: record.fraudCheck,
         verificationId: record.id,
+        ...(known.network !== undefined && destination.e164 === record.phone
+          ? { network: known.network }
+          : {}),
       };
       const decision =
         fixedCode === null ? await this.deps.guard.beforeSend(context) : { allow: true as const };

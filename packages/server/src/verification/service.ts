@@ -1,11 +1,8 @@
-import type { Channel, Settings } from '@proofline/shared';
+import type { Channel } from '@proofline/shared';
 import { phone as phones } from '@proofline/shared/phone';
-import type { Clock } from '../clock/index.js';
 import { ProoflineError } from '../errors.js';
-import type { Logger } from '../logging/index.js';
-import type { MessageSender } from '../messaging/index.js';
 import { checkCode } from './checking.js';
-import { newVerificationId, type OtpCodes, verificationIdPattern } from './codes.js';
+import { newVerificationId, verificationIdPattern } from './codes.js';
 import { ConflictError, retryOnConflict } from './conflicts.js';
 import { type Caller, type FlowDeps, stateOf, type VerificationState } from './context.js';
 import { noObserver, type VerificationObserver } from './observer.js';
@@ -15,30 +12,23 @@ import {
   allowAllSends,
   noVerificationHooks,
   noWebhooks,
-  type ResultTokenSigner,
   type SendGuard,
   type SilentVerifier,
   type VerificationHooks,
   type VerificationWebhooks,
 } from './ports.js';
 import { currentStep, isFinal, resendAvailableAt, type VerificationRecord } from './record.js';
-import type { Loaded, VerificationRepository } from './repository.js';
+import type { Loaded } from './repository.js';
 import { StepSender } from './sending.js';
 import { Starts } from './starting.js';
 
 const DEFAULT_STEP_TIMEOUT_MS = 60_000;
 const DEFAULT_SILENT_TIMEOUT_MS = 5_000;
 
-export type VerificationServiceDeps = {
-  /** Where the records live (`repository.ts`: keys, compare-and-set, the live slot per number). */
-  repository: VerificationRepository;
-  clock: Clock;
-  logger: Logger;
-  codes: OtpCodes;
-  messaging: MessageSender & { supports?(channel: Channel): boolean };
-  tokens: ResultTokenSigner;
-  /** The site's current settings, for operations whose caller did not load them. */
-  loadSettings(siteKey: string): Promise<Settings>;
+export type VerificationServiceDeps = Pick<
+  FlowDeps,
+  'repository' | 'clock' | 'logger' | 'codes' | 'messaging' | 'tokens' | 'loadSettings'
+> & {
   webhooks?: VerificationWebhooks;
   sendGuard?: SendGuard;
   hooks?: VerificationHooks;
@@ -68,13 +58,7 @@ export class VerificationService {
 
   constructor(deps: VerificationServiceDeps) {
     this.deps = {
-      repository: deps.repository,
-      clock: deps.clock,
-      logger: deps.logger,
-      codes: deps.codes,
-      messaging: deps.messaging,
-      tokens: deps.tokens,
-      loadSettings: deps.loadSettings,
+      ...deps,
       webhooks: deps.webhooks ?? noWebhooks,
       guard: deps.sendGuard ?? allowAllSends,
       hooks: deps.hooks ?? noVerificationHooks,

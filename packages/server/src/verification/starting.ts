@@ -154,11 +154,8 @@ export class Starts {
       if (approved) return approved;
       throw new ProoflineError('service_unavailable');
     }
-    return this.sender.sendStep({ record: decided, raw: null, attempts: 0 }, 0, 'start', {
-      siteKey: record.siteKey,
-      surface: record.surface,
-      settings,
-      ip: record.ip,
-    });
+    const caller = { siteKey: record.siteKey, surface: record.surface, settings, ip: record.ip };
+    const known = decision?.network === undefined ? {} : { network: decision.network };
+    return this.sender.sendStep({ record: decided, raw: null, attempts: 0 }, 0, 'start', caller, known);
   }
 }

@@ -23,6 +23,11 @@ export type FlowHooksDeps = {
   /** Operator-backed lookup sources; empty: offline prefix data only. */
   lookupSources: LookupSources;
   webhooks: VerificationWebhooks;
+  /**
+   * Whether the fraud gate may take the number's network from the start's lookup (one ask of the
+   * line source per start); false when its networks come from elsewhere (`StartOptions.networkOf`).
+   */
+  networkFromLookup?: boolean;
 };
 
 /**
@@ -78,6 +83,9 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
         ...(decision.requestInfo ? { infoNeeded: decision.requestInfo } : {}),
         ...(decision.approveWithoutCode ? { approveWithoutCode: true } : {}),
         line: { type: lookup.output.type, carrier: lookup.output.carrier.name },
+        ...(deps.networkFromLookup !== false && lookup.network !== undefined
+          ? { network: lookup.network }
+          : {}),
       };
     },
     async onApproved(event) {

@@ -5,6 +5,7 @@ import {
   OperatorError,
   type WatchedLineEvent,
 } from '../port.js';
+import type { CamaraCaller } from './caller.js';
 import type { CamaraApiName, CamaraScopeName } from './config.js';
 
 /**
@@ -61,20 +62,8 @@ const CloudEvent = z.object({
   }),
 });
 
-/** The client-credentials call of the CAMARA operator (`operator.ts`), all subscriptions need. */
-type TwoLeggedCaller = {
-  twoLegged<T>(
-    api: CamaraApiName,
-    path: string,
-    scopeName: CamaraScopeName,
-    body: unknown,
-    schema: z.ZodType<T>,
-    method?: 'DELETE',
-  ): Promise<T>;
-};
-
 /** The operator's subscription APIs over CAMARA: create and delete subscriptions, read their CloudEvents. */
-export function camaraSubscriptions(call: TwoLeggedCaller): LineSubscriptionsApi {
+export function camaraSubscriptions(call: CamaraCaller): LineSubscriptionsApi {
   const remove = async ({ id, event }: LineSubscription) => {
     const plan = plans[event];
     try {
