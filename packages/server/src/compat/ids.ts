@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { verificationIdOf } from '../verification/index.js';
 
 // Proofline ids are `ver_` + 26 base32 characters: 128 random bits. Twilio's sids carry the same
 // 128 bits in Twilio's spelling (`VE` + 32 hex), so the facade maps them both ways without storing
@@ -24,22 +25,6 @@ function bytesOf(verificationId: string): Buffer | null {
   return bytes.length === 16 ? Buffer.from(bytes) : null;
 }
 
-function idOf(bytes: Buffer): string {
-  let text = '';
-  let value = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    value = ((value << 8) | byte) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      text += base32Alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) text += base32Alphabet[(value << (5 - bits)) & 31];
-  return `ver_${text}`;
-}
-
 function hexOf(verificationId: string): string {
   const bytes = bytesOf(verificationId);
   if (!bytes) throw new Error(`not a verification id: ${verificationId}`);
@@ -54,7 +39,7 @@ export function twilioVerificationSid(verificationId: string): string {
 /** The verification id of a Twilio `VE…` sid; null when it is not one of ours. */
 export function verificationIdOfSid(sid: string): string | null {
   if (!/^VE[0-9a-f]{32}$/i.test(sid)) return null;
-  return idOf(Buffer.from(sid.slice(2), 'hex'));
+  return verificationIdOf(Buffer.from(sid.slice(2), 'hex'));
 }
 
 /** A stable Twilio-style sid for a sub-resource of a verification (a send attempt: `VL…`). */

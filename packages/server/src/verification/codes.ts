@@ -45,12 +45,16 @@ const base32Alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** `ver_` + 26 base32 characters (128 random bits). */
 export function newVerificationId(): string {
-  const bytes = randomBytes(16);
-  let bits = 0;
-  let value = 0;
+  return verificationIdOf(randomBytes(16));
+}
+
+/** The id that spells these 16 bytes (the Twilio facade maps its sids to ids with it). */
+export function verificationIdOf(bytes: Uint8Array): string {
   let text = '';
+  let value = 0;
+  let bits = 0;
   for (const byte of bytes) {
-    value = (value << 8) | byte;
+    value = ((value << 8) | byte) & 0xffff;
     bits += 8;
     while (bits >= 5) {
       text += base32Alphabet[(value >>> (bits - 5)) & 31];

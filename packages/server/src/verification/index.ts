@@ -2,6 +2,7 @@ export {
   createOtpCodes,
   generateServerSecret,
   type OtpCodes,
+  verificationIdOf,
 } from './codes.js';
 export type { Caller, VerificationState } from './context.js';
 export type { ObservedScope, VerificationObserver } from './observer.js';
