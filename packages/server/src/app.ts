@@ -142,7 +142,14 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   };
   const rules = new RulesRepository(store, { clock, ttlMs: siteCacheTtlMs });
   const cases = new CasesRepository(store, clock);
-  const flowDeps = { rules, cases, clock, lookupSources, webhooks: siteEvents };
+  const flowDeps = {
+    rules,
+    cases,
+    clock,
+    lookupSources,
+    webhooks: siteEvents,
+    networkFromLookup: options.networkOf === undefined,
+  };
   const silent = operator
     ? new SilentVerification({
         store,
@@ -171,12 +178,12 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     codec: cipher ? sealedRecords(cipher) : plainRecords,
     phoneKey: keyedHash(serverSecret),
   };
+  const records = new VerificationRepository(store, config.RETENTION_DAYS * 86_400_000, recordPrivacy);
   const verification = new VerificationService({
-    store,
+    repository: records,
     clock,
     logger,
     codes: createOtpCodes(serverSecret),
-    privacy: recordPrivacy,
     messaging,
     tokens,
     loadSettings,
@@ -185,7 +192,6 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     hooks: flowHooks(flowDeps),
     silent,
     observer: metrics.observer,
-    retentionDays: config.RETENTION_DAYS,
     silentTimeoutMs: config.SILENT_TIMEOUT_MS,
   });
 
@@ -217,7 +223,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
 
   // Deletes verification records past RETENTION_DAYS; every instance may run it.
   const retention = new RetentionJob({
-    records: new VerificationRepository(store, config.RETENTION_DAYS * 86_400_000, recordPrivacy),
+    records,
     clock,
     logger,
     retentionDays: config.RETENTION_DAYS,
