@@ -39,6 +39,7 @@ export type FocusTarget = 'phone' | 'code' | 'email' | 'action';
  * polling, WebOTP and the token's lifetime are its own controllers, which it starts and stops.
  */
 export class VerificationController implements ReactiveController {
+  // The view reads these fields; only this controller writes them (the view calls its methods).
   state: WidgetState = 'loading';
   config?: WidgetConfig;
   view?: VerificationView;
@@ -184,20 +185,9 @@ export class VerificationController implements ReactiveController {
     });
   }
 
-  async resend(channel?: Channel): Promise<void> {
-    const view = this.view;
-    if (!this.api || !view || this.busy) return;
-    this.wrongCode = false;
-    await this.request('code', 'code', async (api) => {
-      this.show(
-        await api.resend({
-          siteKey: this.host.siteKey,
-          verificationId: view.verificationId,
-          ...(channel ? { channel } : {}),
-        }),
-      );
-      this.focusTarget = 'code';
-    });
+  /** Sends a new code, by `channel` when given (else the current one). */
+  resend(channel?: Channel): Promise<void> {
+    return this.send('code', channel ? { channel } : {});
   }
 
   /** The user picked email: the email step asks for the address. */
@@ -215,18 +205,18 @@ export class VerificationController implements ReactiveController {
   }
 
   /** Sends the code to the address typed in the email step. */
-  async sendEmail(email: string): Promise<void> {
+  sendEmail(email: string): Promise<void> {
+    return this.send('email', { channel: 'email', email });
+  }
+
+  /** A resend from the step `from` (where its errors show); focus goes to the code. */
+  private async send(from: 'code' | 'email', how: { channel?: Channel; email?: string }): Promise<void> {
     const view = this.view;
     if (!this.api || !view || this.busy) return;
     this.wrongCode = false;
-    await this.request('email', 'email', async (api) => {
+    await this.request(from, from, async (api) => {
       this.show(
-        await api.resend({
-          siteKey: this.host.siteKey,
-          verificationId: view.verificationId,
-          channel: 'email',
-          email,
-        }),
+        await api.resend({ siteKey: this.host.siteKey, verificationId: view.verificationId, ...how }),
       );
       this.focusTarget = 'code';
     });
