@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 
 interface RecordedRequest {
   method: string;
@@ -52,4 +52,13 @@ export function sendJson(
 ): void {
   response.writeHead(status, { 'content-type': contentType });
   response.end(JSON.stringify(body));
+}
+
+/** A local port nothing listens on (it was free a moment ago): a provider that cannot be reached. */
+export async function closedPort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
