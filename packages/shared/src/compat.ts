@@ -114,19 +114,8 @@ export type TwilioVerification = {
   url: string;
 };
 
-/** The VerificationCheck resource. */
-export type TwilioVerificationCheck = {
-  sid: string;
-  service_sid: string;
-  account_sid: string;
-  to: string;
-  channel: TwilioChannel | null;
-  status: TwilioVerificationStatus;
-  valid: boolean;
-  amount: null;
-  payee: null;
-  date_created: string;
-  date_updated: string;
+/** The VerificationCheck resource: the Verification's fields but the lookup, the attempts and the links. */
+export type TwilioVerificationCheck = Omit<TwilioVerification, 'lookup' | 'send_code_attempts' | 'sna' | 'url'> & {
   sna_attempts_error_codes: [];
 };
 

@@ -20,15 +20,13 @@ export const VerificationStatus = z.enum([
 export type VerificationStatus = z.infer<typeof VerificationStatus>;
 
 /** The REST `verify-otp` answer says `verified` where every other place says `approved`. */
-export const RestVerificationStatus = z.enum([
-  'pending',
-  'verified',
-  'canceled',
-  'expired',
-  'max_attempts_reached',
-  'failed',
-  'blocked',
-]);
+type RestStatus = Exclude<VerificationStatus, 'approved'> | 'verified';
+export const RestVerificationStatus = z.enum(
+  VerificationStatus.options.map((status): RestStatus => (status === 'approved' ? 'verified' : status)) as [
+    RestStatus,
+    ...RestStatus[],
+  ],
+);
 export type RestVerificationStatus = z.infer<typeof RestVerificationStatus>;
 
 export const Connection = z.enum(['cellular', 'wifi', 'unknown']);
