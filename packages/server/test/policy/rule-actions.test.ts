@@ -9,6 +9,7 @@ import type {
 import { describe, expect, it } from 'vitest';
 import { uniqueMobile } from '../http/otp-client.js';
 import { type SilentServer, useRulesServer } from '../rules-flow/harness.js';
+import { recentSimSwap } from '../rules-flow/sample-rules.js';
 
 /**
  * Rule actions acting on real flows over HTTP, each beside the same flow without the rule:
@@ -119,10 +120,11 @@ describe('the action fact', () => {
 });
 
 describe('phone_lookup_complete rules on POST /v1/phone/lookup', () => {
+  const { conditions } = recentSimSwap('phone_lookup_complete', 'recent_sim_swap');
   const flagAndCase = {
     rule_id: 'flag_sim_swap',
     trigger: 'phone_lookup_complete',
-    conditions: { all: [{ field: 'sim_swap_days_ago', operator: 'lt', value: 7 }] },
+    conditions,
     actions: [
       { type: 'add_flag', flag: 'recent_sim_swap' },
       { type: 'create_case', case_type: 'fraud', priority: 'high', title: 'Recent SIM swap detected' },

@@ -4,6 +4,7 @@ import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uniqueMobile } from '../http/otp-client.js';
 import { type SilentServer, useRulesServer } from './harness.js';
+import { voipNeedsOtp } from './sample-rules.js';
 
 /**
  * The site's settings and workflow rules changing real flows over HTTP: lookups from the embedded
@@ -45,17 +46,7 @@ const voipLine = async (last: number) => {
 };
 
 describe('require_otp: VoIP and not verified by a code → silent is not enough', () => {
-  const rule = {
-    rule_id: 'voip-needs-code',
-    trigger: 'verification_started',
-    conditions: {
-      all: [
-        { field: 'phone_type', operator: 'eq', value: 'voip' },
-        { field: 'phone_otp_verified', operator: 'eq', value: false },
-      ],
-    },
-    actions: [{ type: 'require_otp' }],
-  };
+  const rule = voipNeedsOtp;
 
   it('without the rule a VoIP line the device is on passes silently', async () => {
     const phone = await voipLine(5678);
