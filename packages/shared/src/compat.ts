@@ -115,7 +115,10 @@ export type TwilioVerification = {
 };
 
 /** The VerificationCheck resource: the Verification's fields but the lookup, the attempts and the links. */
-export type TwilioVerificationCheck = Omit<TwilioVerification, 'lookup' | 'send_code_attempts' | 'sna' | 'url'> & {
+export type TwilioVerificationCheck = Omit<
+  TwilioVerification,
+  'lookup' | 'send_code_attempts' | 'sna' | 'url'
+> & {
   sna_attempts_error_codes: [];
 };
 

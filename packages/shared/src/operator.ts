@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { PortingEvent } from './lookup.js';
-import { PhoneInput } from './verification.js';
+import { CountryCode, PhoneInput } from './verification.js';
 
 /**
  * REST shapes of the operator-backed checks for site backends (`/v1/phone/…`), snake_case as in
  * docs/design.md "Operator-backed REST answers". The server turns the operator's CAMARA answers into these.
  */
 
-const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals');
 const CalendarDate = z.iso.date('a date as YYYY-MM-DD');
 
 // ── POST /v1/phone/sim-swap-check ─────────────────────────────────────────────

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { parseOriginPattern } from './origins.js';
-import { Channel } from './verification.js';
+import { Channel, CountryCode, channelFallbackOrder } from './verification.js';
 
-const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals');
 /** One `allowed_origins` entry (see origins.ts); an invalid one is refused with the reason. */
 export const AllowedOrigin = z.string().superRefine((entry, context) => {
   const parsed = parseOriginPattern(entry);
@@ -87,7 +86,7 @@ export function defaultSettings(brand: string, allowedOrigins: string[]): Settin
     max_sends: 5,
     resend_cooldown_seconds: 30,
     code_length: 6,
-    channels: ['sms', 'whatsapp', 'voice', 'email'],
+    channels: [...channelFallbackOrder],
     silent: true,
     block_voip: false,
     flag_voip: true,
