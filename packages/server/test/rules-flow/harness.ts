@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startSilentServer } from '../silent/harness.js';
 import { startReceiver } from '../webhooks/receiver.js';
 
-export type WebhookBody = { type: string; data: Record<string, unknown> };
+type WebhookBody = { type: string; data: Record<string, unknown> };
 
 /** A server with the embedded sandbox operator whose webhooks go to a local receiver. */
 async function startRulesServer() {
