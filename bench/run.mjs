@@ -106,11 +106,13 @@ try {
     CONNECTIONS,
     async (index) =>
       (
-        await trpc(url, 'verification.start', {
-          siteKey: SITE_KEY,
-          phone: phoneNumber(blocks.checkTargets, index),
-          connection: 'wifi',
-        })
+        await untilServed(() =>
+          trpc(url, 'verification.start', {
+            siteKey: SITE_KEY,
+            phone: phoneNumber(blocks.checkTargets, index),
+            connection: 'wifi',
+          }),
+        )
       ).verificationId,
   );
   log('verification.check');
@@ -275,6 +277,21 @@ try {
   await sandbox.stop();
   await deleteKeys(redis, prefix);
   redis.disconnect();
+}
+
+/**
+ * Setting up a phase must not fail on a busy machine: a 503 (the server shed load, e.g. a Redis
+ * command past its timeout while the operator phase just ended) is asked again, a few times.
+ */
+async function untilServed(call) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= 5 || !/answered 503/.test(String(error.message))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
 
 function pick(phase) {

@@ -32,3 +32,18 @@ export async function checkCode(requestId, code) {
     throw error;
   }
 }
+
+/**
+ * Silent authentication first, then SMS: the app opens `checkUrl` over mobile data; the request
+ * completes when the operator recognises the line, else the SMS step starts.
+ */
+export async function startSilentAuth(phone) {
+  const { requestId, checkUrl } = await verify.newRequest({
+    brand: 'Acme',
+    workflow: [
+      { channel: 'silent_auth', to: phone },
+      { channel: 'sms', to: phone },
+    ],
+  });
+  return { requestId, checkUrl };
+}

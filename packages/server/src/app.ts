@@ -6,6 +6,7 @@ import type { AppDeps } from './deps.js';
 import { ProoflineError } from './errors.js';
 import { FraudGuard, type NetworkOf, networkOfFromLineInfo } from './fraud/index.js';
 import { buildApp } from './http/app.js';
+import { monitorEventsPath, silentCallbackPath } from './http/rest/index.js';
 import { createLogger, type Logger } from './logging/index.js';
 import { createMessaging, messagingConfigFromEnv } from './messaging/index.js';
 import { Metrics } from './metrics/index.js';
@@ -148,7 +149,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
         clock,
         logger,
         operator,
-        redirectUri: () => `${publicUrl()}/v1/silent/callback`,
+        redirectUri: () => `${publicUrl()}${silentCallbackPath}`,
         loadSettings,
         timeoutMs: config.SILENT_TIMEOUT_MS,
         loginHint: config.SILENT_LOGIN_HINT ?? false,
@@ -160,7 +161,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
         store,
         clock,
         operator,
-        sinkUrl: (id) => `${publicUrl()}/v1/phone/monitor/${id}/events`,
+        sinkUrl: (id) => `${publicUrl()}${monitorEventsPath(id)}`,
         loadSettings,
         webhooks: siteEvents,
       })

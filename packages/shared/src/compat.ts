@@ -7,7 +7,7 @@ import { CodeInput, PhoneInput } from './verification.js';
 
 // ── Vonage Verify v2 ─────────────────────────────────────────────────────────
 
-export const VonageChannel = z.enum(['sms', 'whatsapp', 'voice', 'email']);
+export const VonageChannel = z.enum(['silent_auth', 'sms', 'whatsapp', 'voice', 'email']);
 export type VonageChannel = z.infer<typeof VonageChannel>;
 
 export const VonageWorkflowStep = z.strictObject({
@@ -20,7 +20,22 @@ export type VonageWorkflowStep = z.infer<typeof VonageWorkflowStep>;
 /** `POST /v2/verify`. `code_length` is 6–10 here (Vonage takes 4–10). */
 export const VonageVerifyRequest = z.strictObject({
   brand: z.string().trim().min(1).max(16),
-  workflow: z.array(VonageWorkflowStep).min(1).max(3),
+  workflow: z
+    .array(VonageWorkflowStep)
+    .min(1)
+    .max(3)
+    .superRefine((workflow, context) => {
+      // As at Vonage: the operator's check runs before any code is sent, or not at all.
+      workflow.forEach((step, index) => {
+        if (index > 0 && step.channel === 'silent_auth') {
+          context.addIssue({
+            code: 'custom',
+            path: [index, 'channel'],
+            message: 'silent_auth must be the first step of the workflow',
+          });
+        }
+      });
+    }),
   locale: z
     .string()
     .regex(/^[a-z]{2}-[a-z]{2}$/i, 'a locale such as en-us')
@@ -95,8 +110,8 @@ export type TwilioVerificationStatus =
   | 'failed'
   | 'expired';
 
-/** The Verification resource, as Twilio answers it (fields Proofline has no value for are null). */
-export type TwilioVerification = {
+/** What the Verification and VerificationCheck resources both say (null where Proofline has no value). */
+type TwilioVerificationFields = {
   sid: string;
   service_sid: string;
   account_sid: string;
@@ -104,23 +119,22 @@ export type TwilioVerification = {
   channel: TwilioChannel | null;
   status: TwilioVerificationStatus;
   valid: boolean;
-  lookup: { carrier: { name: string | null; type: string | null } | null };
   amount: null;
   payee: null;
-  send_code_attempts: { attempt_sid: string; channel: TwilioChannel; time: string }[];
   date_created: string;
   date_updated: string;
+};
+
+/** The Verification resource, as Twilio answers it. */
+export type TwilioVerification = TwilioVerificationFields & {
+  lookup: { carrier: { name: string | null; type: string | null } | null };
+  send_code_attempts: { attempt_sid: string; channel: TwilioChannel; time: string }[];
   sna: null;
   url: string;
 };
 
-/** The VerificationCheck resource: the Verification's fields but the lookup, the attempts and the links. */
-export type TwilioVerificationCheck = Omit<
-  TwilioVerification,
-  'lookup' | 'send_code_attempts' | 'sna' | 'url'
-> & {
-  sna_attempts_error_codes: [];
-};
+/** The VerificationCheck resource. */
+export type TwilioVerificationCheck = TwilioVerificationFields & { sna_attempts_error_codes: [] };
 
 /** The body of every Twilio error. */
 export type TwilioErrorBody = { code: number; message: string; more_info: string; status: number };

@@ -236,5 +236,9 @@ export const VerificationRecordView = z.object({
 });
 export type VerificationRecordView = z.infer<typeof VerificationRecordView>;
 
+/** `/v1/verifications/:id…`: the id as the path carries it. */
+export const VerificationParams = z.object({ id: VerificationId });
+export type VerificationParams = z.infer<typeof VerificationParams>;
+
 export const ResendRestInput = z.strictObject({ channel: Channel.optional() });
 export type ResendRestInput = z.infer<typeof ResendRestInput>;

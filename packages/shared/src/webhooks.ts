@@ -16,25 +16,34 @@ export const WebhookEventType = z.enum([
 ]);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
-/** The Vonage-style summary callback sent when a verification ends `blocked`. */
-export const BlockedSummary = z.object({
+/**
+ * Vonage's `summary` callback, the `data` of the final webhook of a verification started through the
+ * Vonage facade and of every `verification.blocked` event. Statuses and channels are Vonage's
+ * (`completed`, `silent_auth`, a step never reached is `unused`); `reason` and `applicant_id` are
+ * Proofline's additions.
+ */
+export const VerificationSummary = z.object({
   request_id: z.string(),
   submitted_at: z.string(),
-  status: z.literal('blocked'),
+  status: z.enum(['completed', 'failed', 'expired', 'user_rejected', 'blocked']),
   type: z.literal('summary'),
+  channel_timeout: z.number().int(),
   workflow: z.array(
     z.object({
-      channel: z.union([Channel, z.literal('silent')]),
+      channel: z.union([Channel, z.literal('silent_auth')]),
+      /** Null for a step the verification never reached. */
       initiated_at: z.string().nullable(),
-      status: z.string(),
+      status: z.enum(['completed', 'failed', 'expired', 'user_rejected', 'blocked', 'unused']),
       reason: z.string().nullable(),
     }),
   ),
   finalized_at: z.string(),
+  /** The request's `client_ref`, when it was started through the Vonage facade with one. */
+  client_ref: z.string().optional(),
   /** The site's applicant, as given at send-otp; null when none was. */
   applicant_id: z.string().nullable(),
 });
-export type BlockedSummary = z.infer<typeof BlockedSummary>;
+export type VerificationSummary = z.infer<typeof VerificationSummary>;
 
 export const NetworkBlockedEvent = z.object({
   network: z.string(),
@@ -50,7 +59,7 @@ export const WebhookEnvelope = z.object({
   timestamp: z.string(),
   data: z.union([
     VerificationRecordView,
-    BlockedSummary,
+    VerificationSummary,
     NetworkBlockedEvent,
     z.record(z.string(), z.unknown()),
   ]),

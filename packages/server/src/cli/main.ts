@@ -4,7 +4,14 @@ import { parseArgs, parseEnv } from 'node:util';
 import { doctor } from './doctor.js';
 import { migrateRecords } from './records.js';
 import { generateSecrets, generateSigningKey } from './secrets.js';
-import { createSite, listSites, rotateSecret, setOrigins } from './sites.js';
+import {
+  createSite,
+  issueTwilioCredentials,
+  issueVonageCredentials,
+  listSites,
+  rotateSecret,
+  setOrigins,
+} from './sites.js';
 import { UsageError } from './usage-error.js';
 
 const usage = `usage: proofline <command>
@@ -12,6 +19,8 @@ const usage = `usage: proofline <command>
   sites list [--config FILE]
   sites rotate-secret --site SITE_KEY [--config FILE]
   sites set-origins --site SITE_KEY --origin ORIGIN [--origin …] [--config FILE]
+  sites vonage-credentials --site SITE_KEY [--public-key FILE [--application-id ID]] [--config FILE]
+  sites twilio-credentials --site SITE_KEY [--config FILE]
   keys generate [--alg ES256|EdDSA] [--json]
   secrets generate
   doctor [--env-file FILE]
@@ -22,6 +31,8 @@ const options = {
   name: { type: 'string' },
   origin: { type: 'string', multiple: true },
   site: { type: 'string' },
+  'public-key': { type: 'string' },
+  'application-id': { type: 'string' },
   config: { type: 'string' },
   alg: { type: 'string' },
   json: { type: 'boolean' },
@@ -60,6 +71,15 @@ export async function runCli(
       return done(rotateSecret(config, values.site));
     case 'sites set-origins':
       return done(setOrigins(config, values.site, values.origin ?? []));
+    case 'sites vonage-credentials':
+      return done(
+        issueVonageCredentials(config, values.site, {
+          publicKeyFile: values['public-key'] === undefined ? undefined : resolve(here, values['public-key']),
+          id: values['application-id'],
+        }),
+      );
+    case 'sites twilio-credentials':
+      return done(issueTwilioCredentials(config, values.site));
     case 'keys generate': {
       const jwk = JSON.stringify(await generateSigningKey(values.alg));
       return done([values.json ? jwk : `SIGNING_KEY='${jwk}'`]);

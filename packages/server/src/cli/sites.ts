@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { hashSecret } from '../tenants/index.js';
+import { createPublicKey, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hashSecret, vonageApplicationIdPattern } from '../tenants/index.js';
 import { parseOrigins, readTenantFile, type TenantEntry, writeTenantFile } from './tenants-file.js';
 import { UsageError } from './usage-error.js';
 
@@ -74,4 +75,76 @@ export function setOrigins(path: string, siteKey: string | undefined, origins: s
   sites[index] = { ...sites[index]!, allowed_origins: allowedOrigins };
   writeTenantFile(path, { sites });
   return [`${siteKey}: ${allowedOrigins.join(' ')}. Written to ${path}.`, restartNote];
+}
+
+/**
+ * New Vonage-style credentials for the site (replacing any): an api key and secret for Basic auth,
+ * and with `publicKeyFile` an application (the id given, so Vonage code keeps its own, or a new one)
+ * whose JWTs that key pair signs. Secrets print once.
+ */
+export function issueVonageCredentials(
+  path: string,
+  siteKey: string | undefined,
+  application: { publicKeyFile?: string | undefined; id?: string | undefined },
+): string[] {
+  const { publicKeyFile } = application;
+  if (
+    application.id !== undefined &&
+    (publicKeyFile === undefined || !vonageApplicationIdPattern.test(application.id))
+  )
+    throw new UsageError('--application-id takes a UUID (lowercase), with --public-key');
+  const file = readTenantFile(path);
+  const index = findSite(file.sites, siteKey, path);
+  let publicKey: string | null = null;
+  if (publicKeyFile !== undefined) {
+    try {
+      publicKey = createPublicKey(readFileSync(publicKeyFile))
+        .export({ type: 'spki', format: 'pem' })
+        .toString();
+    } catch (error) {
+      throw new UsageError(`--public-key ${publicKeyFile}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  const apiKey = randomBytes(4).toString('hex');
+  const apiSecret = randomBytes(16).toString('base64url');
+  const applicationId = application.id ?? randomUUID();
+  const sites = [...file.sites];
+  sites[index] = {
+    ...sites[index]!,
+    vonage: {
+      api_key: apiKey,
+      api_secret_sha256: hashSecret(apiSecret),
+      ...(publicKey ? { application_id: applicationId, public_key: publicKey } : {}),
+    },
+  };
+  writeTenantFile(path, { sites });
+  return [
+    `api key:        ${apiKey}`,
+    `api secret:     ${apiSecret}`,
+    ...(publicKey ? [`application id: ${applicationId}`] : []),
+    `The api secret is shown once. Written to ${path}.`,
+    restartNote,
+  ];
+}
+
+/** New Twilio-style credentials for the site (replacing any): account SID, auth token, service SID. */
+export function issueTwilioCredentials(path: string, siteKey: string | undefined): string[] {
+  const file = readTenantFile(path);
+  const index = findSite(file.sites, siteKey, path);
+  const accountSid = `AC${randomBytes(16).toString('hex')}`;
+  const serviceSid = `VA${randomBytes(16).toString('hex')}`;
+  const authToken = randomBytes(16).toString('hex');
+  const sites = [...file.sites];
+  sites[index] = {
+    ...sites[index]!,
+    twilio: { account_sid: accountSid, service_sid: serviceSid, auth_token_sha256: hashSecret(authToken) },
+  };
+  writeTenantFile(path, { sites });
+  return [
+    `account SID: ${accountSid}`,
+    `auth token:  ${authToken}`,
+    `service SID: ${serviceSid}`,
+    `The auth token is shown once. Written to ${path}.`,
+    restartNote,
+  ];
 }

@@ -52,7 +52,14 @@ export class NetworkBlocks {
 
   /** The first of `targets` (prefix, network) that stops sends now, read in one round trip; else null. */
   async firstBlocked(siteKey: string, targets: readonly string[]): Promise<string | null> {
-    const stored = await this.store.getMany(targets.map((target) => fraudKeys.block(siteKey, target)));
+    return this.firstBlockedOf(
+      targets,
+      await this.store.getMany(targets.map((target) => fraudKeys.block(siteKey, target))),
+    );
+  }
+
+  /** The first of `targets` whose stored block (in the same order; null: none) stops sends now; else null. */
+  firstBlockedOf(targets: readonly string[], stored: readonly (string | null)[]): string | null {
     const now = this.clock.now();
     const index = stored.findIndex((value) => {
       if (value === null) return false;

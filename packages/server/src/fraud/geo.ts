@@ -14,8 +14,7 @@ export class GeoPermissionsRepository {
   constructor(private readonly store: Store) {}
 
   async get(siteKey: string): Promise<GeoPermissions> {
-    const stored = await this.store.get(fraudKeys.geo(siteKey));
-    return stored === null ? {} : (JSON.parse(stored) as GeoPermissions);
+    return parseGeo(await this.store.get(fraudKeys.geo(siteKey)));
   }
 
   /** Replaces the channels named in `patch`, keeps the others. */
@@ -26,6 +25,29 @@ export class GeoPermissionsRepository {
       const next = { ...(stored === null ? {} : (JSON.parse(stored) as GeoPermissions)), ...patch };
       if (await this.store.compareAndSet(key, stored, JSON.stringify(next))) return next;
     }
+  }
+}
+
+export function parseGeo(stored: string | null): GeoPermissions {
+  return stored === null ? {} : (JSON.parse(stored) as GeoPermissions);
+}
+
+/** {@link assertCountryAllowed}'s refusal as a value (null: allowed), for a caller that decides before acting. */
+export function countryRefusal(
+  permissions: GeoPermissions,
+  send: {
+    settings: Pick<Settings, 'allowed_countries'>;
+    channel: Channel;
+    phone: string;
+    country: string | null | undefined;
+  },
+): ProoflineError | null {
+  try {
+    assertCountryAllowed(permissions, send.settings, send.channel, send);
+    return null;
+  } catch (error) {
+    if (error instanceof ProoflineError) return error;
+    throw error;
   }
 }
 

@@ -9,8 +9,9 @@ import type { Clock } from '../clock/index.js';
 import type { Store } from '../store/index.js';
 import { FraudCheckBypassAudit } from './audit.js';
 import { type ImposedBlock, NetworkBlocks, scopeOf } from './blocks.js';
-import { assertCountryAllowed, billedByNetwork, GeoPermissionsRepository } from './geo.js';
-import { prefixOf } from './keys.js';
+import { billedByNetwork, countryRefusal, GeoPermissionsRepository, parseGeo } from './geo.js';
+import { fraudKeys, prefixOf } from './keys.js';
+import { LastSeenValues } from './last-seen.js';
 import { type FraudPolicy, type FraudPolicyOverrides, fraudPolicy } from './policy.js';
 import { PumpingDetector } from './pumping.js';
 import { SendRateLimits } from './rate-limits.js';
@@ -77,6 +78,7 @@ export class FraudGuard {
   readonly bypassAudit: FraudCheckBypassAudit;
   private readonly limits: SendRateLimits;
   private readonly pumping: PumpingDetector;
+  private readonly lastSeen = new LastSeenValues();
 
   constructor(private readonly deps: FraudGuardDeps) {
     this.policy = fraudPolicy(deps.policy);
@@ -94,42 +96,60 @@ export class FraudGuard {
    * the flow moves to the next channel. Rate limits are taken only for sends that will happen.
    */
   async beforeSend(ctx: SendContext): Promise<SendDecision> {
-    const [geo, network] = await Promise.all([
-      this.geo.get(ctx.siteKey),
-      billedByNetwork(ctx.channel) ? this.networkFor(ctx) : null,
-    ]);
-    assertCountryAllowed(geo, ctx.settings, ctx.channel, { phone: ctx.phone, country: ctx.country });
-
+    const network = billedByNetwork(ctx.channel) ? await this.networkFor(ctx) : null;
     // Prefix before network: pumping is judged per number range first.
-    const blocked = billedByNetwork(ctx.channel)
-      ? await this.blocks.firstBlocked(ctx.siteKey, [
-          prefixOf(ctx.phone),
-          ...(network === null ? [] : [network.network]),
-        ])
-      : null;
-    if (blocked !== null && ctx.fraudCheck) return { allow: false, reason: networkBlockedReason(blocked) };
+    const targets = billedByNetwork(ctx.channel)
+      ? [prefixOf(ctx.phone), ...(network === null ? [] : [network.network])]
+      : [];
+    const keys = [
+      fraudKeys.geo(ctx.siteKey),
+      ...targets.map((target) => fraudKeys.block(ctx.siteKey, target)),
+    ];
+    // Decided on the values last seen here and taken only if the store still holds them: one
+    // round trip when nothing changed; a refusal is always decided on values just read.
+    let values = this.lastSeen.recall(keys);
+    let confirmed = false;
+    for (;;) {
+      const refusal = countryRefusal(parseGeo(values[0]!), ctx);
+      const blocked = this.blocks.firstBlockedOf(targets, values.slice(1));
+      if (!confirmed && (refusal !== null || (blocked !== null && ctx.fraudCheck))) {
+        values = this.lastSeen.remember(keys, await this.deps.store.getMany(keys));
+        confirmed = true;
+        continue;
+      }
+      if (refusal !== null) throw refusal;
+      if (blocked !== null && ctx.fraudCheck) return { allow: false, reason: networkBlockedReason(blocked) };
 
-    await this.limits.consume(ctx.siteKey, {
-      number: this.deps.numberKey(ctx.phone),
-      ...(ctx.ip ? { ip: ctx.ip } : {}),
-      site: 'all',
-      prefix: this.deps.numberKey(prefixOf(ctx.phone)),
-      country: ctx.country ?? 'unknown',
-    });
-
-    if (!ctx.fraudCheck) {
-      await this.bypassAudit.record({
-        siteKey: ctx.siteKey,
-        phone: ctx.phone,
-        verificationId: ctx.verificationId,
-        channel: ctx.channel,
-        network: network?.network ?? null,
-        reason: blocked
-          ? `fraud_check: false; the block of [ ${blocked} ] was bypassed.`
-          : 'fraud_check: false; no network block was in force.',
-      });
+      const found = await this.limits.consume(
+        ctx.siteKey,
+        {
+          number: this.deps.numberKey(ctx.phone),
+          ...(ctx.ip ? { ip: ctx.ip } : {}),
+          site: 'all',
+          prefix: this.deps.numberKey(prefixOf(ctx.phone)),
+          country: ctx.country ?? 'unknown',
+        },
+        keys.map((key, index) => ({ key, value: values[index]! })),
+      );
+      if (found !== null) {
+        values = this.lastSeen.remember(keys, found);
+        confirmed = true;
+        continue;
+      }
+      if (!ctx.fraudCheck) {
+        await this.bypassAudit.record({
+          siteKey: ctx.siteKey,
+          phone: ctx.phone,
+          verificationId: ctx.verificationId,
+          channel: ctx.channel,
+          network: network?.network ?? null,
+          reason: blocked
+            ? `fraud_check: false; the block of [ ${blocked} ] was bypassed.`
+            : 'fraud_check: false; no network block was in force.',
+        });
+      }
+      return { allow: true };
     }
-    return { allow: true };
   }
 
   /**
@@ -142,11 +162,8 @@ export class FraudGuard {
     const prefix = prefixOf(ctx.phone);
     const send = { siteKey, phone: ctx.phone, verificationId: ctx.verificationId };
     const network = await this.networkFor(ctx);
-    await Promise.all([
-      this.pumping.recordSend(send),
-      network === null ? null : this.pumping.recordNetworkSend(siteKey, network.network, send),
-    ]);
-    if (network !== null) {
+    const mayFind = await this.pumping.recordSend(send, network?.network ?? null);
+    if (network !== null && mayFind.network) {
       const networkSince = await this.blocks.openSince(siteKey, network.network);
       const spread = await this.pumping.evaluateNetworkSpread(siteKey, network.network, networkSince);
       if (spread !== null) {
@@ -155,6 +172,7 @@ export class FraudGuard {
         return;
       }
     }
+    if (!mayFind.prefix) return;
     const since = await this.blocks.openSince(siteKey, prefix);
     const finding = await this.pumping.evaluatePrefix(siteKey, ctx.phone, since);
     if (finding === null) return;

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/index.js';
-import type { Store } from '../store/index.js';
+import type { BatchOperation, Store } from '../store/index.js';
 import { fraudKeys, lastDigitsOf, prefixOf } from './keys.js';
 import type { PumpingPolicy } from './policy.js';
 
@@ -28,24 +28,63 @@ export class PumpingDetector {
     private readonly rangeKey: (prefix: string) => string,
   ) {}
 
-  async recordSend({ siteKey, phone, verificationId }: SendRecord): Promise<void> {
+  /**
+   * Counts a send the provider accepted, for its prefix and (when known) its network, trims their
+   * windows, and answers whether any rule could find something now — in one store round trip. The
+   * answer is an upper bound from plain counts: only when it is true are the rules evaluated,
+   * reading the evidence itself, so a quiet prefix or network costs no read.
+   */
+  async recordSend(send: SendRecord, network: string | null): Promise<{ prefix: boolean; network: boolean }> {
     const now = this.clock.now();
-    const prefix = prefixOf(phone);
-    await this.store.batch([
+    const { siteKey, phone, verificationId } = send;
+    const range = this.rangeKey(prefixOf(phone));
+    const windowMs = this.windowMs();
+    const expired = { min: Number.NEGATIVE_INFINITY, max: now - windowMs };
+    const prefixSends = fraudKeys.prefixSends(siteKey, range);
+    const operations: BatchOperation[] = [
       {
         op: 'sortedAdd',
-        key: fraudKeys.prefixSends(siteKey, this.rangeKey(prefix)),
+        key: prefixSends,
         member: `${verificationId}|${lastDigitsOf(phone)}`,
         score: now,
-        ttlMs: this.windowMs(),
+        ttlMs: windowMs,
       },
-    ]);
-    await Promise.all(
-      [
-        fraudKeys.prefixSends(siteKey, this.rangeKey(prefix)),
-        fraudKeys.prefixApprovals(siteKey, this.rangeKey(prefix)),
-      ].map((key) => this.store.sortedRemoveRange(key, Number.NEGATIVE_INFINITY, now - this.windowMs())),
-    );
+      { op: 'sortedRemoveRange', key: prefixSends, ...expired },
+      { op: 'sortedRemoveRange', key: fraudKeys.prefixApprovals(siteKey, range), ...expired },
+      { op: 'sortedCount', key: prefixSends, min: now - windowMs, max: now },
+    ];
+    if (network !== null) {
+      const networkSends = fraudKeys.networkSends(siteKey, network);
+      operations.push(
+        {
+          op: 'sortedAdd',
+          key: networkSends,
+          member: `${verificationId}|${range}`,
+          score: now,
+          ttlMs: windowMs,
+        },
+        { op: 'sortedRemoveRange', key: networkSends, ...expired },
+        { op: 'sortedRemoveRange', key: fraudKeys.networkApprovals(siteKey, network), ...expired },
+        ...this.policy.spreadBursts.map(
+          (tier): BatchOperation => ({
+            op: 'sortedCount',
+            key: networkSends,
+            min: now - tier.seconds * 1_000,
+            max: now,
+          }),
+        ),
+      );
+    }
+    const counts = await this.store.batch(operations);
+    const { prefixMinSends, adjacentNumbers, networkMinPrefixes, spreadBursts } = this.policy;
+    // A prefix rule needs that many distinct unverified numbers; a spread tier that many sends
+    // within its seconds, over at least `networkMinPrefixes` prefixes (so at least as many sends).
+    return {
+      prefix: counts[3]! >= Math.min(prefixMinSends, adjacentNumbers),
+      network:
+        network !== null &&
+        spreadBursts.some((tier, index) => counts[7 + index]! >= Math.max(tier.sends, networkMinPrefixes)),
+    };
   }
 
   async recordApproval({ siteKey, phone, verificationId }: SendRecord): Promise<void> {
@@ -95,30 +134,6 @@ export class PumpingDetector {
     );
     if (run >= this.policy.adjacentNumbers) return `${run} adjacent unverified numbers of one range`;
     return null;
-  }
-
-  /** Counts a send to a network (for the spread rule); members carry the prefix. */
-  async recordNetworkSend(
-    siteKey: string,
-    network: string,
-    { phone, verificationId }: SendRecord,
-  ): Promise<void> {
-    const now = this.clock.now();
-    const key = fraudKeys.networkSends(siteKey, network);
-    await this.store.batch([
-      {
-        op: 'sortedAdd',
-        key,
-        member: `${verificationId}|${this.rangeKey(prefixOf(phone))}`,
-        score: now,
-        ttlMs: this.windowMs(),
-      },
-    ]);
-    await Promise.all(
-      [key, fraudKeys.networkApprovals(siteKey, network)].map((windowKey) =>
-        this.store.sortedRemoveRange(windowKey, Number.NEGATIVE_INFINITY, now - this.windowMs()),
-      ),
-    );
   }
 
   async recordNetworkApproval(siteKey: string, network: string, verificationId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { ProoflineError } from '../errors.js';
-import type { Limit, Store } from '../store/index.js';
+import type { Expected, Limit, Store } from '../store/index.js';
 import { fraudKeys } from './keys.js';
 import type { Bucket, FraudPolicy } from './policy.js';
 
@@ -24,8 +24,14 @@ export class SendRateLimits {
    * Takes one send from every bucket that has a key, unless one is full or the number is locked
    * by wrong codes. Refused → `rate_limited` with the wait; the message is the same whichever
    * bucket refused, so it tells an attacker nothing. A store failure propagates (fail closed).
+   * With `expected`, takes nothing and answers the values found when one of those keys changed;
+   * else answers null.
    */
-  async consume(siteKey: string, keys: BucketKeys & { number: string }): Promise<void> {
+  async consume(
+    siteKey: string,
+    keys: BucketKeys & { number: string },
+    expected: readonly Expected[] = [],
+  ): Promise<(string | null)[] | null> {
     const limits: Limit[] = [
       this.wrongCodeLimit(siteKey, keys.number),
       ...ORDER.flatMap((bucket) => {
@@ -38,8 +44,10 @@ export class SendRateLimits {
         }));
       }),
     ];
-    const decision = await this.store.consumeLimits(limits);
-    if (!decision.allowed) throw rateLimited(decision.retryAfterMs);
+    const decision = await this.store.consumeLimits(limits, expected);
+    if (decision.allowed) return null;
+    if ('found' in decision) return decision.found;
+    throw rateLimited(decision.retryAfterMs);
   }
 
   /** Counts a wrong code for the number, across all its verifications at the site. */
@@ -51,7 +59,7 @@ export class SendRateLimits {
   /** Refuses (`rate_limited`) once the number had `wrongCodes.max` wrong codes in the window. */
   async assertCodesAccepted(siteKey: string, number: string): Promise<void> {
     const decision = await this.store.consumeLimits([this.wrongCodeLimit(siteKey, number)]);
-    if (!decision.allowed) throw rateLimited(decision.retryAfterMs);
+    if (!decision.allowed && 'retryAfterMs' in decision) throw rateLimited(decision.retryAfterMs);
   }
 
   /** Checked, never taken from, by sends: only wrong codes fill it. */

@@ -14,17 +14,9 @@ import { sandboxBasePath } from '../wiring/index.js';
 import { toProoflineError, toRestError } from './errors.js';
 import { requestSettings } from './request-settings.js';
 import { devInboxRoutes } from './rest/dev-inbox-routes.js';
-import { registerFraudRoutes } from './rest/fraud-routes.js';
 import { registerHealthRoutes } from './rest/health-routes.js';
-import { registerIntelligenceRoutes } from './rest/intelligence-routes.js';
+import { registerRestRoutes } from './rest/index.js';
 import { registerMetricsRoutes } from './rest/metrics-routes.js';
-import { registerMonitorRoutes } from './rest/monitor-routes.js';
-import { registerOpenApiRoutes } from './rest/openapi.js';
-import { registerOperatorRoutes } from './rest/operator-routes.js';
-import { registerSettingsRoutes } from './rest/settings-routes.js';
-import { registerSilentRoutes } from './rest/silent-routes.js';
-import { registerSiteverifyRoutes } from './rest/siteverify-routes.js';
-import { registerVerificationRoutes } from './rest/verification-routes.js';
 import { registerWellKnownRoutes } from './rest/wellknown-routes.js';
 import { registerWidgetRoutes } from './rest/widget-routes.js';
 import { contextFactory } from './trpc/context.js';
@@ -97,24 +89,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerHealthRoutes(app, deps);
-  registerVerificationRoutes(app, deps);
-  registerSiteverifyRoutes(app, deps);
   registerWellKnownRoutes(app, deps);
   if (deps.config.devInboxEnabled && deps.messaging.devInbox) {
     await app.register(devInboxRoutes, { inbox: deps.messaging.devInbox });
   }
-  registerSettingsRoutes(app, deps);
-  registerFraudRoutes(app, deps);
-  registerIntelligenceRoutes(app, deps, { rules: deps.rules, cases: deps.cases });
-  if (deps.operator) registerOperatorRoutes(app, { ...deps, operator: deps.operator });
-  if (deps.silent)
-    registerSilentRoutes(app, {
-      silent: deps.silent,
-      verification: deps.verification,
-      tenants: deps.tenants,
-    });
-  if (deps.monitoring)
-    await registerMonitorRoutes(app, { monitoring: deps.monitoring, tenants: deps.tenants });
+  await registerRestRoutes(app, deps);
   if (deps.config.sandboxEnabled) {
     await app.register(sandboxOperatorPlugin, {
       clock: deps.clock,
@@ -124,7 +103,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   await app.register(vonageVerifyPlugin, { ...deps, prefix: vonageBasePath });
   await app.register(twilioVerifyPlugin, { ...deps, prefix: twilioBasePath });
-  registerOpenApiRoutes(app, deps);
   const { METRICS_TOKEN, NODE_ENV } = deps.config;
   registerMetricsRoutes(
     app,

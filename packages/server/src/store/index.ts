@@ -1,5 +1,7 @@
 export { InstanceCache } from './instance-cache.js';
 export type {
+  BatchOperation,
+  Expected,
   Limit,
   QueueItem,
   Store,

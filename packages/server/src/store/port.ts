@@ -61,8 +61,12 @@ export interface Store {
   sortedRemove(key: string, members: readonly string[]): Promise<number>;
   sortedRemoveRange(key: string, min: number, max: number): Promise<number>;
 
-  /** Several writes applied together in one round trip (MULTI on Redis). */
-  batch(writes: readonly StoreWrite[]): Promise<void>;
+  /**
+   * Several operations applied together, in order, in one atomic step and one round trip (keys
+   * share a hash tag to stay atomic on Cluster); answers one number per operation: what a
+   * `sortedCount` counted and a `sortedRemoveRange` removed, 0 for the others.
+   */
+  batch(operations: readonly BatchOperation[]): Promise<number[]>;
 
   /**
    * A durable queue of work due at a time (webhook deliveries): `enqueue` stores the payload;
@@ -101,8 +105,13 @@ export interface Store {
    * Fixed-window limits taken all or nothing, in one atomic step (keys share a hash tag): the
    * limits are checked in order and, when one is full, nothing is taken from any of them — a
    * refused request spends no one's allowance. A limit with `cost: 0` is only checked.
+   *
+   * With `expected`, the limits are taken only if each of those keys (same hash tag) still holds
+   * the value the caller decided on (null: absent); else nothing is taken and the answer carries
+   * the values found, to decide again with. A caller can so decide on values it remembered and
+   * still never act on stale ones.
    */
-  consumeLimits(limits: readonly Limit[]): Promise<LimitDecision>;
+  consumeLimits(limits: readonly Limit[], expected?: readonly Expected[]): Promise<LimitDecision>;
 
   /**
    * Tells every server instance on this store, this one included, `message` on `channel` (e.g. "a
@@ -121,10 +130,15 @@ export interface Store {
 /** A counter key allowing `max` within `windowMs` from its first use. */
 export type Limit = { key: string; max: number; windowMs: number; cost?: 0 | 1 };
 
+/** A key and the value the caller believes it holds (null: absent). */
+export type Expected = { key: string; value: string | null };
+
 export type LimitDecision =
   | { allowed: true }
   /** `index` of the first full limit, and when its window ends. */
-  | { allowed: false; index: number; retryAfterMs: number };
+  | { allowed: false; index: number; retryAfterMs: number }
+  /** An expected key held something else: nothing was taken; `found` has every expected key's value. */
+  | { allowed: false; found: (string | null)[] };
 
 /** A redeemed token or a queued webhook must not come back or vanish with a restart or memory pressure. */
 export type StoreDurability = {
@@ -137,12 +151,15 @@ export type StoreDurability = {
 /** One item for a durable queue, due at a time. */
 export type QueueItem = { queue: string; id: string; payload: string; dueAtMs: number };
 
-export type StoreWrite =
+/** One operation of a batch; a TTL is set when the write creates the key. */
+export type BatchOperation =
   | { op: 'set'; key: string; value: string; ttlMs?: number }
   | { op: 'del'; key: string }
   | { op: 'increment'; key: string; by?: number; ttlMs?: number }
   | { op: 'setAdd'; key: string; members: readonly string[]; ttlMs?: number }
-  | { op: 'sortedAdd'; key: string; member: string; score: number; ttlMs?: number };
+  | { op: 'sortedAdd'; key: string; member: string; score: number; ttlMs?: number }
+  | { op: 'sortedRemoveRange'; key: string; min: number; max: number }
+  | { op: 'sortedCount'; key: string; min: number; max: number };
 
 /** Thrown by adapters when the store cannot be reached, so the edge answers 503 and fails closed. */
 export class StoreUnavailableError extends Error {

@@ -1,6 +1,7 @@
 export {
   demoCompatCredentials,
   type TwilioCredentials,
+  vonageApplicationIdPattern,
 } from './compat-credentials.js';
 export { demoSite, TenantDirectory, TenantFile } from './directory.js';
 export { SettingsRepository } from './settings.js';

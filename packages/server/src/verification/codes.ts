@@ -45,12 +45,16 @@ const base32Alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** `ver_` + 26 base32 characters (128 random bits). */
 export function newVerificationId(): string {
-  const bytes = randomBytes(16);
+  return verificationIdOf(randomBytes(16));
+}
+
+/** The id that spells these 16 bytes (the Twilio facade's `VE…` sids carry the same bytes in hex). */
+export function verificationIdOf(bytes: Uint8Array): string {
   let bits = 0;
   let value = 0;
   let text = '';
   for (const byte of bytes) {
-    value = (value << 8) | byte;
+    value = ((value << 8) | byte) & 0xffff;
     bits += 8;
     while (bits >= 5) {
       text += base32Alphabet[(value >>> (bits - 5)) & 31];
@@ -59,6 +63,23 @@ export function newVerificationId(): string {
   }
   if (bits > 0) text += base32Alphabet[(value << (5 - bits)) & 31];
   return `ver_${text}`;
+}
+
+/** The 16 bytes a verification id spells; null when it is not one. */
+export function verificationIdBytes(verificationId: string): Buffer | null {
+  if (!verificationIdPattern.test(verificationId)) return null;
+  const bytes: number[] = [];
+  let value = 0;
+  let bits = 0;
+  for (const char of verificationId.slice('ver_'.length)) {
+    value = ((value << 5) | base32Alphabet.indexOf(char)) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
 }
 
 export const verificationIdPattern = /^ver_[a-z2-7]{26}$/;

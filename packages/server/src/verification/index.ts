@@ -2,6 +2,8 @@ export {
   createOtpCodes,
   generateServerSecret,
   type OtpCodes,
+  verificationIdBytes,
+  verificationIdOf,
 } from './codes.js';
 export type { ObservedScope, VerificationObserver } from './observer.js';
 export {

@@ -1,11 +1,11 @@
 import type {
-  BlockedSummary,
   Channel,
   RiskAssessment,
   SendOtpOutput,
   VerificationMethod,
   VerificationRecordView,
   VerificationStatus,
+  VerificationSummary,
   VerificationView,
   VerifyOtpOutput,
 } from '@proofline/shared';
@@ -96,6 +96,8 @@ export type VerificationRecord = {
   test?: boolean;
   /** Approved at the start from the lookup alone (`require_otp: false`, a low-risk number). */
   approvedBy?: 'lookup' | null;
+  /** Started through the Vonage facade: its final webhook carries Vonage's summary. */
+  summaryCallback?: boolean;
   createdAt: number;
   updatedAt: number;
   approvedAt: number | null;
@@ -265,22 +267,72 @@ export function provenBy(record: VerificationRecord): {
   return { phone: step.to ?? record.phone, phone_verified: true, email: null };
 }
 
-/** The `verification.blocked` webhook body (Vonage's summary callback). */
-export function toBlockedSummary(record: VerificationRecord): BlockedSummary {
+type SummaryStatus = VerificationSummary['status'];
+
+const summaryStatuses: Record<VerificationStatus, SummaryStatus> = {
+  approved: 'completed',
+  expired: 'expired',
+  blocked: 'blocked',
+  max_attempts_reached: 'failed',
+  failed: 'failed',
+  canceled: 'failed',
+  pending: 'failed',
+};
+
+/** A step in Vonage's words: the operator saying "another line" is the user not authenticated. */
+function summaryStepStatus(step: StepRecord): VerificationSummary['workflow'][number]['status'] {
+  if (step.reason === 'silent_number_mismatch') return 'user_rejected';
+  if (step.status === 'timed_out' || step.status === 'replaced') return 'expired';
+  return step.status in summaryStatuses ? summaryStatuses[step.status as VerificationStatus] : 'failed';
+}
+
+/**
+ * Vonage's `summary` callback of a verification that ended: every step walked, then the planned
+ * steps never reached (`unused`).
+ */
+function toVerificationSummary(record: VerificationRecord): VerificationSummary {
+  const vonageChannel = (channel: StepChannel): Channel | 'silent_auth' =>
+    channel === 'silent' ? 'silent_auth' : channel;
+  const last = record.steps.at(-1);
   return {
     request_id: record.id,
     submitted_at: iso(record.createdAt),
-    status: 'blocked',
+    status:
+      last && summaryStepStatus(last) === 'user_rejected' ? 'user_rejected' : summaryStatuses[record.status],
     type: 'summary',
-    workflow: record.steps.map((step) => ({
-      channel: step.channel,
-      initiated_at: iso(step.initiatedAt),
-      status: step.status,
-      reason: step.reason,
-    })),
+    channel_timeout: Math.round(record.stepTimeoutMs / 1000),
+    workflow: [
+      ...record.steps.map((step) => ({
+        channel: vonageChannel(step.channel),
+        initiated_at: iso(step.initiatedAt),
+        status: summaryStepStatus(step),
+        reason: step.reason,
+      })),
+      ...record.workflow.slice(record.stepIndex + 1).map((step) => ({
+        channel: vonageChannel(step.channel),
+        initiated_at: null,
+        status: 'unused' as const,
+        reason: null,
+      })),
+    ],
     finalized_at: iso(record.finalizedAt ?? record.updatedAt),
+    ...(record.summaryCallback && record.cdata !== null ? { client_ref: record.cdata } : {}),
     applicant_id: record.applicantId,
   };
+}
+
+/**
+ * The `data` of a verification's final webhook (`verification.approved|failed|blocked`): Vonage's
+ * summary when it was blocked or started through the Vonage facade, else the
+ * `GET /v1/verifications/:id` body.
+ */
+export function toFinalEventData(
+  record: VerificationRecord,
+  counter: number,
+): VerificationSummary | VerificationRecordView {
+  return record.status === 'blocked' || record.summaryCallback
+    ? toVerificationSummary(record)
+    : toRecordView(record, counter);
 }
 
 /**

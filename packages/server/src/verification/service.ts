@@ -32,8 +32,7 @@ import {
   type StepChannel,
   type StepRecord,
   type Surface,
-  toBlockedSummary,
-  toRecordView,
+  toFinalEventData,
   toResultClaims,
   type VerificationRecord,
 } from './record.js';
@@ -85,7 +84,8 @@ export type StartInput = {
   phone: string;
   country?: string;
   channel?: Channel | 'auto';
-  workflow?: { channel: Channel; to?: string }[];
+  /** A `silent` step (Vonage's `silent_auth`) may come first: the operator checks the number itself. */
+  workflow?: { channel: Channel | 'silent'; to?: string }[];
   locale?: string;
   brand?: string;
   codeLength?: number;
@@ -100,6 +100,8 @@ export type StartInput = {
   silentOnly?: boolean;
   /** How long a step waits before the next one starts (Vonage's `channel_timeout`); the service's default otherwise. */
   stepTimeoutMs?: number;
+  /** Started through the Vonage facade: its end is told to the site's webhook as Vonage's summary. */
+  summaryCallback?: boolean;
 };
 
 /** A verification as an operation leaves it; `token` only in the answer of the check that approved it. */
@@ -357,7 +359,12 @@ export class VerificationService {
     }
     let workflow: PlannedStep[];
     if (input.workflow) {
-      workflow = input.workflow.map((step, index) => {
+      workflow = input.workflow.map((step, index): PlannedStep => {
+        if (step.channel === 'silent') {
+          if (index > 0 || !this.deps.silent || !settings.silent)
+            throw new ProoflineError('channel_not_allowed');
+          return { channel: 'silent', to: null };
+        }
         if (!supported(step.channel)) throw new ProoflineError('channel_not_allowed');
         if (step.channel === 'email') {
           if (!step.to?.includes('@')) {
@@ -439,6 +446,7 @@ export class VerificationService {
       fraudCheck: input.fraudCheck ?? true,
       ip: caller.ip,
       returnUrl: input.returnUrl ?? null,
+      ...(input.summaryCallback ? { summaryCallback: true } : {}),
       flags: [],
       risk: null,
       line: null,
@@ -819,7 +827,7 @@ export class VerificationService {
     const event = await this.webhooks.prepare(
       approved.siteKey,
       'verification.approved',
-      toRecordView(approved, loaded.attempts),
+      toFinalEventData(approved, loaded.attempts),
       settings,
     );
     const raw = await this.repository.replace(loaded.raw, approved, event);
@@ -933,12 +941,12 @@ export class VerificationService {
       case 'max_attempts_reached':
       case 'failed': {
         const settings = await this.deps.loadSettings(record.siteKey);
-        await publish('verification.failed', toRecordView(record, attempts));
+        await publish('verification.failed', toFinalEventData(record, attempts));
         await tell('rules', () => this.hooks.onFailed(this.eventOf(record, settings)));
         return;
       }
       case 'blocked':
-        await publish('verification.blocked', toBlockedSummary(record));
+        await publish('verification.blocked', toFinalEventData(record, attempts));
         return;
       default:
         return;

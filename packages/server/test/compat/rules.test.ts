@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProofline } from '../../src/index.js';
-import { otpClient, uniqueMobile } from '../http/otp-client.js';
-import { demoTwilio, startCompatServer, twilioClient, vonageClient } from './harness.js';
+import { otpClient } from '../http/otp-client.js';
+import { demoTwilio, sandboxSubscriber, startCompatServer, twilioClient, vonageClient } from './harness.js';
 
 /**
  * The site's rules and the operator's facts act on verifications started through the facades
@@ -10,17 +10,7 @@ import { demoTwilio, startCompatServer, twilioClient, vonageClient } from './har
 let server: RunningProofline;
 let client: ReturnType<typeof otpClient>;
 
-/** A new number the sandbox operator knows with these facts. */
-async function subscriber(facts: Record<string, unknown>): Promise<string> {
-  const phone = uniqueMobile();
-  const answer = await fetch(`${server.url}/sandbox/operator/subscribers/${encodeURIComponent(phone)}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(facts),
-  });
-  expect(answer.status).toBe(200);
-  return phone;
-}
+const subscriber = (facts: Record<string, unknown>) => sandboxSubscriber(server, facts);
 
 beforeAll(async () => {
   ({ server } = await startCompatServer());

@@ -1,11 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Auth } from '@vonage/auth';
 import { Verify2 } from '@vonage/verify2';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/index.js';
 import type { RunningProofline } from '../../src/index.js';
 import { hashSecret, TenantDirectory } from '../../src/tenants/index.js';
 import { otpClient, uniqueMobile } from '../http/otp-client.js';
@@ -131,6 +132,91 @@ describe('per-site compatible credentials', () => {
     ];
     for (const [site, message] of cases) {
       expect(() => TenantDirectory.fromFile(tenantFile([site]))).toThrow(message);
+    }
+  });
+});
+
+describe('compatible credentials issued by the CLI', () => {
+  /** The value printed after `label` by a `proofline` command. */
+  const printed = (lines: string[], label: string) =>
+    lines
+      .find((line) => line.startsWith(`${label}:`))!
+      .slice(label.length + 1)
+      .trim();
+
+  it('sites vonage-credentials and twilio-credentials: the official SDKs work with what they print', async () => {
+    const config = join(mkdtempSync(join(tmpdir(), 'proofline-cli-compat-')), 'sites.json');
+    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const publicKeyFile = join(mkdtempSync(join(tmpdir(), 'proofline-key-')), 'public.pem');
+    writeFileSync(publicKeyFile, keys.publicKey.export({ type: 'spki', format: 'pem' }));
+    const created = await runCli(
+      ['sites', 'create', '--name', 'Shop', '--origin', 'https://shop.example', '--config', config],
+      {},
+    );
+    const siteKey = printed(created.lines, 'site key');
+    const vonage = await runCli(
+      [
+        'sites',
+        'vonage-credentials',
+        '--site',
+        siteKey,
+        '--public-key',
+        publicKeyFile,
+        // The application id the site's Vonage code already uses.
+        '--application-id',
+        shop.vonage.application_id,
+        '--config',
+        config,
+      ],
+      {},
+    );
+    expect(printed(vonage.lines, 'application id')).toBe(shop.vonage.application_id);
+    const twilioIssued = await runCli(
+      ['sites', 'twilio-credentials', '--site', siteKey, '--config', config],
+      {},
+    );
+    // Only hashes of the secrets are written.
+    const file = readFileSync(config, 'utf8');
+    for (const secret of [printed(vonage.lines, 'api secret'), printed(twilioIssued.lines, 'auth token')]) {
+      expect(file).not.toContain(secret);
+    }
+
+    const issued = await startTestServer({ redis: true, env: { PROOFLINE_CONFIG: config } });
+    try {
+      const phone = uniqueMobile();
+      const verify = twilio(
+        printed(twilioIssued.lines, 'account SID'),
+        printed(twilioIssued.lines, 'auth token'),
+        {
+          httpClient: new HostRewritingClient(issued.url),
+        },
+      ).verify.v2.services(printed(twilioIssued.lines, 'service SID'));
+      expect(await verify.verifications.create({ to: phone, channel: 'sms' })).toMatchObject({
+        status: 'pending',
+      });
+
+      const byJwt = new Verify2(
+        new Auth({
+          applicationId: shop.vonage.application_id,
+          privateKey: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        }),
+        { apiHost: issued.url },
+      );
+      const otherPhone = uniqueMobile();
+      const { requestId } = await byJwt.newRequest({
+        brand: 'Shop',
+        workflow: [{ channel: 'sms' as never, to: otherPhone }],
+      });
+      // Basic auth with the printed api key and secret, as Vonage's other clients send it.
+      const basic = Buffer.from(`${printed(vonage.lines, 'api key')}:${printed(vonage.lines, 'api secret')}`);
+      const checked = await fetch(`${issued.url}/v2/verify/${requestId}`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic.toString('base64')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ code: await otpClient(issued.url).latestCode(otherPhone) }),
+      });
+      expect(await checked.json()).toEqual({ request_id: requestId, status: 'completed' });
+    } finally {
+      await issued.close();
     }
   });
 });

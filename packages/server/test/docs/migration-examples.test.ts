@@ -75,16 +75,14 @@ describe('migration samples', () => {
   });
 });
 
-describe('the Vonage summary of a Proofline webhook', () => {
-  it('vonage-summary.mjs reads a signed verification.approved event as Vonage’s summary', async () => {
+describe('Vonage callbacks and silent authentication', () => {
+  it('vonage-summary.mjs hands a signed webhook’s summary to a Vonage status handler', async () => {
     const receiver = await startReceiver();
     try {
       const settings = await client.rest<{ webhook_secret: string }>(
         'PUT',
         '/v1/settings/phone-verification',
-        {
-          webhook_url: receiver.url,
-        },
+        { webhook_url: receiver.url },
       );
       const sample = (await import(`${examples}vonage-verify.mjs`)) as Sample<string>;
       const phone = uniqueMobile();
@@ -93,25 +91,41 @@ describe('the Vonage summary of a Proofline webhook', () => {
       await receiver.receivedCount(1);
       const { headers, body } = receiver.received[0]!;
 
-      const { verifyProoflineWebhook } = (await import(`${examples}verify-webhook.mjs`)) as {
-        verifyProoflineWebhook(secret: string, headers: unknown, body: string): unknown;
+      const { vonageSummaryOf } = (await import(`${examples}vonage-summary.mjs`)) as {
+        vonageSummaryOf(secret: string, headers: unknown, body: string): Record<string, unknown> | null;
       };
-      const { toVonageSummary } = (await import(`${examples}vonage-summary.mjs`)) as {
-        toVonageSummary(event: unknown): Record<string, unknown> | null;
-      };
-      const event = verifyProoflineWebhook(settings.body.webhook_secret!, headers, body);
-      expect(toVonageSummary(event)).toEqual({
+      expect(vonageSummaryOf(settings.body.webhook_secret!, headers, body)).toMatchObject({
         request_id: requestId,
-        submitted_at: expect.any(String),
         status: 'completed',
         type: 'summary',
-        workflow: [{ channel: 'sms', initiated_at: expect.any(String), status: 'completed' }],
-        finalized_at: expect.any(String),
+        workflow: [
+          { channel: 'sms', status: 'completed' },
+          { channel: 'whatsapp', status: 'unused' },
+        ],
       });
-      expect(toVonageSummary({ type: 'case.created', data: {} })).toBeNull();
+      expect(() => vonageSummaryOf('whsec_dGhpcyBpcyBub3QgdGhlIHNlY3JldA==', headers, body)).toThrow();
     } finally {
       await client.rest('PUT', '/v1/settings/phone-verification', { webhook_url: null });
       await receiver.close();
     }
+  });
+
+  it('vonage-verify.mjs startSilentAuth: the app opens checkUrl on the line and the request completes', async () => {
+    const { startSilentAuth } = (await import(`${examples}vonage-verify.mjs`)) as {
+      startSilentAuth(phone: string): Promise<{ requestId: string; checkUrl: string }>;
+    };
+    const phone = uniqueMobile();
+    const { requestId, checkUrl } = await startSilentAuth(phone);
+    const device = await fetch(`${server.url}/sandbox/operator/device`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone }),
+    });
+    expect(device.status).toBe(200);
+    expect(await (await fetch(checkUrl)).json()).toMatchObject({
+      verification_id: requestId,
+      status: 'approved',
+    });
+    expect(await client.inbox(phone)).toEqual([]);
   });
 });

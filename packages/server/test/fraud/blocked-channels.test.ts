@@ -1,4 +1,4 @@
-import type { BlockedSummary, SendOtpOutput } from '@proofline/shared';
+import type { SendOtpOutput, VerificationSummary } from '@proofline/shared';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkInfo } from '../../src/fraud/index.js';
@@ -84,7 +84,7 @@ describe('a blocked network', () => {
       'webhook-id': String(delivery.headers['webhook-id']),
       'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
       'webhook-signature': String(delivery.headers['webhook-signature']),
-    }) as { type: string; data: BlockedSummary };
+    }) as { type: string; data: VerificationSummary };
     expect(event.type).toBe('verification.blocked');
     expect(event.data).toMatchObject({
       request_id: started.verification_id,

@@ -4,8 +4,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildOpenApiDocument, openApiPath } from '../../src/http/rest/openapi.js';
-import { routeDocs } from '../../src/http/rest/openapi-routes.js';
+import { buildOpenApiDocument, openApiPath, restRoutes } from '../../src/http/rest/index.js';
 import type { RunningProofline } from '../../src/index.js';
 import { type RestCall, restClient } from '../support/http-client.js';
 import { startTestServer } from '../support/server.js';
@@ -27,7 +26,7 @@ type Document = {
 };
 
 const documentId = 'https://proofline.invalid/openapi.json';
-/** The document of the whole route table, including routes this server may not mount. */
+/** The document of every route defined, including routes this server may not mount. */
 const fullDocumentId = 'https://proofline.invalid/openapi-full.json';
 
 let server: RunningProofline;
@@ -46,7 +45,7 @@ beforeAll(async () => {
   ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema(document, documentId);
-  fullDocument = buildOpenApiDocument() as unknown as Document;
+  fullDocument = buildOpenApiDocument(restRoutes) as unknown as Document;
   ajv.addSchema(fullDocument, fullDocumentId);
 });
 afterAll(() => server.close());
@@ -58,8 +57,11 @@ function schemaAt(...parts: string[]): ValidateFunction {
   return ajv.compile({ $ref: `${documentId}#/${parts.map(pointerPart).join('/')}` });
 }
 
-function fullSchemaAt(...parts: string[]): ValidateFunction {
-  return ajv.compile({ $ref: `${fullDocumentId}#/${parts.map(pointerPart).join('/')}` });
+/** A validator for the JSON body a route accepts, as the document of every defined route says. */
+function requestBodySchema(route: { method: string; path: string }): ValidateFunction {
+  const parts = ['paths', openApiPath(route.path), route.method.toLowerCase(), 'requestBody', 'content'];
+  const pointer = [...parts, 'application/json', 'schema'].map(pointerPart).join('/');
+  return ajv.compile({ $ref: `${fullDocumentId}#/${pointer}` });
 }
 
 function expectValid(validate: ValidateFunction, value: unknown, label: string) {
@@ -134,13 +136,13 @@ describe('GET /v1/openapi.json', () => {
     ).toEqual([]);
   });
 
-  it('has no table entry for a route that does not exist', () => {
+  it('leaves out only the routes this server did not mount', () => {
     // Only the operator-backed checks may be missing: they mount where an operator is wired in.
     const registered = new Set(server.app.registeredRoutes.map((route) => `${route.method} ${route.url}`));
-    const unmounted = routeDocs.filter((route) => !registered.has(`${route.method} ${route.path}`));
-    expect(unmounted.filter((route) => route.tag !== 'Operator checks').map((route) => route.path)).toEqual(
-      [],
-    );
+    const unmounted = restRoutes.filter((route) => !registered.has(`${route.method} ${route.path}`));
+    expect(
+      unmounted.filter((route) => route.doc.tag !== 'Operator checks').map((route) => route.path),
+    ).toEqual([]);
     for (const route of unmounted)
       expect(document.paths[openApiPath(route.path)], route.path).toBeUndefined();
   });
@@ -202,7 +204,7 @@ describe('GET /v1/openapi.json', () => {
 });
 
 describe('request examples', () => {
-  const examples = routeDocs.filter((route) => route.example !== undefined);
+  const examples = restRoutes.filter((route) => route.doc.example !== undefined);
 
   it('are in the document and valid against their own schemas', () => {
     expect(examples.length).toBeGreaterThanOrEqual(5);
@@ -211,19 +213,10 @@ describe('request examples', () => {
       const path = openApiPath(route.path);
       const media =
         fullDocument.paths[path]![route.method.toLowerCase()]!.requestBody!.content['application/json']!;
-      expect(media.example, label).toEqual(route.example);
-      const validate = fullSchemaAt(
-        'paths',
-        path,
-        route.method.toLowerCase(),
-        'requestBody',
-        'content',
-        'application/json',
-        'schema',
-      );
-      expectValid(validate, media.example, label);
+      expect(media.example, label).toEqual(route.doc.example);
+      expectValid(requestBodySchema(route), media.example, label);
       // The zod schema the route parses with agrees: the document did not drift from the code.
-      expect(route.body!.safeParse(route.example).success, label).toBe(true);
+      expect(route.body!.safeParse(route.doc.example).success, label).toBe(true);
     }
   });
 
@@ -245,17 +238,8 @@ describe('request examples', () => {
       { path: '/v1/settings/phone-verification', body: { otp_expiry_minutes: 31 } },
     ];
     for (const { path, body } of cases) {
-      const route = routeDocs.find((entry) => entry.path === path && entry.body)!;
-      const validate = fullSchemaAt(
-        'paths',
-        path,
-        route.method.toLowerCase(),
-        'requestBody',
-        'content',
-        'application/json',
-        'schema',
-      );
-      expect(validate(body), `${path} ${JSON.stringify(body)}`).toBe(false);
+      const route = restRoutes.find((entry) => entry.path === path && entry.body)!;
+      expect(requestBodySchema(route)(body), `${path} ${JSON.stringify(body)}`).toBe(false);
       expect(route.body!.safeParse(body).success, path).toBe(false);
     }
   });
@@ -268,12 +252,12 @@ describe('real answers fit the document', () => {
       otp_expiry_minutes: 5,
     });
     await expectDocumented('POST', '/v1/phone/validate', '/v1/phone/validate', { phone: '+447400123456' });
-    const rule = routeDocs.find((route) => route.path === '/v1/workflows/rules' && route.method === 'POST')!;
+    const rule = restRoutes.find((route) => route.path === '/v1/workflows/rules' && route.method === 'POST')!;
     const created = await expectDocumented(
       'POST',
       '/v1/workflows/rules',
       '/v1/workflows/rules',
-      rule.example,
+      rule.doc.example,
     );
     expect(created.status).toBe(201);
     await expectDocumented('GET', '/v1/workflows/rules', '/v1/workflows/rules');
@@ -335,12 +319,12 @@ describe('real answers fit the document', () => {
 describe('buildOpenApiDocument', () => {
   it('names the public URL as the server, else its own origin', () => {
     expect(document.servers).toEqual([{ url: '/' }]);
-    const named = buildOpenApiDocument({ serverUrl: 'https://verify.example.com' });
+    const named = buildOpenApiDocument(restRoutes, 'https://verify.example.com');
     expect(named.servers).toEqual([{ url: 'https://verify.example.com' }]);
   });
 
   it('refuses a schema that is not exported from @proofline/shared', () => {
-    const route = { ...routeDocs[0]!, body: z.strictObject({ phone: z.string() }) };
-    expect(() => buildOpenApiDocument({ routes: [route] })).toThrow(/exported from @proofline\/shared/);
+    const route = { ...restRoutes[0]!, body: z.strictObject({ phone: z.string() }) };
+    expect(() => buildOpenApiDocument([route])).toThrow(/exported from @proofline\/shared/);
   });
 });

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRestError } from '../../src/http/errors.js';
-import { registerOperatorRoutes } from '../../src/http/rest/operator-routes.js';
+import { operatorRoutes } from '../../src/http/rest/operator-routes.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import { demoSite, SettingsRepository, TenantDirectory } from '../../src/tenants/index.js';
 import { type RestCall, restClient } from '../support/http-client.js';
@@ -22,7 +22,7 @@ beforeAll(async () => {
     const answer = toRestError(error);
     return reply.status(answer.status).headers(answer.headers).send(answer.body);
   });
-  registerOperatorRoutes(app, {
+  await app.register(operatorRoutes, {
     clock: h.clock,
     tenants: new TenantDirectory([demoSite]),
     settings,

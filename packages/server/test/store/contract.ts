@@ -333,6 +333,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.getMany([k('s'), k('n')])).toEqual([null, null]);
       });
 
+      it('counts and trims sorted sets in order with the writes, answering one number per operation', async () => {
+        await store.sortedAdd(k('z'), [
+          { member: 'old', score: t0 - minute },
+          { member: 'a', score: t0 },
+        ]);
+        const answers = await store.batch([
+          { op: 'sortedAdd', key: k('z'), member: 'b', score: t0 + 1, ttlMs: minute },
+          { op: 'sortedCount', key: k('z'), min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY },
+          { op: 'sortedRemoveRange', key: k('z'), min: Number.NEGATIVE_INFINITY, max: t0 - 1 },
+          { op: 'sortedCount', key: k('z'), min: t0, max: t0 + 1 },
+          { op: 'sortedRemoveRange', key: k('none'), min: 0, max: t0 },
+          { op: 'sortedCount', key: k('none'), min: 0, max: t0 },
+          { op: 'set', key: k('s'), value: 'v' },
+        ]);
+        expect(answers).toEqual([0, 3, 1, 2, 0, 0, 0]);
+        expect(
+          (await store.sortedRange(k('z'), Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)).map(
+            (e) => e.member,
+          ),
+        ).toEqual(['a', 'b']);
+        expect(await store.batch([])).toEqual([]);
+      });
+
       it('keeps an existing lifetime on increments and accepts an empty batch', async () => {
         await store.increment(k('n'), 1, minute);
         await store.batch([{ op: 'increment', key: k('n'), ttlMs: 10 * minute }]);
@@ -486,8 +509,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.consumeLimits([limit('ip', 2), limit('number', 1)])).toEqual({ allowed: true });
         const refused = await store.consumeLimits([limit('ip', 2), limit('number', 1)]);
         expect(refused).toMatchObject({ allowed: false, index: 1 });
-        expect(refused.allowed === false && refused.retryAfterMs).toBeGreaterThan(0);
-        expect(refused.allowed === false && refused.retryAfterMs).toBeLessThanOrEqual(minute);
+        expect('retryAfterMs' in refused && refused.retryAfterMs).toBeGreaterThan(0);
+        expect('retryAfterMs' in refused && refused.retryAfterMs).toBeLessThanOrEqual(minute);
         // The refusal spent nothing: the IP limit still has its second point.
         expect(await store.get(k('ip'))).toBe('1');
         expect(await store.consumeLimits([limit('ip', 2)])).toEqual({ allowed: true });
@@ -509,6 +532,46 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await subject.advance(minute);
         expect(await store.consumeLimits([limit('sends', 5)])).toEqual({ allowed: true });
         expect(await store.ttlMs(k('sends'))).toBeLessThanOrEqual(minute);
+      });
+
+      it('takes only while the expected keys hold what the caller decided on, else answers what they hold', async () => {
+        await store.set(k('rule'), 'v1');
+        const expectNow = [
+          { key: k('rule'), value: 'v1' },
+          { key: k('absent'), value: null },
+        ];
+        expect(await store.consumeLimits([limit('sends', 5)], expectNow)).toEqual({ allowed: true });
+        expect(await store.get(k('sends'))).toBe('1');
+
+        await store.set(k('rule'), 'v2');
+        await store.set(k('absent'), '');
+        expect(await store.consumeLimits([limit('sends', 5)], expectNow)).toEqual({
+          allowed: false,
+          found: ['v2', ''],
+        });
+        expect(await store.consumeLimits([limit('sends', 5)], [{ key: k('rule'), value: null }])).toEqual({
+          allowed: false,
+          found: ['v2'],
+        });
+        // Nothing was taken by the calls that found a change.
+        expect(await store.get(k('sends'))).toBe('1');
+        expect(
+          await store.consumeLimits(
+            [limit('sends', 5)],
+            [
+              { key: k('rule'), value: 'v2' },
+              { key: k('absent'), value: '' },
+            ],
+          ),
+        ).toEqual({ allowed: true });
+        expect(await store.get(k('sends'))).toBe('2');
+        // A full limit is still a refusal with its wait once the expectations hold.
+        expect(
+          await store.consumeLimits([limit('sends', 2)], [{ key: k('rule'), value: 'v2' }]),
+        ).toMatchObject({
+          allowed: false,
+          index: 0,
+        });
       });
     });
 

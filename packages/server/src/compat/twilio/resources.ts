@@ -23,45 +23,8 @@ function twilioStatus(state: VerificationState): TwilioVerificationStatus {
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** The Verification resource; `baseUrl` is where the caller reached this server. */
-export function toTwilioVerification(
-  state: VerificationState,
-  credentials: TwilioCredentials,
-  baseUrl: string,
-): TwilioVerification {
-  const { record } = state;
-  const sid = twilioVerificationSid(record.id);
-  const view = toRecordView(record, state.attempts);
-  // The messages that went out: steps refused by a block or a provider never reached the phone.
-  const attempts = record.steps.flatMap((step, index) => {
-    const channel = twilioChannelOf(step.channel);
-    if (!channel || step.status === 'blocked' || step.status === 'failed') return [];
-    return [{ attempt_sid: derivedSid('VL', record.id, index), channel, time: iso(step.initiatedAt) }];
-  });
-  return {
-    sid,
-    service_sid: credentials.serviceSid,
-    account_sid: credentials.accountSid,
-    to: record.phone,
-    channel: twilioChannelOf(view.channel),
-    status: twilioStatus(state),
-    valid: record.status === 'approved',
-    lookup: { carrier: record.line ? { name: record.line.carrier, type: record.line.type } : null },
-    amount: null,
-    payee: null,
-    send_code_attempts: attempts,
-    date_created: iso(record.createdAt),
-    date_updated: iso(record.updatedAt),
-    sna: null,
-    url: `${baseUrl}/v2/Services/${credentials.serviceSid}/Verifications/${sid}`,
-  };
-}
-
-/** The VerificationCheck resource: the verification as the check left it. */
-export function toTwilioVerificationCheck(
-  state: VerificationState,
-  credentials: TwilioCredentials,
-): TwilioVerificationCheck {
+/** What the Verification and VerificationCheck resources both say of a verification. */
+function fieldsOf(state: VerificationState, credentials: TwilioCredentials) {
   const { record } = state;
   return {
     sid: twilioVerificationSid(record.id),
@@ -75,6 +38,36 @@ export function toTwilioVerificationCheck(
     payee: null,
     date_created: iso(record.createdAt),
     date_updated: iso(record.updatedAt),
-    sna_attempts_error_codes: [],
   };
+}
+
+/** The Verification resource; `baseUrl` is where the caller reached this server. */
+export function toTwilioVerification(
+  state: VerificationState,
+  credentials: TwilioCredentials,
+  baseUrl: string,
+): TwilioVerification {
+  const { record } = state;
+  const fields = fieldsOf(state, credentials);
+  // The messages that went out: steps refused by a block or a provider never reached the phone.
+  const attempts = record.steps.flatMap((step, index) => {
+    const channel = twilioChannelOf(step.channel);
+    if (!channel || step.status === 'blocked' || step.status === 'failed') return [];
+    return [{ attempt_sid: derivedSid('VL', record.id, index), channel, time: iso(step.initiatedAt) }];
+  });
+  return {
+    ...fields,
+    lookup: { carrier: record.line ? { name: record.line.carrier, type: record.line.type } : null },
+    send_code_attempts: attempts,
+    sna: null,
+    url: `${baseUrl}/v2/Services/${credentials.serviceSid}/Verifications/${fields.sid}`,
+  };
+}
+
+/** The VerificationCheck resource: the verification as the check left it. */
+export function toTwilioVerificationCheck(
+  state: VerificationState,
+  credentials: TwilioCredentials,
+): TwilioVerificationCheck {
+  return { ...fieldsOf(state, credentials), sna_attempts_error_codes: [] };
 }

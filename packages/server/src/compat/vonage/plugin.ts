@@ -86,7 +86,12 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
     const phone = phoneStepOf(input.workflow);
     const start: StartInput = {
       phone: phone.to,
-      workflow: input.workflow,
+      // silent_auth is the service's `silent` step: the operator checks the number over mobile data.
+      workflow: input.workflow.map(({ channel, to }) => ({
+        channel: channel === 'silent_auth' ? 'silent' : channel,
+        to,
+      })),
+      summaryCallback: true,
       brand: input.brand,
       ...(input.locale ? { locale: input.locale } : {}),
       ...(input.code_length ? { codeLength: input.code_length } : {}),
@@ -106,8 +111,12 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
       throw error;
     });
     // A send stopped by a network block is accepted too: as at Vonage, the `blocked` summary
-    // reaches the site's webhook.
-    return reply.status(202).send({ request_id: state.record.id });
+    // reaches the site's webhook. A silent_auth step that began answers where the device goes.
+    const { record } = state;
+    const silent = record.status === 'pending' ? record.silent : null;
+    return reply
+      .status(202)
+      .send({ request_id: record.id, ...(silent ? { check_url: silent.authUrl } : {}) });
   });
 
   app.post('/network-unblock', async (request) => {

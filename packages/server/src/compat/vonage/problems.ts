@@ -89,18 +89,11 @@ export function toVonageProblem(error: ProoflineError): VonageErrorReply {
           'You did not provide correct credentials.',
         );
       case 'bad_request':
-        // A body that does not parse is 400; a parsed one with bad values is Vonage's 422.
-        if (!Array.isArray(error.details))
-          return problem(400, `${docs}#bad-request`, 'Bad Request', error.message);
-        return problem(
-          422,
-          `${docs}#invalid-params`,
-          'Invalid params',
-          'The value of one or more parameters is invalid.',
-          { invalid_parameters: invalidParameters(error) },
-        );
       case 'invalid_phone':
       case 'invalid_code':
+        // A body that does not parse is 400; a parsed one with bad values is Vonage's 422.
+        if (error.code === 'bad_request' && !Array.isArray(error.details))
+          return problem(400, `${docs}#bad-request`, 'Bad Request', error.message);
         return problem(
           422,
           `${docs}#invalid-params`,

@@ -1,55 +1,84 @@
 import {
-  type FraudCheckBypassOutput,
+  FraudCheckBypassOutput,
   FraudCheckBypassQuery,
   GeoPermissions,
-  type GeoPermissionsOutput,
-  type NetworkBlocksOutput,
+  GeoPermissionsOutput,
+  NetworkBlocksOutput,
   UnblockNetworkInput,
-  type UnblockNetworkOutput,
+  UnblockNetworkOutput,
 } from '@proofline/shared';
-import type { FastifyInstance } from 'fastify';
-import type { FraudGuard } from '../../fraud/index.js';
-import type { TenantDirectory } from '../../tenants/index.js';
-import { requireSecret } from './auth.js';
-import { parseInput } from './parse.js';
+import type { AppDeps } from '../../deps.js';
+import { defineRoute, routePlugin } from './route.js';
 
-export type FraudRouteDeps = { tenants: TenantDirectory; fraud: FraudGuard };
+export type FraudRouteDeps = Pick<AppDeps, 'tenants' | 'fraud'>;
 
 /**
  * `/v1` anti-fraud routes for site backends: network blocks and unblock (Vonage's shapes), geo
  * permissions per channel, and the audit of sends made with `fraud_check: false`.
  */
-export function registerFraudRoutes(app: FastifyInstance, deps: FraudRouteDeps): void {
-  app.get('/v1/networks/blocks', async (request): Promise<NetworkBlocksOutput> => {
-    const site = requireSecret(request, deps.tenants);
-    return { blocks: await deps.fraud.blocks.list(site.siteKey) };
-  });
-
-  app.post('/v1/networks/unblock', async (request): Promise<UnblockNetworkOutput> => {
-    const site = requireSecret(request, deps.tenants);
-    const input = parseInput(UnblockNetworkInput, request.body);
-    const { unblockedUntil } = await deps.fraud.blocks.unblock(
-      site.siteKey,
-      input.network,
-      input.unblock_duration,
-    );
-    return { network: input.network, unblocked_until: new Date(unblockedUntil).toISOString() };
-  });
-
-  app.get('/v1/fraud/geo-permissions', async (request): Promise<GeoPermissionsOutput> => {
-    const site = requireSecret(request, deps.tenants);
-    return { geo_permissions: await deps.fraud.geo.get(site.siteKey) };
-  });
-
-  app.put('/v1/fraud/geo-permissions', async (request): Promise<GeoPermissionsOutput> => {
-    const site = requireSecret(request, deps.tenants);
-    const patch = parseInput(GeoPermissions, request.body);
-    return { geo_permissions: await deps.fraud.geo.update(site.siteKey, patch) };
-  });
-
-  app.get('/v1/audit/fraud-check-bypass', async (request): Promise<FraudCheckBypassOutput> => {
-    const site = requireSecret(request, deps.tenants);
-    const query = parseInput(FraudCheckBypassQuery, request.query);
-    return { records: await deps.fraud.bypassAudit.list(site.siteKey, query.limit) };
-  });
-}
+export const fraudRoutes = routePlugin<FraudRouteDeps>([
+  defineRoute({
+    method: 'GET',
+    path: '/v1/networks/blocks',
+    auth: 'secret',
+    response: NetworkBlocksOutput,
+    doc: { tag: 'Anti-fraud', summary: 'Network blocks in force' },
+    handler: async ({ site }, { fraud }) => ({ blocks: await fraud.blocks.list(site.siteKey) }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/networks/unblock',
+    auth: 'secret',
+    body: UnblockNetworkInput,
+    response: UnblockNetworkOutput,
+    doc: {
+      tag: 'Anti-fraud',
+      summary: 'Let traffic to a blocked network through for a while',
+      errors: ['network_not_blocked'],
+      example: { network: '23415', unblock_duration: '600' },
+    },
+    handler: async ({ site, body }, { fraud }) => {
+      const { unblockedUntil } = await fraud.blocks.unblock(
+        site.siteKey,
+        body.network,
+        body.unblock_duration,
+      );
+      return { network: body.network, unblocked_until: new Date(unblockedUntil).toISOString() };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/fraud/geo-permissions',
+    auth: 'secret',
+    response: GeoPermissionsOutput,
+    doc: { tag: 'Anti-fraud', summary: 'Countries allowed and blocked per channel' },
+    handler: async ({ site }, { fraud }) => ({ geo_permissions: await fraud.geo.get(site.siteKey) }),
+  }),
+  defineRoute({
+    method: 'PUT',
+    path: '/v1/fraud/geo-permissions',
+    auth: 'secret',
+    body: GeoPermissions,
+    response: GeoPermissionsOutput,
+    doc: {
+      tag: 'Anti-fraud',
+      summary: 'Change the countries of some channels',
+      description: 'Replaces the channels named and keeps the others.',
+      example: { sms: { blocked_countries: ['CU', 'KP'] }, voice: { allowed_countries: ['GB', 'IE'] } },
+    },
+    handler: async ({ site, body }, { fraud }) => ({
+      geo_permissions: await fraud.geo.update(site.siteKey, body),
+    }),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/audit/fraud-check-bypass',
+    auth: 'secret',
+    query: FraudCheckBypassQuery,
+    response: FraudCheckBypassOutput,
+    doc: { tag: 'Anti-fraud', summary: 'Sends made with `fraud_check: false`, newest first' },
+    handler: async ({ site, query }, { fraud }) => ({
+      records: await fraud.bypassAudit.list(site.siteKey, query.limit),
+    }),
+  }),
+]);

@@ -1,7 +1,7 @@
 import * as shared from '@proofline/shared';
 import { ErrorBody } from '@proofline/shared';
 import { z } from 'zod';
-import { localSchemas, type RouteDoc } from './openapi-routes.js';
+import type { AnyRoute } from './route.js';
 
 export type JsonSchema = { [key: string]: unknown };
 export type Io = 'input' | 'output';
@@ -24,9 +24,10 @@ export class SchemaCatalogue {
   private readonly differs = new Set<string>();
   private readonly displayNames = new Map<string, string>();
 
-  constructor(routes: readonly RouteDoc[]) {
+  /** `local`: schemas of the server's own (not in `@proofline/shared`), by the component name they get. */
+  constructor(routes: readonly AnyRoute[], local: Record<string, z.ZodType>) {
     const registry = z.registry<{ id: string }>();
-    for (const [name, value] of [...Object.entries(localSchemas), ...Object.entries(shared)]) {
+    for (const [name, value] of [...Object.entries(local), ...Object.entries(shared)]) {
       if (typeof value !== 'object' || value === null || !('_zod' in value) || this.keys.has(value)) continue;
       this.keys.set(value, name);
       registry.add(value as z.ZodType, { id: name });

@@ -1,15 +1,15 @@
 import { ErrorBody, type ErrorCode, errorCatalogue } from '@proofline/shared';
-import type { FastifyInstance } from 'fastify';
-import type { z } from 'zod';
-import type { AppDeps } from '../../deps.js';
-import { apiTags, type OpenApiDocument, type RouteDoc, routeDocs } from './openapi-routes.js';
+import { z } from 'zod';
+import type { TenantDirectory } from '../../tenants/index.js';
 import { SchemaCatalogue } from './openapi-schemas.js';
+import { type AnyRoute, apiTags, defineRoute, routePlugin } from './route.js';
 
-export type OpenApiOptions = {
-  /** The server's public base URL; without it the document names its own origin (`/`). */
-  serverUrl?: string | undefined;
-  routes?: readonly RouteDoc[];
-};
+/** Only the shape of the top level: the rest of the document is described by the OpenAPI 3.1 schema. */
+const OpenApiDocument = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
 
 /** Fastify's `/v1/rules/:rule_id` as OpenAPI writes it: `/v1/rules/{rule_id}`. */
 export function openApiPath(fastifyPath: string): string {
@@ -17,13 +17,15 @@ export function openApiPath(fastifyPath: string): string {
 }
 
 /**
- * The OpenAPI 3.1 document of the `/v1` routes, generated from the zod schemas of
+ * The OpenAPI 3.1 document of `/v1` routes, generated from their definitions and the zod schemas of
  * `@proofline/shared` with zod's own `toJSONSchema`: request bodies and parameters as the route
  * accepts them (`io: 'input'`: defaults optional, coerced query strings), answers as it sends them.
  */
-export function buildOpenApiDocument(options: OpenApiOptions = {}): z.infer<typeof OpenApiDocument> {
-  const routes = options.routes ?? routeDocs;
-  const catalogue = new SchemaCatalogue(routes);
+export function buildOpenApiDocument(
+  routes: readonly AnyRoute[],
+  serverUrl?: string,
+): z.infer<typeof OpenApiDocument> {
+  const catalogue = new SchemaCatalogue(routes, { OpenApiDocument });
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = openApiPath(route.path);
@@ -40,7 +42,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): z.infer<type
         'phone intelligence, operator checks, settings, workflow rules, cases and anti-fraud. Bodies ' +
         'and answers are JSON in snake_case; every error is `{error: {code, message, details?}}`.',
     },
-    servers: [{ url: options.serverUrl ?? '/' }],
+    servers: [{ url: serverUrl ?? '/' }],
     tags: Object.entries(apiTags).map(([name, description]) => ({ name, description })),
     security: [{ secretKey: [] }],
     paths,
@@ -58,36 +60,46 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): z.infer<type
   };
 }
 
+export type OpenApiRouteDeps = {
+  tenants: TenantDirectory;
+  /** The document as JSON, built once on first request: see {@link openApiDocumentOf}. */
+  document: () => string;
+};
+
 /**
- * `GET /v1/openapi.json`: public, built on first request (every route is registered by then) and
- * kept. It describes the routes this server mounted: the table may hold routes a deployment lacks.
+ * The document of the routes a server mounted (the operator-backed ones only where an operator is
+ * wired in), built on first use and kept.
  */
-export function registerOpenApiRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'config'>): void {
-  let document: string | undefined;
-  app.get('/v1/openapi.json', async (_request, reply) => {
-    if (document === undefined) {
-      const mounted = new Set(app.registeredRoutes.map((route) => `${route.method} ${route.url}`));
-      const routes = routeDocs.filter((route) => mounted.has(`${route.method} ${route.path}`));
-      document = JSON.stringify(buildOpenApiDocument({ serverUrl: deps.config.PUBLIC_URL, routes }));
-    }
-    return reply
-      .type('application/json; charset=utf-8')
-      .header('cache-control', 'public, max-age=300')
-      .header('access-control-allow-origin', '*')
-      .send(document);
-  });
+export function openApiDocumentOf(mounted: readonly AnyRoute[], serverUrl: string | undefined): () => string {
+  let json: string | undefined;
+  return () => {
+    json ??= JSON.stringify(buildOpenApiDocument(mounted, serverUrl));
+    return json;
+  };
 }
 
-function operation(route: RouteDoc, catalogue: SchemaCatalogue): Record<string, unknown> {
+/** `GET /v1/openapi.json`: public. */
+export const openApiRoutes = routePlugin<OpenApiRouteDeps>([
+  defineRoute({
+    method: 'GET',
+    path: '/v1/openapi.json',
+    auth: 'public',
+    response: OpenApiDocument,
+    headers: { 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' },
+    doc: { tag: 'Documentation', summary: 'This OpenAPI 3.1 document' },
+    handler: async ({ reply }, deps) => reply.type('application/json; charset=utf-8').send(deps.document()),
+  }),
+]);
+function operation(route: AnyRoute, catalogue: SchemaCatalogue): Record<string, unknown> {
   const parameters = [
     ...(route.params ? catalogue.parameters(route.params, 'path') : []),
     ...(route.query ? catalogue.parameters(route.query, 'query') : []),
   ];
   return {
     operationId: operationId(route),
-    summary: route.summary,
-    ...(route.description ? { description: route.description } : {}),
-    tags: [route.tag],
+    summary: route.doc.summary,
+    ...(route.doc.description ? { description: route.doc.description } : {}),
+    tags: [route.doc.tag],
     ...(route.auth === 'public' ? { security: [] } : {}),
     // An empty requirement makes the key optional: siteverify also takes it as `secret` in the body.
     ...(route.auth === 'secret_or_body' ? { security: [{ secretKey: [] }, {}] } : {}),
@@ -98,7 +110,7 @@ function operation(route: RouteDoc, catalogue: SchemaCatalogue): Record<string, 
 }
 
 /** `POST /v1/verifications/:id/resend` → `postVerificationsByIdResend`. */
-function operationId(route: RouteDoc): string {
+function operationId(route: AnyRoute): string {
   const words = route.path
     .split('/')
     .filter((segment) => segment !== '' && segment !== 'v1')
@@ -108,23 +120,23 @@ function operationId(route: RouteDoc): string {
   return route.method.toLowerCase() + words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
 }
 
-function requestBody(route: RouteDoc, body: z.ZodType, catalogue: SchemaCatalogue): Record<string, unknown> {
+function requestBody(route: AnyRoute, body: z.ZodType, catalogue: SchemaCatalogue): Record<string, unknown> {
   const schema = catalogue.ref(body, 'input');
-  const example = route.example === undefined ? {} : { example: route.example };
+  const example = route.doc.example === undefined ? {} : { example: route.doc.example };
   return {
     // Routes read a missing body as `{}`: the body is required only when `{}` is not accepted.
     required: !body.safeParse({}).success,
     content: {
       'application/json': { schema, ...example },
-      ...(route.form ? { 'application/x-www-form-urlencoded': { schema } } : {}),
+      ...Object.fromEntries((route.accepts ?? []).map((type) => [type, { schema }])),
     },
   };
 }
 
-function successResponses(route: RouteDoc, catalogue: SchemaCatalogue): Record<string, unknown> {
+function successResponses(route: AnyRoute, catalogue: SchemaCatalogue): Record<string, unknown> {
   const content = { 'application/json': { schema: catalogue.ref(route.response, 'output') } };
   return Object.fromEntries(
-    Object.entries(route.success ?? { 200: 'OK' }).map(([status, description]) => [
+    Object.entries(route.doc.success ?? { 200: 'OK' }).map(([status, description]) => [
       status,
       { description, content },
     ]),
@@ -137,14 +149,14 @@ const retryAfter = {
 };
 
 /** The codes a route can answer, grouped by status; each answer is `ErrorBody` narrowed to its codes. */
-function errorResponses(route: RouteDoc, catalogue: SchemaCatalogue): Record<string, unknown> {
-  const codes = new Set<ErrorCode>(route.errors);
+function errorResponses(route: AnyRoute, catalogue: SchemaCatalogue): Record<string, unknown> {
+  const codes = new Set<ErrorCode>(route.doc.errors);
   if (route.body || route.query || route.params) codes.add('bad_request');
   if (route.body) {
     codes.add('payload_too_large');
     codes.add('unsupported_media_type');
   }
-  if ((route.auth ?? 'secret') === 'secret') codes.add('unauthorized');
+  if (route.auth === 'secret') codes.add('unauthorized');
   codes.add('internal_error');
   codes.add('service_unavailable');
 

@@ -1,16 +1,15 @@
 import {
-  type SilentCallbackOutput,
+  SilentCallbackOutput,
   SilentCallbackQuery,
   SilentStartInput,
-  type SilentStartOutput,
+  SilentStartOutput,
 } from '@proofline/shared';
-import type { FastifyInstance } from 'fastify';
 import { ProoflineError } from '../../errors.js';
 import type { SilentCompletion, SilentVerification } from '../../silent/index.js';
 import type { TenantDirectory } from '../../tenants/index.js';
 import type { VerificationService } from '../../verification/index.js';
-import { requireSecret } from './auth.js';
-import { parseInput } from './parse.js';
+import { defineRoute, routePlugin } from './route.js';
+import { backendCaller, sendRefusals } from './verification-routes.js';
 
 export type SilentRoutesDeps = {
   silent: SilentVerification;
@@ -18,56 +17,77 @@ export type SilentRoutesDeps = {
   tenants: TenantDirectory;
 };
 
-/**
- * `GET /v1/silent/callback`: the operator's authorize step sends the device here. In `redirect`
- * mode (the verification was started with a `returnUrl`) the browser goes back to the page; in
- * `fetch` mode the widget's opaque request gets a small JSON answer and the widget polls.
- * `POST /v1/silent/start`: the same flow started by a site backend for its app.
- */
-export function registerSilentRoutes(app: FastifyInstance, deps: SilentRoutesDeps): void {
-  app.get('/v1/silent/callback', async (request, reply) => {
-    // The URL carries a one-time code: never cache it, never pass it on as a Referer.
-    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    const query = parseInput(SilentCallbackQuery, request.query);
-    const result = await deps.silent.callback(query, request.ip, deps.verification);
-    if (result.redirectTo !== null) return reply.redirect(result.redirectTo, 303);
-    const answer: SilentCallbackOutput = {
-      verification_id: result.verificationId,
-      status: result.status,
-      method: result.method,
-    };
-    return answer;
-  });
+/** Where the operator's authorize step sends the device back: the `redirect_uri` given to the operator. */
+export const silentCallbackPath = '/v1/silent/callback';
 
-  app.post('/v1/silent/start', async (request): Promise<SilentStartOutput> => {
-    const site = requireSecret(request, deps.tenants);
-    const input = parseInput(SilentStartInput, request.body);
-    const state = await deps.verification.start(
-      // The site's backend: its address says nothing about the end user, as for send-otp.
-      { siteKey: site.siteKey, surface: 'api', ip: null, hostname: null },
-      {
-        phone: input.phone,
-        ...(input.country ? { country: input.country } : {}),
-        ...(input.return_url ? { returnUrl: input.return_url } : {}),
+/** Silent verification: the operator's redirect back, and the same flow started by a site backend. */
+export const silentRoutes = routePlugin<SilentRoutesDeps>([
+  defineRoute({
+    method: 'GET',
+    path: silentCallbackPath,
+    auth: 'public',
+    query: SilentCallbackQuery,
+    response: SilentCallbackOutput,
+    // The URL carries a one-time code: never cache it, never pass it on as a Referer.
+    headers: { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+    doc: {
+      tag: 'Verification',
+      summary: "The operator's redirect at the end of silent verification",
+      description:
+        "Not called by site backends: the operator's authorize step sends the device here with `code` and " +
+        '`state` (or `error`). It approves the verification, or moves it on to its next channel. A ' +
+        'verification started with a `returnUrl` (`redirect` mode) is answered 303 to that page with ' +
+        '`#proofline_verification=<id>`; otherwise (`fetch` mode) with this small JSON. An unknown or used ' +
+        '`state` is `not_found`.',
+      errors: ['not_found'],
+    },
+    handler: async ({ query, request, reply }, { silent, verification }) => {
+      const result = await silent.callback(query, request.ip, verification);
+      if (result.redirectTo !== null) return reply.redirect(result.redirectTo, 303);
+      return { verification_id: result.verificationId, status: result.status, method: result.method };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/silent/start',
+    auth: 'secret',
+    body: SilentStartInput,
+    response: SilentStartOutput,
+    doc: {
+      tag: 'Verification',
+      summary: 'Start silent verification for a mobile app',
+      description:
+        'The app opens `auth_url` over mobile data; the operator identifies the line and sends it to ' +
+        '`/v1/silent/callback` (then to `return_url`, a page on an allowed origin, when given). Read the ' +
+        'result with `GET /v1/verifications/:id`: `approved` (method `silent`) or `failed`; no code is ' +
+        'ever sent. `channel_not_allowed` when the site turned `silent` off.',
+      errors: ['verification_closed', ...sendRefusals],
+      example: { phone: '+447400123456' },
+    },
+    handler: async ({ site, body }, { verification }) => {
+      const state = await verification.start(backendCaller(site), {
+        phone: body.phone,
+        ...(body.country ? { country: body.country } : {}),
+        ...(body.return_url ? { returnUrl: body.return_url } : {}),
         silentOnly: true,
-      },
-    );
-    const silent = state.record.status === 'pending' ? state.record.silent : null;
-    if (silent === null) {
-      throw new ProoflineError(
-        'verification_closed',
-        'Silent verification could not start for this number.',
-        {
-          verification_id: state.record.id,
-          status: state.record.status,
-          reason: state.record.reason,
-        },
-      );
-    }
-    return {
-      verification_id: state.record.id,
-      auth_url: silent.authUrl,
-      expires_at: new Date(silent.expiresAt).toISOString(),
-    };
-  });
-}
+      });
+      const silent = state.record.status === 'pending' ? state.record.silent : null;
+      if (silent === null) {
+        throw new ProoflineError(
+          'verification_closed',
+          'Silent verification could not start for this number.',
+          {
+            verification_id: state.record.id,
+            status: state.record.status,
+            reason: state.record.reason,
+          },
+        );
+      }
+      return {
+        verification_id: state.record.id,
+        auth_url: silent.authUrl,
+        expires_at: new Date(silent.expiresAt).toISOString(),
+      };
+    },
+  }),
+]);

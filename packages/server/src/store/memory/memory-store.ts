@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../../clock/index.js';
-import type { Limit, LimitDecision, QueueItem, Store, StoreWrite } from '../port.js';
+import type { BatchOperation, Expected, Limit, LimitDecision, QueueItem, Store } from '../port.js';
 
 type Entry =
   | { kind: 'string'; value: string; expiresAt: number | null }
@@ -125,18 +125,13 @@ export class MemoryStore implements Store {
     max: number,
     options: { limit?: number; reverse?: boolean } = {},
   ): Promise<{ member: string; score: number }[]> {
-    const sorted = this.collection(key, 'sorted');
-    if (!sorted) return [];
-    const inRange = [...sorted]
-      .filter(([, score]) => score >= min && score <= max)
-      .map(([member, score]) => ({ member, score }))
-      .sort((a, b) => a.score - b.score || (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
+    const inRange = this.sortedRangeNow(key, min, max);
     if (options.reverse) inRange.reverse();
     return options.limit === undefined ? inRange : inRange.slice(0, Math.max(0, options.limit));
   }
 
   async sortedCount(key: string, min: number, max: number): Promise<number> {
-    return (await this.sortedRange(key, min, max)).length;
+    return this.sortedRangeNow(key, min, max).length;
   }
 
   async sortedRemove(key: string, members: readonly string[]): Promise<number> {
@@ -149,33 +144,11 @@ export class MemoryStore implements Store {
   }
 
   async sortedRemoveRange(key: string, min: number, max: number): Promise<number> {
-    const inRange = await this.sortedRange(key, min, max);
-    return this.sortedRemove(
-      key,
-      inRange.map((entry) => entry.member),
-    );
+    return this.sortedRemoveRangeNow(key, min, max);
   }
 
-  async batch(writes: readonly StoreWrite[]): Promise<void> {
-    for (const write of writes) {
-      switch (write.op) {
-        case 'set':
-          this.writeString(write.key, write.value, write.ttlMs);
-          break;
-        case 'del':
-          this.entries.delete(write.key);
-          break;
-        case 'increment':
-          this.incrementNow(write.key, write.by ?? 1, write.ttlMs);
-          break;
-        case 'setAdd':
-          this.setAddNow(write.key, write.members, write.ttlMs);
-          break;
-        case 'sortedAdd':
-          this.sortedAddNow(write.key, write.member, write.score, write.ttlMs);
-          break;
-      }
-    }
+  async batch(operations: readonly BatchOperation[]): Promise<number[]> {
+    return operations.map((operation) => this.applyNow(operation));
   }
 
   async enqueue(queue: string, id: string, payload: string, dueAtMs: number): Promise<void> {
@@ -233,7 +206,9 @@ export class MemoryStore implements Store {
     this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), listener]);
   }
 
-  async consumeLimits(limits: readonly Limit[]): Promise<LimitDecision> {
+  async consumeLimits(limits: readonly Limit[], expected: readonly Expected[] = []): Promise<LimitDecision> {
+    const found = expected.map((entry) => this.readString(entry.key));
+    if (found.some((value, index) => value !== expected[index]!.value)) return { allowed: false, found };
     for (const [index, limit] of limits.entries()) {
       if (Number(this.readString(limit.key) ?? 0) + 1 > limit.max) {
         return { allowed: false, index, retryAfterMs: Math.max(1, this.remaining(limit.key) ?? 1) };
@@ -241,6 +216,55 @@ export class MemoryStore implements Store {
     }
     for (const limit of limits) if ((limit.cost ?? 1) === 1) this.incrementNow(limit.key, 1, limit.windowMs);
     return { allowed: true };
+  }
+
+  /** Members scored within [min, max], by score then member. */
+  private sortedRangeNow(key: string, min: number, max: number): { member: string; score: number }[] {
+    const sorted = this.collection(key, 'sorted');
+    if (!sorted) return [];
+    return [...sorted]
+      .filter(([, score]) => score >= min && score <= max)
+      .map(([member, score]) => ({ member, score }))
+      .sort((a, b) => a.score - b.score || (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
+  }
+
+  private sortedRemoveRangeNow(key: string, min: number, max: number): number {
+    const sorted = this.collection(key, 'sorted');
+    if (!sorted) return 0;
+    let removed = 0;
+    for (const [member, score] of sorted) {
+      if (score >= min && score <= max) {
+        sorted.delete(member);
+        removed += 1;
+      }
+    }
+    if (sorted.size === 0) this.entries.delete(key);
+    return removed;
+  }
+
+  /** One batch operation, applied at once; its answer as the port describes. */
+  private applyNow(operation: BatchOperation): number {
+    switch (operation.op) {
+      case 'set':
+        this.writeString(operation.key, operation.value, operation.ttlMs);
+        return 0;
+      case 'del':
+        this.entries.delete(operation.key);
+        return 0;
+      case 'increment':
+        this.incrementNow(operation.key, operation.by ?? 1, operation.ttlMs);
+        return 0;
+      case 'setAdd':
+        this.setAddNow(operation.key, operation.members, operation.ttlMs);
+        return 0;
+      case 'sortedAdd':
+        this.sortedAddNow(operation.key, operation.member, operation.score, operation.ttlMs);
+        return 0;
+      case 'sortedRemoveRange':
+        return this.sortedRemoveRangeNow(operation.key, operation.min, operation.max);
+      case 'sortedCount':
+        return this.sortedRangeNow(operation.key, operation.min, operation.max).length;
+    }
   }
 
   private queue(name: string): Map<string, QueueEntry> {

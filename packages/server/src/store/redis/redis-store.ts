@@ -1,8 +1,19 @@
 import { Cluster, Redis, ReplyError } from 'ioredis';
-import type { Limit, LimitDecision, QueueItem, Store, StoreDurability, StoreWrite } from '../port.js';
+import type {
+  BatchOperation,
+  Expected,
+  Limit,
+  LimitDecision,
+  QueueItem,
+  Store,
+  StoreDurability,
+} from '../port.js';
 import { StoreUnavailableError } from '../port.js';
+import { encodeOperation, hashTagOf, pairsOf, parseScore, scoreArg, ttlArg } from './arguments.js';
 import { connect, defaultTimeoutMs, type RedisClient, type RedisConnectionConfig } from './connection.js';
+import { combinedDurability, durabilityOf } from './durability.js';
 import { type ScriptCommands, scripts } from './scripts.js';
+import { RedisSubscriptions } from './subscriptions.js';
 
 export type RedisStoreConfig = RedisConnectionConfig & {
   /** Put before every key, scripts' keys included (`REDIS_KEY_PREFIX`); must not contain `{` or `}`. */
@@ -25,30 +36,6 @@ function storeError(error: unknown): unknown {
   return new StoreUnavailableError(error);
 }
 
-function ttlArg(ttlMs: number | undefined): string {
-  return ttlMs === undefined ? '' : String(Math.max(1, Math.round(ttlMs)));
-}
-
-function scoreArg(score: number): string {
-  if (score === Number.POSITIVE_INFINITY) return '+inf';
-  if (score === Number.NEGATIVE_INFINITY) return '-inf';
-  return String(score);
-}
-
-function parseScore(score: string): number {
-  if (score === 'inf' || score === '+inf') return Number.POSITIVE_INFINITY;
-  if (score === '-inf') return Number.NEGATIVE_INFINITY;
-  return Number(score);
-}
-
-/** The part of a key Redis Cluster hashes: the first non-empty `{…}`, else the whole key. */
-function hashTagOf(key: string): string {
-  const open = key.indexOf('{');
-  if (open === -1) return key;
-  const close = key.indexOf('}', open + 1);
-  return close > open + 1 ? key.slice(open + 1, close) : key;
-}
-
 /**
  * The store on Redis (single node, Sentinel or Cluster) through ioredis. Every read-then-write is a
  * Lua script, so it is atomic and one round trip; keys are prefixed here rather than by ioredis so
@@ -67,10 +54,7 @@ export class RedisStore implements Store {
   private closed = false;
   /** Shared by the calls made while the first connection is being made. */
   private firstConnection: Promise<void> | undefined;
-  /** A connection of its own in subscriber mode (Redis allows no other commands on it), made on first use. */
-  private subscriber: RedisClient | undefined;
-  private readonly listeners = new Map<string, ((message: string) => void)[]>();
-  private readonly onMissed: (() => void)[] = [];
+  private readonly subscriptions: RedisSubscriptions;
 
   constructor(source: RedisStoreConfig | RedisClient) {
     const config: RedisStoreConfig =
@@ -87,6 +71,7 @@ export class RedisStore implements Store {
     this.isCluster = this.client instanceof Cluster;
     for (const [name, definition] of Object.entries(scripts)) this.client.defineCommand(name, definition);
     this.scripts = this.client as unknown as ScriptCommands;
+    this.subscriptions = new RedisSubscriptions(this.client, `${this.prefix}subscriber`, this.timeoutMs);
 
     this.client.on('ready', () => {
       this.connectionLost = false;
@@ -107,7 +92,7 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.subscriber?.disconnect();
+    this.subscriptions.close();
     if (this.client.status === 'end') return;
     if (this.client.status !== 'ready') {
       // Never connected, or reconnecting to a Redis that is gone: drop the connection attempt.
@@ -256,26 +241,31 @@ export class RedisStore implements Store {
   }
 
   /**
-   * All writes in one script, so they apply together. On Cluster, writes are grouped by hash tag:
+   * All operations in one script, so they apply together. On Cluster they are grouped by hash tag:
    * each group is atomic, and a batch meant to be atomic as a whole must use one tag (as the port asks).
    */
-  async batch(writes: readonly StoreWrite[]): Promise<void> {
-    const encoded = writes.flatMap((write) => {
-      const entry = encodeWrite(write);
-      return entry ? [{ key: write.key, args: entry }] : [];
+  async batch(operations: readonly BatchOperation[]): Promise<number[]> {
+    const results: number[] = new Array(operations.length).fill(0);
+    const encoded = operations.flatMap((operation, index) => {
+      const args = encodeOperation(operation);
+      return args ? [{ key: operation.key, args, index }] : [];
     });
-    if (encoded.length === 0) return;
+    if (encoded.length === 0) return results;
     await this.run(() =>
       Promise.all(
-        this.bySlot(encoded).map((group) =>
-          this.scripts.batch(
+        this.bySlot(encoded).map(async (group) => {
+          const answers = await this.scripts.batch(
             group.length,
             ...group.map((entry) => this.key(entry.key)),
             ...group.flatMap((entry) => entry.args),
-          ),
-        ),
+          );
+          group.forEach((entry, at) => {
+            results[entry.index] = Number(answers[at] ?? 0);
+          });
+        }),
       ),
     );
+    return results;
   }
 
   async enqueue(queue: string, id: string, payload: string, dueAtMs: number): Promise<void> {
@@ -353,81 +343,29 @@ export class RedisStore implements Store {
     await this.run(() => this.client.publish(this.key(channel), message));
   }
 
-  /**
-   * Waits for Redis to confirm at most the timeout; when it cannot, the subscription is still
-   * made as soon as Redis is back (and ioredis renews it after every reconnect).
-   */
-  async subscribe(
-    channel: string,
-    listener: (message: string) => void,
-    onMissed?: () => void,
-  ): Promise<void> {
-    if (onMissed) this.onMissed.push(onMissed);
-    const name = this.key(channel);
-    const existing = this.listeners.get(name);
-    this.listeners.set(name, [...(existing ?? []), listener]);
-    if (existing) return;
-    this.subscriber ??= this.openSubscriber();
-    const subscribed = this.subscriber.subscribe(name);
-    subscribed.catch(() => {});
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new StoreUnavailableError(new Error('redis subscribe timed out'))),
-        this.timeoutMs,
-      );
-    });
-    try {
-      await Promise.race([subscribed, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private openSubscriber(): RedisClient {
-    // Queued until connected, unlike the fail-fast commands: a subscription must not be lost.
-    // Named, so that an operator (or a test) can tell it apart in CLIENT LIST.
-    const connectionName = `${this.prefix}subscriber`;
-    const subscriber =
-      this.client instanceof Cluster
-        ? this.client.duplicate(undefined, {
-            enableOfflineQueue: true,
-            redisOptions: { ...this.client.options.redisOptions, connectionName },
-          })
-        : this.client.duplicate({ enableOfflineQueue: true, connectionName });
-    subscriber.on('error', () => {});
-    subscriber.on('message', (channel: string, message: string) => {
-      for (const listener of this.listeners.get(channel) ?? []) listener(message);
-    });
-    // Every 'ready' after the first is a reconnect: what was published meanwhile never arrived.
-    let connectedBefore = false;
-    subscriber.on('ready', () => {
-      if (connectedBefore) for (const missed of this.onMissed) missed();
-      connectedBefore = true;
-    });
-    return subscriber;
+  subscribe(channel: string, listener: (message: string) => void, onMissed?: () => void): Promise<void> {
+    return this.subscriptions.subscribe(this.key(channel), listener, onMissed);
   }
 
   async durability(): Promise<StoreDurability> {
     const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
-    const found = await this.run(() => Promise.all(nodes.map((node) => durabilityOf(node))));
-    return {
-      persistence: found.every((node) => node.persistence),
-      evictionPolicy:
-        found.find((node) => node.evictionPolicy !== 'noeviction')?.evictionPolicy ?? 'noeviction',
-    };
+    return combinedDurability(await this.run(() => Promise.all(nodes.map((node) => durabilityOf(node)))));
   }
 
-  async consumeLimits(limits: readonly Limit[]): Promise<LimitDecision> {
-    if (limits.length === 0) return { allowed: true };
-    const [index, msLeft] = await this.run(() =>
+  async consumeLimits(limits: readonly Limit[], expected: readonly Expected[] = []): Promise<LimitDecision> {
+    if (limits.length === 0 && expected.length === 0) return { allowed: true };
+    const [index, msLeft, ...found] = await this.run(() =>
       this.scripts.consumeLimits(
-        limits.length,
+        limits.length + expected.length,
         ...limits.map((limit) => this.key(limit.key)),
+        ...expected.map((entry) => this.key(entry.key)),
+        limits.length,
         ...limits.flatMap((limit) => [limit.max, Math.ceil(limit.windowMs), limit.cost ?? 1]),
+        ...expected.flatMap((entry) => (entry.value === null ? ['0', ''] : ['1', entry.value])),
       ),
     );
     if (index === 0) return { allowed: true };
+    if (index === -1) return { allowed: false, found: found.map((value) => value ?? null) };
     return { allowed: false, index: index - 1, retryAfterMs: Math.max(1, msLeft) };
   }
 
@@ -493,58 +431,5 @@ export class RedisStore implements Store {
       this.client.once('error', settle);
       this.client.once('close', onClose);
     });
-  }
-}
-
-/**
- * One node's persistence and eviction policy from INFO (CONFIG is often disabled on managed Redis):
- * persistence is on when the append-only file is, or when RDB snapshots are scheduled (`save`).
- */
-async function durabilityOf(node: Redis): Promise<StoreDurability> {
-  const info = await node.info();
-  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '';
-  let snapshots = false;
-  try {
-    const [, save] = (await node.config('GET', 'save')) as [string, string];
-    snapshots = save.trim() !== '';
-  } catch {
-    // CONFIG refused: only the append-only file can be seen.
-  }
-  return {
-    persistence: field('aof_enabled') === '1' || snapshots,
-    evictionPolicy: field('maxmemory_policy') || 'noeviction',
-  };
-}
-
-/** Reads Redis's flat `[a, b, a, b…]` replies (and RESP3's nested `[[a, b]…]`) as pairs. */
-function pairsOf(reply: readonly (string | readonly [string, string])[]): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (let at = 0; at < reply.length; ) {
-    const item = reply[at];
-    if (Array.isArray(item)) {
-      pairs.push([String(item[0]), String(item[1])]);
-      at += 1;
-    } else {
-      pairs.push([String(item), String(reply[at + 1])]);
-      at += 2;
-    }
-  }
-  return pairs;
-}
-
-/** ARGV for one write of the batch script: op, ttlMs, n, n values. Null for a write that does nothing. */
-function encodeWrite(write: StoreWrite): string[] | null {
-  switch (write.op) {
-    case 'set':
-      return ['set', ttlArg(write.ttlMs), '1', write.value];
-    case 'del':
-      return ['del', '', '0'];
-    case 'increment':
-      return ['increment', ttlArg(write.ttlMs), '1', String(write.by ?? 1)];
-    case 'setAdd':
-      if (write.members.length === 0) return null;
-      return ['setAdd', ttlArg(write.ttlMs), String(write.members.length), ...write.members];
-    case 'sortedAdd':
-      return ['sortedAdd', ttlArg(write.ttlMs), '2', scoreArg(write.score), write.member];
   }
 }

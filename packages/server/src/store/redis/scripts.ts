@@ -88,20 +88,32 @@ return {value, total}`,
 };
 
 /**
- * KEYS: the limits' counters; ARGV: max, windowMs, cost per key. Answers {0, 0} when every limit
- * had room (then each is charged its cost), else {index of the first full one, its ms left}.
+ * KEYS: the limits' counters, then the keys expected to hold a value; ARGV: the number of limits,
+ * then max, windowMs, cost per limit, then hasExpected ('1'|'0'), expected per expected key.
+ * Answers {-1, 0, value...} with the values found when one expected key holds something else
+ * (nothing is taken), {index of the first full limit, its ms left}, or {0, 0} when every limit had
+ * room (then each is charged its cost).
  */
 const consumeLimits: ScriptDefinition = {
   lua: `
-for i = 1, #KEYS do
+local n = tonumber(ARGV[1])
+local found, changed = {}, false
+for j = n + 1, #KEYS do
+  local at = 2 + 3 * n + 2 * (j - n - 1)
+  local current = redis.call('GET', KEYS[j])
+  found[#found + 1] = current
+  if (ARGV[at] == '1' and current ~= ARGV[at + 1]) or (ARGV[at] == '0' and current) then changed = true end
+end
+if changed then return {-1, 0, unpack(found)} end
+for i = 1, n do
   local used = tonumber(redis.call('GET', KEYS[i]) or '0')
-  if used + 1 > tonumber(ARGV[3 * i - 2]) then
+  if used + 1 > tonumber(ARGV[3 * i - 1]) then
     return {i, redis.call('PTTL', KEYS[i])}
   end
 end
-for i = 1, #KEYS do
-  if ARGV[3 * i] == '1' and redis.call('INCR', KEYS[i]) == 1 then
-    redis.call('PEXPIRE', KEYS[i], ARGV[3 * i - 1])
+for i = 1, n do
+  if ARGV[3 * i + 1] == '1' and redis.call('INCR', KEYS[i]) == 1 then
+    redis.call('PEXPIRE', KEYS[i], ARGV[3 * i])
   end
 end
 return {0, 0}`,
@@ -128,22 +140,29 @@ return 0`,
 };
 
 /**
- * Several writes at once. A script rather than MULTI because the TTL-on-create writes must read
- * whether the key exists, which a MULTI cannot do without a script inside it.
- * KEYS: one key per write; ARGV per write: op, ttlMs, n, then n values.
+ * Several operations at once, in order. A script rather than MULTI because the TTL-on-create writes
+ * must read whether the key exists, which a MULTI cannot do without a script inside it.
+ * KEYS: one key per operation; ARGV per operation: op, ttlMs, n, then n values. Answers one number
+ * per operation: what `sortedCount` counted and `sortedRemoveRange` removed, else 0.
  */
 const batch: ScriptDefinition = {
   lua: `
 local at = 1
+local results = {}
 for k = 1, #KEYS do
   local key, op, ttl, n = KEYS[k], ARGV[at], ARGV[at + 1], tonumber(ARGV[at + 2])
   local first = at + 3
   at = first + n
+  local result = 0
   if op == 'set' then
     if ttl == '' then redis.call('SET', key, ARGV[first])
     else redis.call('SET', key, ARGV[first], 'PX', ttl) end
   elseif op == 'del' then
     redis.call('DEL', key)
+  elseif op == 'sortedCount' then
+    result = redis.call('ZCOUNT', key, ARGV[first], ARGV[first + 1])
+  elseif op == 'sortedRemoveRange' then
+    result = redis.call('ZREMRANGEBYSCORE', key, ARGV[first], ARGV[first + 1])
   else
     local created = redis.call('EXISTS', key) == 0
     if op == 'increment' then
@@ -155,8 +174,9 @@ for k = 1, #KEYS do
     end
     if created and ttl ~= '' then redis.call('PEXPIRE', key, ttl) end
   end
+  results[k] = result
 end
-return #KEYS`,
+return results`,
 };
 
 /** Queue keys: KEYS[1] the payload hash, KEYS[2] the due-time sorted set (one hash tag). */
@@ -253,10 +273,10 @@ export interface ScriptCommands {
     ttl: Arg,
     ...owner: string[]
   ): Promise<[string | null, number]>;
-  consumeLimits(keyCount: number, ...args: Arg[]): Promise<[number, number]>;
+  consumeLimits(keyCount: number, ...args: Arg[]): Promise<[number, number, ...(string | null)[]]>;
   setAdd(key: string, ...args: Arg[]): Promise<number>;
   sortedAdd(key: string, ...args: Arg[]): Promise<number>;
-  batch(numberOfKeys: number, ...keysAndArgs: Arg[]): Promise<number>;
+  batch(numberOfKeys: number, ...keysAndArgs: Arg[]): Promise<number[]>;
   queuePut(itemsKey: string, dueKey: string, ...args: Arg[]): Promise<number>;
   compareAndSetAndEnqueue(key: string, itemsKey: string, dueKey: string, ...args: Arg[]): Promise<number>;
   queueAck(itemsKey: string, dueKey: string, id: string): Promise<number>;
