@@ -53,7 +53,7 @@ describe('keepAliveFetch', () => {
     });
     const missing = await keepAliveFetch(`${base}/missing`, { method: 'GET', redirect: 'manual' });
     expect(missing.status).toBe(404);
-    expect((await missing.clone().json()).method).toBe('GET');
+    expect(((await missing.clone().json()) as { method: string }).method).toBe('GET');
     const empty = await keepAliveFetch(`${base}/empty`, { method: 'GET', redirect: 'manual' });
     expect(empty.status).toBe(204);
     expect(await empty.text()).toBe('');
