@@ -32,7 +32,11 @@ export function parseGeo(stored: string | null): GeoPermissions {
   return stored === null ? {} : (JSON.parse(stored) as GeoPermissions);
 }
 
-/** {@link assertCountryAllowed}'s refusal as a value (null: allowed), for a caller that decides before acting. */
+/**
+ * The refusal (`country_not_allowed`) of a country the channel may not reach, else null: blocked
+ * for the channel, or outside the channel's allow-list, which defaults to the site's
+ * `allowed_countries` (null = every country). Answered, not thrown, so a caller decides before acting.
+ */
 export function countryRefusal(
   permissions: GeoPermissions,
   send: {
@@ -42,36 +46,18 @@ export function countryRefusal(
     country: string | null | undefined;
   },
 ): ProoflineError | null {
-  try {
-    assertCountryAllowed(permissions, send.settings, send.channel, send);
-    return null;
-  } catch (error) {
-    if (error instanceof ProoflineError) return error;
-    throw error;
-  }
-}
-
-/**
- * Refuses a country the channel may not reach: blocked for the channel, or outside the channel's
- * allow-list, which defaults to the site's `allowed_countries` (null = every country).
- */
-export function assertCountryAllowed(
-  permissions: GeoPermissions,
-  settings: Pick<Settings, 'allowed_countries'>,
-  channel: Channel,
-  destination: { phone: string; country: string | null | undefined },
-): void {
-  const { country } = destination;
+  const { country, channel } = send;
   const rule = permissions[channel];
-  const allowed = rule?.allowed_countries ?? settings.allowed_countries;
+  const allowed = rule?.allowed_countries ?? send.settings.allowed_countries;
   const refused =
     (country != null && rule?.blocked_countries?.includes(country)) ||
     (allowed !== null && (country == null || !allowed.includes(country)));
-  if (refused) throw new ProoflineError('country_not_allowed');
-  if (billedByNetwork(channel) && isHighRisk(destination) && rule?.allow_high_risk !== true) {
+  if (refused) return new ProoflineError('country_not_allowed');
+  if (billedByNetwork(channel) && isHighRisk(send) && rule?.allow_high_risk !== true) {
     const listed = country != null && rule?.allowed_countries?.includes(country) === true;
-    if (!listed) throw new ProoflineError('country_not_allowed');
+    if (!listed) return new ProoflineError('country_not_allowed');
   }
+  return null;
 }
 
 /** SMS and voice are billed per message to the destination network: the channels toll fraud abuses. */

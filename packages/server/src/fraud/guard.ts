@@ -110,7 +110,7 @@ export class FraudGuard {
     let values = this.lastSeen.recall(keys);
     let confirmed = false;
     for (;;) {
-      const refusal = countryRefusal(parseGeo(values[0]!), ctx);
+      const refusal = countryRefusal(parseGeo(values[0] ?? null), ctx);
       const blocked = this.blocks.firstBlockedOf(targets, values.slice(1));
       if (!confirmed && (refusal !== null || (blocked !== null && ctx.fraudCheck))) {
         values = this.lastSeen.remember(keys, await this.deps.store.getMany(keys));
@@ -129,7 +129,7 @@ export class FraudGuard {
           prefix: this.deps.numberKey(prefixOf(ctx.phone)),
           country: ctx.country ?? 'unknown',
         },
-        keys.map((key, index) => ({ key, value: values[index]! })),
+        keys.map((key, index) => ({ key, value: values[index] ?? null })),
       );
       if (found !== null) {
         values = this.lastSeen.remember(keys, found);

@@ -3,7 +3,12 @@ import type { Clock } from '../clock/index.js';
 import { type Config, ConfigError } from '../config/index.js';
 import { type LookupSources, sharedByNumber } from '../lookup/index.js';
 import type { Metrics } from '../metrics/index.js';
-import { type ClientAuth, createCamaraOperator, type FetchLike } from '../operator/camara/index.js';
+import {
+  type ClientAuth,
+  createCamaraOperator,
+  type FetchLike,
+  keepAliveFetch,
+} from '../operator/camara/index.js';
 import type { Operator } from '../operator/index.js';
 import { sandboxClientId, sandboxClientSecret } from '../operator/sandbox/index.js';
 
@@ -78,7 +83,7 @@ function instrumentedFetch(metrics: Metrics): FetchLike {
     const api = apiOf(url);
     const stop = metrics.operatorLatency.startTimer({ api });
     try {
-      const response = await fetch(url, init);
+      const response = await keepAliveFetch(url, init);
       if (response.status >= 400) {
         metrics.operatorErrors.inc({ api, code: await errorCodeOf(response.clone()) });
       }
