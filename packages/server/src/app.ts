@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { type Clock, systemClock } from './clock/index.js';
+import { VonageSilentAuth } from './compat/index.js';
 import { type Config, ConfigError, loadConfig, productionRefusal, warnIfNotDurable } from './config/index.js';
 import type { AppDeps } from './deps.js';
 import { ProoflineError } from './errors.js';
@@ -209,6 +210,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     cases,
     lookupSources,
     phoneLookup: phoneLookupFlow(flowDeps),
+    vonageSilentAuth: new VonageSilentAuth(keyedHash(serverSecret)),
   };
   if (config.NODE_ENV === 'production') {
     if (config.devInboxEnabled) logger.warn('the dev inbox is enabled in production');

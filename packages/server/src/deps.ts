@@ -1,4 +1,5 @@
 import type { Clock } from './clock/index.js';
+import type { VonageSilentAuth } from './compat/index.js';
 import type { Config } from './config/index.js';
 import type { FraudGuard } from './fraud/index.js';
 import type { Logger } from './logging/index.js';
@@ -42,4 +43,6 @@ export type AppDeps = {
   lookupSources: Omit<LookupDeps, 'clock'>;
   /** `POST /v1/phone/lookup`: the lookup and the site's `phone_lookup_complete` rules. */
   phoneLookup: PhoneLookupFlow;
+  /** The code a Vonage `silent_auth` device is answered and the check takes back. */
+  vonageSilentAuth: VonageSilentAuth;
 };

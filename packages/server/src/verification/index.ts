@@ -14,6 +14,7 @@ export {
   type VerificationWebhooks,
 } from './ports.js';
 export {
+  methodOf,
   type Surface,
   toRecordView,
   toSendOtpOutput,

@@ -4,7 +4,7 @@ import {
   VonageVerifyRequest,
   type VonageWorkflowStep,
 } from '@proofline/shared';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../deps.js';
 import { ProoflineError } from '../../errors.js';
 import { toProoflineError } from '../../http/errors.js';
@@ -12,15 +12,15 @@ import { parseInput } from '../../http/rest/parse.js';
 import type { Site } from '../../tenants/index.js';
 import type { Caller, StartInput } from '../../verification/index.js';
 import { VonageAuthenticator } from './auth.js';
-import { toVonageProblem, type VonageErrorReply, vonageProblems } from './problems.js';
+import { sendProblem as send, toVonageProblem, vonageProblems } from './problems.js';
 
-export type VonageFacadeDeps = Pick<AppDeps, 'tenants' | 'verification' | 'fraud' | 'metrics' | 'clock'>;
+export type VonageFacadeDeps = Pick<
+  AppDeps,
+  'tenants' | 'verification' | 'fraud' | 'metrics' | 'clock' | 'vonageSilentAuth'
+>;
 
 /** Where the facade is mounted: Vonage's own paths, so SDKs need only their host changed. */
 export const vonageBasePath = '/v2/verify';
-
-const send = (reply: FastifyReply, answer: VonageErrorReply) =>
-  reply.status(answer.status).headers(answer.headers).type('application/problem+json').send(answer.body);
 
 /** The number a Vonage workflow verifies: the first phone step (email steps carry an address). */
 function phoneStepOf(workflow: VonageWorkflowStep[]): { to: string; path: string } {
@@ -138,7 +138,13 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
     const input = parseInput(VonageCheckCodeRequest, request.body);
     const caller = callerOf(request);
     // Reading first applies what time decided: expiry, or the next step after `channel_timeout`.
-    await deps.verification.get(caller, requestId);
+    const current = await deps.verification.get(caller, requestId);
+    // Approved by the operator already: the code is the one check_url answered the device.
+    if (deps.vonageSilentAuth.awaitsCode(current.record)) {
+      if (!deps.vonageSilentAuth.matches(current.record, input.code))
+        return send(reply, vonageProblems.invalidCode());
+      return { request_id: requestId, status: 'completed' };
+    }
     const state = await deps.verification.check(caller, { verificationId: requestId }, input.code);
     switch (state.record.status) {
       case 'approved':
