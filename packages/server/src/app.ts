@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { type Clock, systemClock } from './clock/index.js';
-import { VonageSilentAuth } from './compat/index.js';
 import { type Config, ConfigError, loadConfig, productionRefusal, warnIfNotDurable } from './config/index.js';
 import type { AppDeps } from './deps.js';
 import { ProoflineError } from './errors.js';
@@ -143,7 +142,14 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
   };
   const rules = new RulesRepository(store, { clock, ttlMs: siteCacheTtlMs });
   const cases = new CasesRepository(store, clock);
-  const flowDeps = { rules, cases, clock, lookupSources, webhooks: siteEvents };
+  const flowDeps = {
+    rules,
+    cases,
+    clock,
+    lookupSources,
+    webhooks: siteEvents,
+    networkFromLookup: options.networkOf === undefined,
+  };
   const silent = operator
     ? new SilentVerification({
         store,
@@ -172,12 +178,12 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     codec: cipher ? sealedRecords(cipher) : plainRecords,
     phoneKey: keyedHash(serverSecret),
   };
+  const records = new VerificationRepository(store, config.RETENTION_DAYS * 86_400_000, recordPrivacy);
   const verification = new VerificationService({
-    store,
+    repository: records,
     clock,
     logger,
     codes: createOtpCodes(serverSecret),
-    privacy: recordPrivacy,
     messaging,
     tokens,
     loadSettings,
@@ -186,7 +192,6 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     hooks: flowHooks(flowDeps),
     silent,
     observer: metrics.observer,
-    retentionDays: config.RETENTION_DAYS,
     silentTimeoutMs: config.SILENT_TIMEOUT_MS,
   });
 
@@ -210,7 +215,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     cases,
     lookupSources,
     phoneLookup: phoneLookupFlow(flowDeps),
-    vonageSilentAuth: new VonageSilentAuth(keyedHash(serverSecret)),
+    keyedHash: keyedHash(serverSecret),
   };
   if (config.NODE_ENV === 'production') {
     if (config.devInboxEnabled) logger.warn('the dev inbox is enabled in production');
@@ -219,7 +224,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
 
   // Deletes verification records past RETENTION_DAYS; every instance may run it.
   const retention = new RetentionJob({
-    records: new VerificationRepository(store, config.RETENTION_DAYS * 86_400_000, recordPrivacy),
+    records,
     clock,
     logger,
     retentionDays: config.RETENTION_DAYS,

@@ -1,5 +1,4 @@
 import type { Clock } from './clock/index.js';
-import type { VonageSilentAuth } from './compat/index.js';
 import type { Config } from './config/index.js';
 import type { FraudGuard } from './fraud/index.js';
 import type { Logger } from './logging/index.js';
@@ -8,6 +7,7 @@ import type { Messaging } from './messaging/index.js';
 import type { Metrics } from './metrics/index.js';
 import type { PhoneMonitoring } from './monitoring/index.js';
 import type { Operator } from './operator/index.js';
+import type { KeyedHash } from './privacy/index.js';
 import type { CasesRepository, RulesRepository } from './rules/index.js';
 import type { SilentVerification } from './silent/index.js';
 import type { Store } from './store/index.js';
@@ -43,6 +43,6 @@ export type AppDeps = {
   lookupSources: Omit<LookupDeps, 'clock'>;
   /** `POST /v1/phone/lookup`: the lookup and the site's `phone_lookup_complete` rules. */
   phoneLookup: PhoneLookupFlow;
-  /** The code a Vonage `silent_auth` device is answered and the check takes back. */
-  vonageSilentAuth: VonageSilentAuth;
+  /** HMAC under `SERVER_SECRET`: values derived again on every instance, never stored. */
+  keyedHash: KeyedHash;
 };

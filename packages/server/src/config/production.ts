@@ -1,6 +1,5 @@
 import type { Logger } from '../logging/index.js';
 import type { Store, StoreDurability } from '../store/index.js';
-import type { Config } from './index.js';
 
 /**
  * Secrets printed in Proofline's own docs and examples: anyone can read them, so production
@@ -27,11 +26,22 @@ export type ProductionFacts = {
   siteKeys: readonly string[];
 };
 
+/** What {@link productionRefusal} reads of the configuration (a `Config` is one). */
+type ProductionConfig = {
+  MESSAGING?: string | undefined;
+  sandboxEnabled: boolean;
+  SERVER_SECRET?: string | undefined;
+  DATA_KEY?: string | undefined;
+  DATA_KEYS?: string | undefined;
+  METRICS_TOKEN?: string | undefined;
+  ALLOW_INSECURE_WEBHOOKS?: boolean | undefined;
+};
+
 /**
  * The states production refuses to start in (DESIGN "Durability and production"), as one line
  * naming the cause, or null. Only asked when NODE_ENV=production.
  */
-export function productionRefusal(config: Config, facts: ProductionFacts): string | null {
+export function productionRefusal(config: ProductionConfig, facts: ProductionFacts): string | null {
   const providers = Object.entries(facts.channels);
   const devChannel = providers.find(([, provider]) => provider === 'dev');
   if (devChannel) {

@@ -2,7 +2,6 @@ import type { LineStatus, LookupInput, LookupOutput, PhoneType, PortingEvent } f
 import type { Clock } from '../clock/index.js';
 import { ProoflineError } from '../errors.js';
 import { assessRisk, type RiskSignals, type RiskWeights } from '../risk/index.js';
-import type { RuleFacts } from '../rules/index.js';
 import { offlinePrefixData, type PrefixData } from './prefix-data.js';
 import { metadataType, readPhone } from './validate.js';
 import { voipProviderOf } from './voip-carriers.js';
@@ -54,10 +53,13 @@ export type PhoneLookup = {
   /** The `POST /v1/phone/lookup` answer. */
   output: LookupOutput;
   e164: string;
-  /** The signals the risk assessment used, for flows that add their own. */
+  /** The signals the risk assessment used, for flows that add their own (and the rules' facts). */
   signals: RiskSignals;
-  /** Lookup facts by their rule field names, for `phone_lookup_complete` and later triggers. */
-  facts: RuleFacts;
+  /**
+   * The operator network the line source named (null: it knew the line but named none); absent
+   * when no source knew the line. The start hands it to the fraud gate instead of a second ask.
+   */
+  network?: { network: string; operatorName: string | null } | null;
 };
 
 const dayMs = 86_400_000;
@@ -221,30 +223,7 @@ export async function lookupPhone(
     source: line ? line.source : 'prefix_data',
   };
 
-  const facts: RuleFacts = {
-    phone_type: type,
-    valid: parsed.valid,
-    country,
-    country_code: number.countryCallingCode,
-    region,
-    carrier_name: carrierName,
-    network,
-    voip_carrier: voipProvider !== null,
-    line_status: lineStatus,
-    ported: output.ported,
-    days_since_port: signals.portedDaysAgo,
-    roaming,
-    prepaid: output.prepaid,
-    days_since_activation: signals.activatedDaysAgo,
-    sim_swap_days_ago: signals.simSwapDaysAgo,
-    number_recycled: recycled,
-    fraud_history: signals.fraudHistory,
-    risk_score: risk.risk_score,
-    risk_level: risk.risk_level,
-    risk_factors: risk.factors.map((factor) => factor.factor),
-    applicant_country: input.applicant_country ?? null,
-    ip_country: context.ipCountry ?? null,
-  };
-
-  return { output, e164, signals, facts };
+  if (!line) return { output, e164, signals };
+  const named = line.network ? { network: line.network, operatorName: line.operatorName } : null;
+  return { output, e164, signals, network: named };
 }

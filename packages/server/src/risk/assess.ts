@@ -6,7 +6,7 @@ import {
   type RiskFactorName,
   type RiskLevel,
 } from '@proofline/shared';
-import { withLineTypeFloor } from './line-type-floor.js';
+import { withLineTypeFloor } from './line-policy.js';
 
 /** What is known about a number when its risk is assessed; anything unknown is left out or null. */
 export type RiskSignals = {

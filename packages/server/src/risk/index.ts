@@ -5,4 +5,4 @@ export {
   riskLevelFor,
   weightOf,
 } from './assess.js';
-export { withLineTypeFloor } from './line-type-floor.js';
+export { assertLineTypeAccepted, receivesTexts, withLineTypeFloor } from './line-policy.js';

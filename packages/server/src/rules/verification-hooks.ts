@@ -6,10 +6,10 @@ import type {
   Settings,
   VerificationMethod,
 } from '@proofline/shared';
-import type { Clock } from '../clock/index.js';
-import { type LookupDeps, lookupPhone, type PhoneLookup } from '../lookup/index.js';
+import type { PhoneLookup } from '../lookup/index.js';
 import type { CasesRepository } from './cases.js';
 import { evaluateRules, type RuleFacts, type TriggeredAction } from './evaluate.js';
+import { lookupFacts } from './lookup-facts.js';
 import type { RulesRepository } from './repository.js';
 import { approvesWithoutCode, settingsFlags } from './site-policy.js';
 
@@ -55,9 +55,6 @@ export type RuleStartDecision = {
 export type RuleHooksDeps = {
   rules: RulesRepository;
   cases: CasesRepository;
-  clock: Clock;
-  /** Operator-backed lookup sources; without them lookup uses offline prefix data. */
-  lookupSources?: Omit<LookupDeps, 'clock'>;
   /** Told of each case a rule opened (the webhooks domain sends `case.created`). */
   onCaseCreated?: (siteKey: string, item: Case) => Promise<void>;
 };
@@ -67,8 +64,8 @@ function unique(list: readonly string[]): string[] {
 }
 
 /**
- * The rules and risk side of the verification flow: at start it looks the number up, scores it,
- * and runs the `phone_lookup_complete` and `verification_started` rules; at the end it runs
+ * The rules and risk side of the verification flow: at start it reads the start's lookup (made
+ * once, by the flow) and runs the `phone_lookup_complete` and `verification_started` rules; at the end it runs
  * `verification_approved` or `verification_failed`. Fits the flow's `VerificationHooks` seam.
  */
 export function ruleHooks(deps: RuleHooksDeps) {
@@ -133,16 +130,11 @@ export function ruleHooks(deps: RuleHooksDeps) {
   }
 
   return {
-    /** `lookup`: the start's lookup when the flow already made it, so the operator is not asked twice. */
-    async onStarted(event: RuleEvent, lookup?: PhoneLookup): Promise<RuleStartDecision> {
+    /** `lookup`: the start's one lookup of the number, made by the flow (`wiring/flow-hooks.ts`). */
+    async onStarted(event: RuleEvent, lookup: PhoneLookup): Promise<RuleStartDecision> {
       const { settings } = event;
-      lookup ??= await lookupPhone(
-        { phone: event.phone },
-        { ...deps.lookupSources, clock: deps.clock },
-        { riskWeights: settings.risk_weights, simSwapThresholdDays: settings.sim_swap_threshold_days },
-      );
       const facts: RuleFacts = {
-        ...lookup.facts,
+        ...lookupFacts(lookup),
         ...eventFacts({ ...event, risk: lookup.output.risk_assessment }),
       };
       const flags = [...event.flags, ...settingsFlags(settings, lookup)];
@@ -161,7 +153,7 @@ export function ruleHooks(deps: RuleHooksDeps) {
     /** `POST /v1/phone/lookup`: the `phone_lookup_complete` rules on the lookup's facts. */
     async onLookup(event: LookupEvent): Promise<RuleStartDecision> {
       const { lookup } = event;
-      const facts: RuleFacts = { ...lookup.facts, phone_otp_verified: false, silent_verified: false };
+      const facts: RuleFacts = { ...lookupFacts(lookup), phone_otp_verified: false, silent_verified: false };
       const rules = await deps.rules.list(event.siteKey);
       return apply(
         {

@@ -1,17 +1,5 @@
 import { hashMatches, type Site } from './site.js';
 
-/**
- * A site's credentials for the drop-in Vonage Verify v2 and Twilio Verify v2 APIs. Like the secret
- * key, the secrets are kept only as SHA-256 hex; the key and SIDs are identifiers, not secrets.
- */
-export type VonageCredentials = {
-  apiKey: string;
-  apiSecretHash: string;
-  /** A Vonage-style application for JWT auth: its id and the public half of the key that signs. */
-  application?: { id: string; publicKey: string };
-};
-export type TwilioCredentials = { accountSid: string; authTokenHash: string; serviceSid: string };
-
 export const vonageApiKeyPattern = /^[A-Za-z0-9_]{4,64}$/;
 export const vonageApplicationIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const twilioAccountSidPattern = /^AC[0-9a-f]{32}$/;

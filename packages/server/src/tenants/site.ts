@@ -1,5 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { TwilioCredentials, VonageCredentials } from './compat-credentials.js';
+
+/**
+ * A site's credentials for the drop-in Vonage Verify v2 and Twilio Verify v2 APIs. Like the secret
+ * key, the secrets are kept only as SHA-256 hex; the key and SIDs are identifiers, not secrets.
+ */
+type VonageCredentials = {
+  apiKey: string;
+  apiSecretHash: string;
+  /** A Vonage-style application for JWT auth: its id and the public half of the key that signs. */
+  application?: { id: string; publicKey: string };
+};
+export type TwilioCredentials = { accountSid: string; authTokenHash: string; serviceSid: string };
 
 /** A customer site: its public site key, its hashed secret key and its defaults. */
 export type Site = {

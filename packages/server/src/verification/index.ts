@@ -5,7 +5,9 @@ export {
   verificationIdBytes,
   verificationIdOf,
 } from './codes.js';
+export type { Caller, VerificationState } from './context.js';
 export type { ObservedScope, VerificationObserver } from './observer.js';
+export type { StartInput } from './planning.js';
 export {
   noWebhooks,
   type SilentVerifier,
@@ -13,20 +15,8 @@ export {
   type VerificationHooks,
   type VerificationWebhooks,
 } from './ports.js';
-export {
-  methodOf,
-  type Surface,
-  toRecordView,
-  toSendOtpOutput,
-  toVerifyOtpOutput,
-  toWidgetView,
-  type VerificationRecord,
-} from './record.js';
+export { methodOf, type Surface, type VerificationRecord } from './record.js';
 export { plainRecords, sealedRecords } from './record-codec.js';
 export { type RecordPrivacy, VerificationRepository } from './repository.js';
-export {
-  type Caller,
-  type StartInput,
-  VerificationService,
-  type VerificationState,
-} from './service.js';
+export { VerificationService } from './service.js';
+export { toRecordView, toSendOtpOutput, toVerifyOtpOutput, toWidgetView } from './views.js';

@@ -1,5 +1,6 @@
 import type {
   Channel,
+  PhoneType,
   RiskAssessment,
   Settings,
   VerificationMethod,
@@ -8,6 +9,9 @@ import type {
 import type { QueueItem } from '../store/index.js';
 import type { ResultTokenInput } from '../tokens/index.js';
 import type { Surface } from './record.js';
+
+/** A number's operator network (MCC+MNC) and the operator's name. */
+export type LineNetwork = { network: string; operatorName: string | null };
 
 /** What a send guard is told before a message goes out (and after it went). */
 export type SendContext = {
@@ -23,6 +27,8 @@ export type SendContext = {
   /** False only when a secret-key caller asked `fraud_check: false`. */
   fraudCheck: boolean;
   verificationId: string;
+  /** The network the start's lookup named for this number (null: none); absent, the guard asks. */
+  network?: LineNetwork | null;
 };
 
 type SendDecision = { allow: true } | { allow: false; reason: string };
@@ -66,8 +72,6 @@ export type VerificationEvent = {
   settings: Settings;
   phone: string;
   country: string | null;
-  /** libphonenumber's type of the number (`MOBILE`, `VOIP`, …), when known. */
-  lineType: string | null;
   channel: Channel | null;
   /** How it was (or is being) verified: the silent operator check, a code, or the lookup alone. */
   method: VerificationMethod | null;
@@ -92,10 +96,12 @@ export type StartDecision = {
   requireOtp?: boolean;
   /** Start on this channel (then the rest of the workflow); implies a code, so no silent step. */
   channel?: Channel;
-  /** The lookup's view of the line (`voip`, `mobile`, …, carrier name), kept for `phone_intelligence`. */
-  line?: { type: string; carrier: string | null };
+  /** The lookup's view of the line (`voip`, `mobile`, …, carrier name): the record's `line` from then on. */
+  line?: { type: PhoneType; carrier: string | null };
   /** What `request_info` actions ask the site to collect; carried on the verification. */
   infoNeeded?: string[];
+  /** The network the lookup's line source named (null: none), for the first send's fraud gate. */
+  network?: LineNetwork | null;
   /**
    * The site does not insist on a code (`require_otp: false`) and nothing speaks against the number:
    * it is approved at the start without a message (method `lookup`).

@@ -1,3 +1,4 @@
+import { phoneTypeOf } from '../lookup/index.js';
 import type { DataCipher } from '../privacy/index.js';
 import type { VerificationRecord } from './record.js';
 
@@ -9,16 +10,30 @@ export interface RecordCodec {
   isCurrent(raw: string): boolean;
 }
 
+/**
+ * Records of earlier releases kept libphonenumber's `lineType` (`MOBILE`) beside the lookup's
+ * `line` (absent before lookups ran): read as one `line` in Proofline's words.
+ */
+type EarlierRecord = Omit<VerificationRecord, 'line'> & {
+  lineType?: string | null;
+  line?: VerificationRecord['line'] | null;
+};
+
+function current(stored: EarlierRecord): VerificationRecord {
+  const { lineType, line, ...record } = stored;
+  return { ...record, line: line ?? { type: phoneTypeOf(lineType), carrier: null } };
+}
+
 /** Records as plain JSON (no `DATA_KEY`: development and tests). */
 export const plainRecords: RecordCodec = {
   encode: (record) => JSON.stringify(record),
-  decode: (raw) => JSON.parse(raw) as VerificationRecord,
+  decode: (raw) => current(JSON.parse(raw) as EarlierRecord),
   isCurrent: (raw) => !raw.includes('"sealed":'),
 };
 
 /** The fields that hold a number or an address: the number, each step's `to`, tokens and URLs naming it. */
 type Sealed = Pick<VerificationRecord, 'phone' | 'workflow' | 'steps' | 'resultToken' | 'silent'>;
-type Stored = Omit<VerificationRecord, keyof Sealed> & { sealed: string };
+type Stored = Omit<EarlierRecord, keyof Sealed> & { sealed: string };
 
 /**
  * Records with their numbers encrypted (AES-256-GCM, bound to the record id): `sealed` holds the
@@ -33,10 +48,10 @@ export function sealedRecords(cipher: DataCipher): RecordCodec {
       return JSON.stringify({ ...rest, sealed } satisfies Stored);
     },
     decode(raw) {
-      const stored = JSON.parse(raw) as Stored | VerificationRecord;
-      if (!('sealed' in stored)) return stored;
+      const stored = JSON.parse(raw) as Stored | EarlierRecord;
+      if (!('sealed' in stored)) return current(stored);
       const { sealed, ...rest } = stored;
-      return { ...rest, ...(JSON.parse(cipher.open(sealed, rest.id)) as Sealed) };
+      return current({ ...rest, ...(JSON.parse(cipher.open(sealed, rest.id)) as Sealed) });
     },
     isCurrent(raw) {
       const stored = JSON.parse(raw) as Partial<Stored>;

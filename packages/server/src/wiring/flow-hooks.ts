@@ -1,7 +1,8 @@
-import type { Case, RuleTrigger, Settings } from '@proofline/shared';
+import type { RuleTrigger, Settings } from '@proofline/shared';
 import type { Clock } from '../clock/index.js';
 import { ProoflineError } from '../errors.js';
 import { type LookupSources, lookupPhone, sourcesFor } from '../lookup/index.js';
+import { assertLineTypeAccepted } from '../risk/index.js';
 import {
   type CasesRepository,
   fieldsReadBy,
@@ -22,25 +23,22 @@ export type FlowHooksDeps = {
   /** Operator-backed lookup sources; empty: offline prefix data only. */
   lookupSources: LookupSources;
   webhooks: VerificationWebhooks;
+  /**
+   * Whether the fraud gate may take the number's network from the start's lookup (one ask of the
+   * line source per start); false when its networks come from elsewhere (`StartOptions.networkOf`).
+   */
+  networkFromLookup?: boolean;
 };
 
 /**
  * The verification flow's rules and risk (its `VerificationHooks`): at the start a lookup refuses
- * VoIP or virtual lines when the site says so (`line_type_not_allowed`, before anything is stored
- * or sent), then the site's rules decide flags, risk, block, `require_otp`, `send_otp` and
+ * VoIP, virtual or premium-rate lines when the site says so (`line_type_not_allowed`, before anything
+ * is stored or sent), then the site's rules decide flags, risk, block, `require_otp`, `send_otp` and
  * `request_info`, and the site's `require_otp: false` may approve a low-risk number without a code;
  * cases they open are announced as `case.created`, and `webhook` actions as `rule.matched`.
  */
 export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
-  const hooksWith = (lookupSources: LookupSources) =>
-    ruleHooks({
-      rules: deps.rules,
-      cases: deps.cases,
-      clock: deps.clock,
-      lookupSources,
-      onCaseCreated: (siteKey: string, item: Case) => deps.webhooks.publish(siteKey, 'case.created', item),
-    });
-  const atEnd = hooksWith(deps.lookupSources);
+  const hooks = siteRuleHooks(deps);
 
   const announce = (trigger: RuleTrigger, event: VerificationEvent, decision: RuleStartDecision) =>
     publishRuleMatches(
@@ -69,12 +67,12 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
         { ...sources, clock: deps.clock },
         lookupContext(event.settings),
       );
-      assertSiteAcceptsLineType(event.settings, lookup.output.type);
+      assertLineTypeAccepted(event.settings, lookup.output.type);
       // A code sent to a line the operator reports disconnected reaches no one (or its next owner).
       if (lookup.output.line_status === 'inactive' || lookup.output.line_status === 'suspended') {
         throw new ProoflineError('line_not_active', undefined, { line_status: lookup.output.line_status });
       }
-      const decision = await hooksWith(sources).onStarted(event, lookup);
+      const decision = await hooks.onStarted(event, lookup);
       await announce('verification_started', event, decision);
       return {
         flags: decision.flags,
@@ -85,13 +83,16 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
         ...(decision.requestInfo ? { infoNeeded: decision.requestInfo } : {}),
         ...(decision.approveWithoutCode ? { approveWithoutCode: true } : {}),
         line: { type: lookup.output.type, carrier: lookup.output.carrier.name },
+        ...(deps.networkFromLookup !== false && lookup.network !== undefined
+          ? { network: lookup.network }
+          : {}),
       };
     },
     async onApproved(event) {
-      await announce('verification_approved', event, await atEnd.onApproved(event));
+      await announce('verification_approved', event, await hooks.onApproved(event));
     },
     async onFailed(event) {
-      await announce('verification_failed', event, await atEnd.onFailed(event));
+      await announce('verification_failed', event, await hooks.onFailed(event));
     },
   };
 }
@@ -100,11 +101,11 @@ export function lookupContext(settings: Settings) {
   return { riskWeights: settings.risk_weights, simSwapThresholdDays: settings.sim_swap_threshold_days };
 }
 
-/** The site's `block_voip` and `block_virtual`, decided on the lookup's line type. */
-function assertSiteAcceptsLineType(settings: Settings, type: string): void {
-  if ((settings.block_voip && type === 'voip') || (settings.block_virtual && type === 'virtual')) {
-    throw new ProoflineError('line_type_not_allowed', `This site does not accept ${type} numbers.`, {
-      line_type: type,
-    });
-  }
+/** The site's rules, whose cases are announced as `case.created`. */
+export function siteRuleHooks(deps: Pick<FlowHooksDeps, 'rules' | 'cases' | 'webhooks'>) {
+  return ruleHooks({
+    rules: deps.rules,
+    cases: deps.cases,
+    onCaseCreated: (siteKey, item) => deps.webhooks.publish(siteKey, 'case.created', item),
+  });
 }

@@ -1,7 +1,6 @@
 import type { LookupAnswer, LookupInput, Settings } from '@proofline/shared';
 import { lookupPhone } from '../lookup/index.js';
-import { ruleHooks } from '../rules/index.js';
-import { type FlowHooksDeps, lookupContext } from './flow-hooks.js';
+import { type FlowHooksDeps, lookupContext, siteRuleHooks } from './flow-hooks.js';
 import { publishRuleMatches } from './rule-matches.js';
 
 /** `POST /v1/phone/lookup` with the site's `phone_lookup_complete` rules. */
@@ -18,13 +17,7 @@ export type PhoneLookupFlow = (
  * verification (`block`, `require_otp`, `send_otp`) act when one starts for the number.
  */
 export function phoneLookupFlow(deps: FlowHooksDeps): PhoneLookupFlow {
-  const hooks = ruleHooks({
-    rules: deps.rules,
-    cases: deps.cases,
-    clock: deps.clock,
-    lookupSources: deps.lookupSources,
-    onCaseCreated: (siteKey, item) => deps.webhooks.publish(siteKey, 'case.created', item),
-  });
+  const hooks = siteRuleHooks(deps);
   return async (siteKey, settings, input) => {
     const lookup = await lookupPhone(
       input,

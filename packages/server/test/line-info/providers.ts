@@ -13,7 +13,9 @@ type Handler = (request: IncomingMessage, url: URL, response: ServerResponse) =>
 async function listen(handler: Handler, outage: (response: ServerResponse) => void) {
   const hanging: ServerResponse[] = [];
   let trouble: Trouble = null;
+  let requests = 0;
   const server: Server = createServer((request, response) => {
+    requests += 1;
     const url = new URL(request.url ?? '/', 'http://provider.test');
     if (trouble === 'hang') {
       hanging.push(response);
@@ -29,6 +31,8 @@ async function listen(handler: Handler, outage: (response: ServerResponse) => vo
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    /** How many requests reached the provider (what a deployment pays for). */
+    requests: () => requests,
     setTrouble(next: Trouble) {
       trouble = next;
     },

@@ -11,6 +11,7 @@ import {
   voipCarriers,
   voipProviderOf,
 } from '../../src/lookup/index.js';
+import { lookupFacts } from '../../src/rules/index.js';
 
 const now = Date.UTC(2026, 11, 1, 12, 0, 0);
 const clock = new ManualClock(now);
@@ -126,13 +127,13 @@ describe('lookupPhone from offline prefix data', () => {
     expect(applicant.output.risk_assessment).toMatchObject({ risk_score: 15, risk_level: 'low' });
     const ip = await lookupPhone({ phone: '+447400123456' }, { clock }, { ipCountry: 'NG' });
     expect(ip.output.risk_assessment.factors[0]?.factor).toBe('country_mismatch');
-    expect(ip.facts).toMatchObject({ ip_country: 'NG', risk_factors: ['country_mismatch'] });
+    expect(lookupFacts(ip)).toMatchObject({ ip_country: 'NG', risk_factors: ['country_mismatch'] });
   });
 
   it('treats numbers in ranges of VoIP providers as VoIP (Onvoy in the US, Twilio in France)', async () => {
     const onvoy = await lookupPhone({ phone: '+16592001234' }, { clock });
     expect(onvoy.output).toMatchObject({ type: 'voip', carrier: { name: 'Onvoy', type: 'voip' } });
-    expect(onvoy.facts).toMatchObject({ phone_type: 'voip', voip_carrier: true });
+    expect(lookupFacts(onvoy)).toMatchObject({ phone_type: 'voip', voip_carrier: true });
     const twilio = await lookupPhone({ phone: '+33757591234' }, { clock });
     expect(twilio.output).toMatchObject({ type: 'voip', carrier: { name: 'Twilio Ireland Limited' } });
     expect(twilio.output.risk_assessment.factors.map((item) => item.factor)).toEqual(['voip_number']);
@@ -196,7 +197,7 @@ describe('lookupPhone with an operator', () => {
         { factor: 'prepaid', contribution: 10, details: 'The line is prepaid.' },
       ],
     });
-    expect(result.facts).toMatchObject({
+    expect(lookupFacts(result)).toMatchObject({
       network: '23415',
       days_since_port: 10,
       ported: true,
@@ -213,7 +214,8 @@ describe('lookupPhone with an operator', () => {
       recycled: async () => true,
       knownFraudCarrier: async ({ network }: { network: string | null }) => network === '23420',
     };
-    const { output, facts } = await lookupPhone({ phone: '+447400123456' }, deps);
+    const looked = await lookupPhone({ phone: '+447400123456' }, deps);
+    const { output } = looked;
     expect(output.type).toBe('voip');
     expect(output.risk_assessment.risk_score).toBe(100);
     expect(output.risk_assessment.factors.map((item) => item.factor)).toEqual([
@@ -224,7 +226,11 @@ describe('lookupPhone with an operator', () => {
       'voip_number',
       'new_number',
     ]);
-    expect(facts).toMatchObject({ sim_swap_days_ago: 2, days_since_activation: 5, number_recycled: true });
+    expect(lookupFacts(looked)).toMatchObject({
+      sim_swap_days_ago: 2,
+      days_since_activation: 5,
+      number_recycled: true,
+    });
 
     const tuned = await lookupPhone({ phone: '+447400123456' }, deps, {
       simSwapThresholdDays: 1,

@@ -40,14 +40,13 @@ async function setup(kind: 'memory' | 'redis', clock: ManualClock) {
   const settings = new SettingsRepository(store);
   const records = new VerificationRepository(store, 30 * DAY);
   const verification = new VerificationService({
-    store,
+    repository: records,
     clock,
     logger,
     codes: createOtpCodes('a-server-secret-of-at-least-32-characters'),
     messaging: createMessaging({}, { clock, logger }),
     tokens: await TokenIssuer.create({ issuer: 'urn:test', clock }),
     loadSettings: () => settings.get(demoSite),
-    retentionDays: 30,
   });
   const job = new RetentionJob({ records, clock, logger, retentionDays: 30, pageSize: 2 });
   return { store, records, verification, job };

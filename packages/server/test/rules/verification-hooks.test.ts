@@ -1,26 +1,40 @@
 import { defaultSettings, Rule, type RuleInput } from '@proofline/shared';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
+import { type LookupSources, lookupPhone } from '../../src/lookup/index.js';
 import { CasesRepository, type RuleEvent, RulesRepository, ruleHooks } from '../../src/rules/index.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 
 const clock = new ManualClock();
 const daysAgo = (days: number) => new Date(clock.now() - days * 86_400_000).toISOString();
 
-function setup(lookupSources = {}) {
+function setup(lookupSources: LookupSources = {}) {
   const store = new MemoryStore(clock);
   const rules = new RulesRepository(store);
   const cases = new CasesRepository(store, clock);
   const created: string[] = [];
-  const hooks = ruleHooks({
+  const ruled = ruleHooks({
     rules,
     cases,
-    clock,
-    lookupSources,
     onCaseCreated: async (siteKey, item) => {
       created.push(`${siteKey}:${item.case_type}`);
     },
   });
+  // The start's one lookup, made by the flow before the rules read it (wiring/flow-hooks.ts).
+  const hooks = {
+    ...ruled,
+    onStarted: async (event: RuleEvent) => {
+      const { settings } = event;
+      const context = {
+        riskWeights: settings.risk_weights,
+        simSwapThresholdDays: settings.sim_swap_threshold_days,
+      };
+      return ruled.onStarted(
+        event,
+        await lookupPhone({ phone: event.phone }, { ...lookupSources, clock }, context),
+      );
+    },
+  };
   const add = (input: Partial<RuleInput> & Pick<RuleInput, 'rule_id' | 'conditions' | 'actions'>) =>
     rules.upsert('pk_a', Rule.parse({ trigger: 'verification_started', ...input }));
   return { hooks, add, cases, created };

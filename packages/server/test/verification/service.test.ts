@@ -6,7 +6,12 @@ import { ManualClock } from '../../src/clock/index.js';
 import { DevInbox } from '../../src/messaging/index.js';
 import { createRedisStore, type RedisStore } from '../../src/store/redis/index.js';
 import { TokenIssuer } from '../../src/tokens/index.js';
-import { createOtpCodes, type OtpCodes, VerificationService } from '../../src/verification/index.js';
+import {
+  createOtpCodes,
+  type OtpCodes,
+  VerificationRepository,
+  VerificationService,
+} from '../../src/verification/index.js';
 import { codeIn, uniqueMobile, wrongCode } from '../http/otp-client.js';
 import { REDIS_URL, testKeyPrefix } from '../support/server.js';
 
@@ -30,7 +35,7 @@ beforeAll(async () => {
     },
   };
   service = new VerificationService({
-    store,
+    repository: new VerificationRepository(store, 30 * 86_400_000),
     clock,
     logger: pino({ level: 'silent' }),
     codes: counting,

@@ -54,7 +54,6 @@ const event = (settings = defaultSettings('Acme', [])): VerificationEvent => ({
   settings,
   phone: '+447400123456',
   country: 'GB',
-  lineType: 'MOBILE',
   channel: null,
   method: null,
   status: 'pending',

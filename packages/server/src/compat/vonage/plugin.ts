@@ -13,10 +13,11 @@ import type { Site } from '../../tenants/index.js';
 import type { Caller, StartInput } from '../../verification/index.js';
 import { VonageAuthenticator } from './auth.js';
 import { sendProblem as send, toVonageProblem, vonageProblems } from './problems.js';
+import { VonageSilentAuth } from './silent-auth.js';
 
 export type VonageFacadeDeps = Pick<
   AppDeps,
-  'tenants' | 'verification' | 'fraud' | 'metrics' | 'clock' | 'vonageSilentAuth'
+  'tenants' | 'verification' | 'fraud' | 'metrics' | 'clock' | 'keyedHash'
 >;
 
 /** Where the facade is mounted: Vonage's own paths, so SDKs need only their host changed. */
@@ -45,6 +46,7 @@ function phoneStepOf(workflow: VonageWorkflowStep[]): { to: string; path: string
 export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (app, deps) => {
   const sites = new WeakMap<FastifyRequest, Site>();
   const authenticator = new VonageAuthenticator(deps.tenants, deps.clock);
+  const silentAuth = new VonageSilentAuth(deps.keyedHash);
 
   // The SDK posts next_workflow as JSON with no body at all: an empty JSON body is no body here.
   const json = app.getDefaultJsonParser('error', 'error');
@@ -140,9 +142,8 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
     // Reading first applies what time decided: expiry, or the next step after `channel_timeout`.
     const current = await deps.verification.get(caller, requestId);
     // Approved by the operator already: the code is the one check_url answered the device.
-    if (deps.vonageSilentAuth.awaitsCode(current.record)) {
-      if (!deps.vonageSilentAuth.matches(current.record, input.code))
-        return send(reply, vonageProblems.invalidCode());
+    if (silentAuth.awaitsCode(current.record)) {
+      if (!silentAuth.matches(current.record, input.code)) return send(reply, vonageProblems.invalidCode());
       return { request_id: requestId, status: 'completed' };
     }
     const state = await deps.verification.check(caller, { verificationId: requestId }, input.code);

@@ -4,8 +4,9 @@ import {
   SilentStartInput,
   SilentStartOutput,
 } from '@proofline/shared';
-import type { VonageSilentAuth } from '../../compat/index.js';
+import { VonageSilentAuth } from '../../compat/index.js';
 import { ProoflineError } from '../../errors.js';
+import type { KeyedHash } from '../../privacy/index.js';
 import type { SilentCompletion, SilentVerification } from '../../silent/index.js';
 import type { TenantDirectory } from '../../tenants/index.js';
 import type { VerificationService } from '../../verification/index.js';
@@ -16,7 +17,7 @@ export type SilentRoutesDeps = {
   silent: SilentVerification;
   verification: SilentCompletion & Pick<VerificationService, 'start'>;
   tenants: TenantDirectory;
-  vonageSilentAuth: VonageSilentAuth;
+  keyedHash: KeyedHash;
 };
 
 /** Where the operator's authorize step sends the device back: the `redirect_uri` given to the operator. */
@@ -45,10 +46,10 @@ export const silentRoutes = routePlugin<SilentRoutesDeps>([
         'the line was not recognised. An unknown or used `state` is `not_found`.',
       errors: ['not_found'],
     },
-    handler: async ({ query, request, reply }, { silent, verification, vonageSilentAuth }) => {
+    handler: async ({ query, request, reply }, { silent, verification, keyedHash }) => {
       const result = await silent.callback(query, request.ip, verification);
       if (result.redirectTo !== null) return reply.redirect(result.redirectTo, 303);
-      const vonageAnswer = vonageSilentAuth.answerDevice(reply, result.record);
+      const vonageAnswer = new VonageSilentAuth(keyedHash).answerDevice(reply, result.record);
       if (vonageAnswer) return vonageAnswer;
       return { verification_id: result.verificationId, status: result.status, method: result.method };
     },

@@ -5,8 +5,8 @@ import {
   OperatorError,
   type WatchedLineEvent,
 } from '../port.js';
+import type { CamaraCaller } from './caller.js';
 import type { CamaraApiName, CamaraScopeName } from './config.js';
-import type { CamaraCaller } from './operator.js';
 
 /**
  * The CAMARA event types behind each watched event. CAMARA allows one type per subscription, so
