@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Channel } from './verification.js';
+import { Channel, CountryCode } from './verification.js';
 
 /**
  * What a block stops: an operator network written MCC+MNC as one digit string, as everywhere in the
@@ -59,7 +59,7 @@ export type UnblockNetworkInput = z.infer<typeof UnblockNetworkInput>;
 export const UnblockNetworkOutput = z.object({ network: Network, unblocked_until: z.string() });
 export type UnblockNetworkOutput = z.infer<typeof UnblockNetworkOutput>;
 
-const CountryList = z.array(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals')).max(250);
+const CountryList = z.array(CountryCode).max(250);
 
 /** Twilio-style geo permission for one channel; `allowed_countries` null/absent = the site's `allowed_countries`. */
 export const ChannelGeoPermission = z.strictObject({

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { Case } from './cases.js';
-import { PhoneInput, RiskAssessment } from './verification.js';
-
-const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals');
+import { CountryCode, PhoneInput, RiskAssessment } from './verification.js';
 
 /**
  * Line types as Proofline reports them: libphonenumber's types in the words of Twilio Lookup

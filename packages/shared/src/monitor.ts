@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PhoneInput } from './verification.js';
+import { CountryCode, PhoneInput } from './verification.js';
 
 /**
  * `POST /v1/phone/monitor`: watch a number at its operator (CAMARA subscription APIs) and receive
@@ -14,10 +14,7 @@ export const MonitorId = z
 
 export const MonitorInput = z.strictObject({
   phone: PhoneInput,
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals')
-    .optional(),
+  country: CountryCode.optional(),
   events: z
     .array(MonitoredEvent)
     .min(1)

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { PortingEvent } from './lookup.js';
-import { PhoneInput } from './verification.js';
+import { CountryCode, PhoneInput } from './verification.js';
 
 /**
  * REST shapes of the operator-backed checks for site backends (`/v1/phone/…`), snake_case as in
  * docs/design.md "Operator-backed REST answers". The server turns the operator's CAMARA answers into these.
  */
 
-const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals');
 const CalendarDate = z.iso.date('a date as YYYY-MM-DD');
 
 // ── POST /v1/phone/sim-swap-check ─────────────────────────────────────────────
@@ -48,34 +47,53 @@ export type NumberRecyclingOutput = z.infer<typeof NumberRecyclingOutput>;
 
 // ── POST /v1/phone/kyc-match ──────────────────────────────────────────────────
 
-/** The customer attributes a site may send, KYC Match v0.4's fields in snake_case. */
-export const kycFields = [
-  'id_document',
-  'id_document_type',
-  'id_document_expiry_date',
-  'name',
-  'given_name',
-  'family_name',
-  'name_kana_hankaku',
-  'name_kana_zenkaku',
-  'middle_names',
-  'family_name_at_birth',
-  'address',
-  'street_name',
-  'street_number',
-  'postal_code',
-  'region',
-  'locality',
-  'country',
-  'house_number_extension',
-  'birthdate',
-  'email',
-  'gender',
-  'city_of_birth',
-  'country_of_birth',
-  'nationality',
-] as const;
-export type KycField = (typeof kycFields)[number];
+const KycText = z.string().trim().min(1).max(256);
+
+/** CAMARA KYC Match's kinds of identity document (kyc-match v0.4 `idDocumentType`). */
+export const IdDocumentType = z.enum([
+  'passport',
+  'national_id_card',
+  'residence_permit',
+  'diplomatic_id',
+  'driver_licence',
+  'social_security_id',
+  'other',
+]);
+
+/**
+ * The customer attributes a site may send, KYC Match v0.4's fields in snake_case, each with what it
+ * accepts: the one list of KYC fields, from which the input, the answer and the operator's camelCase
+ * names are derived.
+ */
+const kycAttributes = {
+  id_document: KycText,
+  id_document_type: IdDocumentType,
+  id_document_expiry_date: CalendarDate,
+  name: KycText,
+  given_name: KycText,
+  family_name: KycText,
+  name_kana_hankaku: KycText,
+  name_kana_zenkaku: KycText,
+  middle_names: KycText,
+  family_name_at_birth: KycText,
+  address: KycText,
+  street_name: KycText,
+  street_number: KycText,
+  postal_code: KycText,
+  region: KycText,
+  locality: KycText,
+  /** The address's country (not the phone's), as in KYC Match. */
+  country: CountryCode,
+  house_number_extension: KycText,
+  birthdate: CalendarDate,
+  email: z.email().max(256),
+  gender: z.enum(['MALE', 'FEMALE', 'OTHER']),
+  city_of_birth: KycText,
+  country_of_birth: CountryCode,
+  nationality: CountryCode,
+};
+export type KycField = keyof typeof kycAttributes;
+export const kycFields = Object.keys(kycAttributes) as KycField[];
 
 /** Fields for which the operator may add a similarity score to a `"false"`. */
 export const scoredKycFields = [
@@ -96,48 +114,8 @@ export const scoredKycFields = [
 ] as const satisfies readonly KycField[];
 export type ScoredKycField = (typeof scoredKycFields)[number];
 
-const KycText = z.string().trim().min(1).max(256);
-
-/** CAMARA KYC Match's kinds of identity document (kyc-match v0.4 `idDocumentType`). */
-export const IdDocumentType = z.enum([
-  'passport',
-  'national_id_card',
-  'residence_permit',
-  'diplomatic_id',
-  'driver_licence',
-  'social_security_id',
-  'other',
-]);
-
 export const KycMatchInput = z
-  .strictObject({
-    phone: PhoneInput,
-    id_document: KycText.optional(),
-    id_document_type: IdDocumentType.optional(),
-    id_document_expiry_date: CalendarDate.optional(),
-    name: KycText.optional(),
-    given_name: KycText.optional(),
-    family_name: KycText.optional(),
-    name_kana_hankaku: KycText.optional(),
-    name_kana_zenkaku: KycText.optional(),
-    middle_names: KycText.optional(),
-    family_name_at_birth: KycText.optional(),
-    address: KycText.optional(),
-    street_name: KycText.optional(),
-    street_number: KycText.optional(),
-    postal_code: KycText.optional(),
-    region: KycText.optional(),
-    locality: KycText.optional(),
-    /** The address's country (not the phone's), as in KYC Match. */
-    country: CountryCode.optional(),
-    house_number_extension: KycText.optional(),
-    birthdate: CalendarDate.optional(),
-    email: z.email().max(256).optional(),
-    gender: z.enum(['MALE', 'FEMALE', 'OTHER']).optional(),
-    city_of_birth: KycText.optional(),
-    country_of_birth: CountryCode.optional(),
-    nationality: CountryCode.optional(),
-  })
+  .strictObject({ phone: PhoneInput, ...z.object(kycAttributes).partial().shape })
   .refine((input) => kycFields.some((field) => input[field] !== undefined), {
     message: 'send at least one customer attribute besides phone',
   });

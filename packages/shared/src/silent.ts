@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PhoneInput, VerificationId, VerificationStatus } from './verification.js';
+import { CountryCode, PhoneInput, VerificationId, VerificationStatus } from './verification.js';
 
 /**
  * `GET /v1/silent/callback`: where the operator's authorize step sends the device, with `code` and
@@ -29,10 +29,7 @@ export type SilentCallbackOutput = z.infer<typeof SilentCallbackOutput>;
  */
 export const SilentStartInput = z.strictObject({
   phone: PhoneInput,
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals')
-    .optional(),
+  country: CountryCode.optional(),
   /** Where the operator's redirect sends the app at the end (a page on an allowed origin). */
   return_url: z.url().max(2048).optional(),
 });

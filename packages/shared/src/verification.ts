@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const Channel = z.enum(['sms', 'voice', 'whatsapp', 'email']);
 export type Channel = z.infer<typeof Channel>;
+/** The order channels are tried in when a site names none: its `channels` setting by default. */
+export const channelFallbackOrder: readonly Channel[] = ['sms', 'whatsapp', 'voice', 'email'];
 
 /** `lookup`: approved at the start without a message (settings `require_otp: false`, a low-risk number). */
 export const VerificationMethod = z.enum(['silent', 'otp', 'lookup']);
@@ -20,15 +22,13 @@ export const VerificationStatus = z.enum([
 export type VerificationStatus = z.infer<typeof VerificationStatus>;
 
 /** The REST `verify-otp` answer says `verified` where every other place says `approved`. */
-export const RestVerificationStatus = z.enum([
-  'pending',
-  'verified',
-  'canceled',
-  'expired',
-  'max_attempts_reached',
-  'failed',
-  'blocked',
-]);
+type RestStatus = Exclude<VerificationStatus, 'approved'> | 'verified';
+export const RestVerificationStatus = z.enum(
+  VerificationStatus.options.map((status): RestStatus => (status === 'approved' ? 'verified' : status)) as [
+    RestStatus,
+    ...RestStatus[],
+  ],
+);
 export type RestVerificationStatus = z.infer<typeof RestVerificationStatus>;
 
 export const Connection = z.enum(['cellular', 'wifi', 'unknown']);
@@ -36,6 +36,8 @@ export type Connection = z.infer<typeof Connection>;
 
 export const SiteKey = z.string().min(1).max(128);
 export const PhoneInput = z.string().trim().min(1).max(64);
+/** A country as ISO 3166 alpha-2, in capitals (`GB`). */
+export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code in capitals');
 export const VerificationId = z.string().min(1).max(64);
 /** As Turnstile: an action names the page's purpose, cdata is opaque customer data. */
 export const Action = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'up to 32 letters, digits, _ or -');

@@ -4,7 +4,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '@proofline/server';
-import { freshUkMobile, launchBrowser, startStack, widgetPage, widgetRoot } from '../test/support/stack.js';
+import {
+  deviceOn,
+  freshUkMobile,
+  holdOperatorHop,
+  launchBrowser,
+  startStack,
+  widgetPage,
+  widgetRoot,
+} from '../test/support/stack.js';
 import { walkStates } from '../test/support/states.js';
 
 const out = join(widgetRoot, '..', '..', 'docs', 'screenshots');
@@ -53,19 +61,8 @@ try {
 
     // The silent state: the device is on the typed line; the operator hop is held for the picture.
     const number = freshUkMobile();
-    await fetch(`${stack.server.url}/sandbox/operator/device`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ phone: number.e164 }),
-    });
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await page.route('**/sandbox/operator/authorize**', async (route) => {
-      await held;
-      await route.continue();
-    });
+    await deviceOn(stack, number.e164);
+    const { release } = await holdOperatorHop(page);
     await page.locator('proofline-verify button[part~=link]').click();
     await page.locator('proofline-verify #phone').fill(number.national);
     await page.locator('proofline-verify button[type=submit]').click();

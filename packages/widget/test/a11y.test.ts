@@ -1,55 +1,29 @@
-import { ManualClock } from '@proofline/server';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeViolations,
-  closePages,
-  launchBrowser,
-  openPage,
-  type Stack,
-  startStack,
-  widgetPage,
-} from './support/stack.js';
-import { walkStates } from './support/states.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { text, useBrowserFixture } from './support/fixture.js';
+import { axeViolations } from './support/stack.js';
+import { type VisitedState, walkStates } from './support/states.js';
 
-let browser: Browser;
-let stack: Stack | undefined;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  await closePages();
-  await stack?.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+// A server per test on a ManualClock: the walk expires a code by moving both clocks on.
+const fixture = useBrowserFixture({ perTest: true, manualClock: true });
 
 async function open(
   attributes: string,
   options: { colorScheme?: 'light' | 'dark'; width?: number; dark?: boolean } = {},
-): Promise<{ page: Page; widget: Locator; clock: ManualClock }> {
-  const clock = new ManualClock(Date.now());
-  stack = await startStack({ clock });
-  const background = options.dark ? '<style>body{background:#0b1220;color:#f3f4f6}</style>' : '';
-  const url = stack.page(
-    '/a11y',
-    widgetPage(stack, {
-      head: background,
-      body: `<proofline-verify site-key="pk_test_demo" default-country="GB" ${attributes} channels="sms whatsapp voice email"></proofline-verify>`,
-    }),
-  );
-  const { page } = await openPage(browser, 'about:blank', {
-    colorScheme: options.colorScheme ?? 'light',
-    viewport: { width: options.width ?? 1280, height: 800 },
+): Promise<{ page: Page; widget: Locator }> {
+  return fixture.open({
+    head: options.dark ? '<style>body{background:#0b1220;color:#f3f4f6}</style>' : '',
+    attributes: `default-country="GB" ${attributes} channels="sms whatsapp voice email"`,
+    context: {
+      colorScheme: options.colorScheme ?? 'light',
+      viewport: { width: options.width ?? 1280, height: 800 },
+    },
   });
-  await page.clock.install({ time: clock.now() });
-  await page.goto(url);
-  return { page, widget: page.locator('proofline-verify'), clock };
 }
+
+/** Walks the widget through every state of the OTP path, calling `visit` in each. */
+const walk = (page: Page, widget: Locator, visit: (state: VisitedState) => Promise<void>) =>
+  walkStates(page, widget, fixture.stack, fixture.clock, visit);
 
 describe('accessibility (axe-core) in every state', () => {
   it.each([
@@ -60,9 +34,9 @@ describe('accessibility (axe-core) in every state', () => {
     ['auto, dark system', '', { colorScheme: 'dark' as const, dark: true }],
     ['compact', 'size="compact"', {}],
   ])('%s: no violations', async (_name, attributes, options) => {
-    const { page, widget, clock } = await open(attributes, options);
+    const { page, widget } = await open(attributes, options);
     const found: Record<string, string[]> = {};
-    await walkStates(page, widget, stack!, clock, async (state) => {
+    await walk(page, widget, async (state) => {
       const violations = await axeViolations(page);
       if (violations.length) found[state] = violations.map((v) => `${v.id}: ${v.help} ${v.nodes.join(' ')}`);
     });
@@ -70,13 +44,11 @@ describe('accessibility (axe-core) in every state', () => {
   });
 
   it('announces status changes in one polite live region', async () => {
-    const { page, widget, clock } = await open('');
+    const { page, widget } = await open('');
     const announced: string[] = [];
-    await walkStates(page, widget, stack!, clock, async () => {
+    await walk(page, widget, async () => {
       expect(await widget.locator('[aria-live]').count()).toBe(1);
-      announced.push(
-        (await widget.locator('[role=status]').textContent())?.replace(/\s+/g, ' ').trim() ?? '',
-      );
+      announced.push(text(await widget.locator('[role=status]').textContent()) ?? '');
     });
     expect(announced[0]).toBe('');
     expect(announced[1]).toBe('Enter your phone number.');
@@ -93,8 +65,8 @@ describe('mobile layout', () => {
   it.each([320, 375])(
     'fits %i px without scrolling sideways, with touch targets of 44 px or more',
     async (width) => {
-      const { page, widget, clock } = await open('', { width });
-      await walkStates(page, widget, stack!, clock, async (state) => {
+      const { page, widget } = await open('', { width });
+      await walk(page, widget, async (state) => {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow, state).toBeLessThanOrEqual(0);
         // The whole number shows: the field is not scrolled to hide its start.

@@ -1,36 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closePages, launchBrowser, openPage, type Stack, startStack, widgetPage } from './support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { text, useBrowserFixture } from './support/fixture.js';
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-afterEach(closePages);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
-const text = (value: string | null | undefined) => value?.replace(/\s+/g, ' ').trim();
+const fixture = useBrowserFixture();
 
 describe('public API', () => {
   it('defines the element once when the script and the module both load, and calls onload', async () => {
-    const url = stack.page(
-      '/twice',
-      widgetPage(stack, {
-        head: `<script>window.loaded = 0; function onProofline() { window.loaded++; }</script>
-          <script src="${stack.server.url}/widget/proofline.js?onload=onProofline" async></script>
-          <script type="module">import('${stack.server.url}/widget/proofline.esm.js').then(() => { window.moduleLoaded = true; });</script>`,
-        body: '<proofline-verify site-key="pk_test_demo"></proofline-verify>',
-      }),
-    );
-    const { page, errors } = await openPage(browser, url);
+    const { page, errors } = await fixture.open({
+      head: `<script>window.loaded = 0; function onProofline() { window.loaded++; }</script>
+          <script src="${fixture.stack.server.url}/widget/proofline.js?onload=onProofline" async></script>
+          <script type="module">import('${fixture.stack.server.url}/widget/proofline.esm.js').then(() => { window.moduleLoaded = true; });</script>`,
+      ready: false,
+    });
     await page.waitForFunction(() => (window as unknown as { loaded: number }).loaded === 1);
     await page.waitForFunction(() => (window as unknown as { moduleLoaded?: boolean }).moduleLoaded === true);
     await page.locator('proofline-verify #phone').waitFor();
@@ -40,17 +20,13 @@ describe('public API', () => {
   });
 
   it('renders, resets and removes widgets explicitly through window.proofline', async () => {
-    const url = stack.page(
-      '/explicit',
-      widgetPage(stack, {
-        head: `<script>function ready() {
+    const { page } = await fixture.open({
+      head: `<script>function ready() {
           window.widget = proofline.render('#box', { sitekey: 'pk_test_demo', theme: 'dark', size: 'compact',
             defaultCountry: 'FR', countries: ['FR', 'BE'], callback: (token) => { window.token = token; } });
-        }</script><script src="${stack.server.url}/widget/proofline.js?onload=ready" async></script>`,
-        body: '<div id="box"></div>',
-      }),
-    );
-    const { page } = await openPage(browser, url);
+        }</script><script src="${fixture.stack.server.url}/widget/proofline.js?onload=ready" async></script>`,
+      body: '<div id="box"></div>',
+    });
     await page.locator('#box proofline-verify #phone').waitFor();
     const attributes = await page.evaluate(() => {
       const widget = document.querySelector('#box proofline-verify')!;
@@ -72,16 +48,11 @@ describe('public API', () => {
   });
 
   it('keeps a required widget from letting its form submit until verified', async () => {
-    const url = stack.page(
-      '/required',
-      widgetPage(stack, {
-        body: `<form id="signup" action="/submitted" method="post">
+    const { page } = await fixture.open({
+      body: `<form id="signup" action="/submitted" method="post">
           <proofline-verify site-key="pk_test_demo" required></proofline-verify>
           <button id="send">Sign up</button></form>`,
-      }),
-    );
-    const { page } = await openPage(browser, url);
-    await page.locator('proofline-verify #phone').waitFor();
+    });
     const submitted: string[] = [];
     page.on('request', (request) => {
       if (request.url().endsWith('/submitted')) submitted.push(request.url());
@@ -111,19 +82,11 @@ describe('public API', () => {
   });
 
   it('reports an unknown site key: a plain message, no useless button, the event and one console error for the developer', async () => {
-    const url = stack.page(
-      '/bad-key',
-      widgetPage(stack, {
-        head: '<script>window.codes = []; function onProoflineError(code) { window.codes.push(code); }</script>',
-        body: '<proofline-verify site-key="pk_unknown" error-callback="onProoflineError"></proofline-verify>',
-      }),
-    );
-    const { page } = await openPage(browser, 'about:blank');
-    const logged: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') logged.push(message.text());
+    const { page, consoleErrors: logged } = await fixture.open({
+      head: '<script>window.codes = []; function onProoflineError(code) { window.codes.push(code); }</script>',
+      body: '<proofline-verify site-key="pk_unknown" error-callback="onProoflineError"></proofline-verify>',
+      ready: false,
     });
-    await page.goto(url);
     await page.locator('proofline-verify .problem').waitFor();
     expect(text(await page.locator('proofline-verify .problem .title').textContent())).toBe(
       'Phone verification is not set up correctly on this page.',
@@ -143,22 +106,12 @@ describe('public API', () => {
   it('reports an origin the site does not allow: not a network error, and names the origin to add', async () => {
     // Chromium resolves *.localhost to the loopback address: the same test site under a host the
     // demo site's allowed origins (localhost:*, 127.0.0.1:*) do not cover.
-    const url = stack
-      .page(
-        '/other-origin',
-        widgetPage(stack, {
-          head: '<script>window.codes = []; addEventListener("proofline-error", (e) => window.codes.push(e.detail.code));</script>',
-          body: '<proofline-verify site-key="pk_test_demo"></proofline-verify>',
-        }),
-      )
-      .replace('127.0.0.1', 'shop.localhost');
-    const origin = new URL(url).origin;
-    const { page } = await openPage(browser, 'about:blank');
-    const logged: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') logged.push(message.text());
+    const { page, consoleErrors: logged } = await fixture.open({
+      head: '<script>window.codes = []; addEventListener("proofline-error", (e) => window.codes.push(e.detail.code));</script>',
+      hostname: 'shop.localhost',
+      ready: false,
     });
-    await page.goto(url);
+    const origin = new URL(page.url()).origin;
     await page.locator('proofline-verify .problem').waitFor();
     expect(text(await page.locator('proofline-verify .problem .title').textContent())).toBe(
       'Phone verification is not set up for this page.',
@@ -174,33 +127,26 @@ describe('public API', () => {
   });
 
   it('renders under enforced Trusted Types when the page allows the lit-html policy (as documented)', async () => {
-    const url = stack.page(
-      '/trusted-types',
-      widgetPage(stack, {
-        head: `<meta http-equiv="Content-Security-Policy" content="require-trusted-types-for 'script'; trusted-types lit-html">`,
-        body: '<proofline-verify site-key="pk_test_demo" default-country="GB"></proofline-verify>',
-      }),
-    );
-    const { page } = await openPage(browser, url);
+    const { page } = await fixture.open({
+      head: `<meta http-equiv="Content-Security-Policy" content="require-trusted-types-for 'script'; trusted-types lit-html">`,
+      attributes: 'default-country="GB"',
+    });
     const phone = page.locator('proofline-verify #phone');
-    await phone.waitFor();
     await phone.pressSequentially('+447400123456');
     await expect.poll(() => phone.inputValue()).toBe('+44 7400 123456');
   });
 
   it('says the network is down and recovers when it is back', async () => {
-    const url = stack.page(
-      '/offline',
-      widgetPage(stack, { body: '<proofline-verify site-key="pk_test_demo"></proofline-verify>' }),
-    );
-    const { page, context } = await openPage(browser, 'about:blank');
-    await page.route(`${stack.server.url}/trpc/**`, (route) => route.abort('internetdisconnected'));
-    await page.goto(url);
+    const { page, context } = await fixture.open({
+      before: (page) =>
+        page.route(`${fixture.stack.server.url}/trpc/**`, (route) => route.abort('internetdisconnected')),
+      ready: false,
+    });
     await page.locator('proofline-verify .problem').waitFor();
     expect(text(await page.locator('proofline-verify .problem .title').textContent())).toBe(
       'No connection. Check your network and try again.',
     );
-    await page.unroute(`${stack.server.url}/trpc/**`);
+    await page.unroute(`${fixture.stack.server.url}/trpc/**`);
     await page.locator('proofline-verify button.forward').click();
     await page.locator('proofline-verify #phone').waitFor();
     await context.close();

@@ -1,34 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import de from '../src/translations/de.js';
 import en from '../src/translations/en.js';
 import es from '../src/translations/es.js';
 import fr from '../src/translations/fr.js';
 import { resolveLocale } from '../src/translations/index.js';
-import { closePages, launchBrowser, openPage, type Stack, startStack, widgetPage } from './support/stack.js';
+import { text, useBrowserFixture } from './support/fixture.js';
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-afterEach(closePages);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
-const text = (value: string | null | undefined) => value?.replace(/\s+/g, ' ').trim();
+const fixture = useBrowserFixture();
 
 /** Every string a dictionary yields, calling functions with sample arguments. */
 function strings(value: unknown, path = ''): [string, string][] {
   if (typeof value === 'string') return [[path, value]];
   if (typeof value === 'function') {
-    const sample = (value as (...args: unknown[]) => unknown)('sms', '+44 •••• ••0123');
+    // Error texts take what varies as one object; the others take positional arguments.
+    const args = path.startsWith('errors.')
+      ? [{ wait: '0:42', country: 'France', length: 6 }]
+      : ['sms', '+44 •••• ••0123'];
+    const sample = (value as (...args: unknown[]) => unknown)(...args);
     return strings(sample, path);
   }
   if (value && typeof value === 'object') {
@@ -64,13 +52,9 @@ describe('translations', () => {
   ])(
     'speaks %s when asked by attribute, labels and country names included',
     async (locale, label, submit, country) => {
-      const url = stack.page(
-        `/locale-${locale}`,
-        widgetPage(stack, {
-          body: `<proofline-verify site-key="pk_test_demo" locale="${locale}" default-country="DE"></proofline-verify>`,
-        }),
-      );
-      const { page } = await openPage(browser, url);
+      const { page } = await fixture.open({
+        attributes: `locale="${locale}" default-country="DE"`,
+      });
       const widget = page.locator('proofline-verify');
       await expect.poll(async () => text(await widget.locator('label[for=phone]').textContent())).toBe(label);
       expect(text(await widget.locator('button[type=submit]').textContent())).toBe(submit);
@@ -82,11 +66,9 @@ describe('translations', () => {
   );
 
   it('follows the browser language on auto and switches when the attribute changes', async () => {
-    const url = stack.page(
-      '/locale-auto',
-      widgetPage(stack, { body: '<proofline-verify site-key="pk_test_demo"></proofline-verify>' }),
-    );
-    const { page } = await openPage(browser, url, { locale: 'fr-FR' });
+    const { page } = await fixture.open({
+      context: { locale: 'fr-FR' },
+    });
     const label = page.locator('proofline-verify label[for=phone]');
     await expect.poll(async () => text(await label.textContent())).toBe('Numéro de téléphone');
     await page.evaluate(() => document.querySelector('proofline-verify')!.setAttribute('locale', 'de'));
@@ -97,18 +79,16 @@ describe('translations', () => {
 
   it("speaks the site's language from its settings on every load when the page says auto", async () => {
     const settings = (locale: string) =>
-      fetch(`${stack.server.url}/v1/settings/phone-verification`, {
+      fetch(`${fixture.stack.server.url}/v1/settings/phone-verification`, {
         method: 'PUT',
         headers: { authorization: 'Bearer sk_test_demo', 'content-type': 'application/json' },
         body: JSON.stringify({ locale }),
       }).then((response) => expect(response.status).toBe(200));
     await settings('de');
     try {
-      const url = stack.page(
-        '/locale-site',
-        widgetPage(stack, { body: '<proofline-verify site-key="pk_test_demo"></proofline-verify>' }),
-      );
-      const { page } = await openPage(browser, url, { locale: 'en-US' });
+      const { page } = await fixture.open({
+        context: { locale: 'en-US' },
+      });
       const label = page.locator('proofline-verify label[for=phone]');
       await expect.poll(async () => text(await label.textContent())).toBe('Telefonnummer');
       await page.reload();
@@ -122,15 +102,11 @@ describe('translations', () => {
   });
 
   it('mirrors the layout in a right-to-left page but keeps the number left-to-right', async () => {
-    const url = stack.page(
-      '/rtl',
-      widgetPage(stack, {
-        dir: 'rtl',
-        lang: 'ar',
-        body: '<proofline-verify site-key="pk_test_demo" default-country="GB"></proofline-verify>',
-      }),
-    );
-    const { page } = await openPage(browser, url);
+    const { page } = await fixture.open({
+      dir: 'rtl',
+      lang: 'ar',
+      attributes: 'default-country="GB"',
+    });
     const widget = page.locator('proofline-verify');
     await widget.locator('#phone').fill('07400123456');
     await expect.poll(() => widget.locator('#phone').inputValue()).toBe('07400 123456');

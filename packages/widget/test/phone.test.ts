@@ -1,32 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closePages, launchBrowser, openPage, type Stack, startStack, widgetPage } from './support/stack.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserFixture } from './support/fixture.js';
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-afterEach(closePages);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const fixture = useBrowserFixture();
 
 async function open(attributes: string, locale = 'en-US'): Promise<Page> {
-  const url = stack.page(
-    `/phone-${Math.random().toString(36).slice(2)}`,
-    widgetPage(stack, {
-      body: `<proofline-verify site-key="pk_test_demo" ${attributes}></proofline-verify>`,
-    }),
-  );
-  const { page } = await openPage(browser, url, { locale });
-  await page.locator('proofline-verify #phone').waitFor();
-  return page;
+  return (await fixture.open({ attributes, context: { locale } })).page;
 }
 
 const selectedCountry = (page: Page) => page.locator('proofline-verify #country').inputValue();
@@ -122,18 +101,14 @@ describe('phone step', () => {
   });
 
   it('loads only the metadata of the countries in use', async () => {
-    const url = stack.page(
-      '/metadata',
-      widgetPage(stack, {
-        body: '<proofline-verify site-key="pk_test_demo" default-country="FR"></proofline-verify>',
-      }),
-    );
-    const { page } = await openPage(browser, 'about:blank');
     const scripts: string[] = [];
-    page.on('request', (request) => {
-      if (request.url().endsWith('.js')) scripts.push(new URL(request.url()).pathname.split('/').pop()!);
+    const { page } = await fixture.open({
+      attributes: 'default-country="FR"',
+      before: (page) =>
+        page.on('request', (request) => {
+          if (request.url().endsWith('.js')) scripts.push(new URL(request.url()).pathname.split('/').pop()!);
+        }),
     });
-    await page.goto(url);
     await page.locator('proofline-verify #phone').fill('0612345678');
     await expect.poll(() => phoneValue(page)).toBe('06 12 34 56 78');
     await page.locator('proofline-verify #phone').fill('+49 151 23456789');

@@ -1,46 +1,21 @@
 import fc from 'fast-check';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closePages,
-  freshUkMobile,
-  latestCode,
-  launchBrowser,
-  openPage,
-  type Stack,
-  startStack,
-  widgetPage,
-} from './support/stack.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserFixture } from './support/fixture.js';
+import { freshUkMobile, latestCode } from './support/stack.js';
 
 // The phone and code fields typed the way people do: one key at a time (Playwright's
 // `pressSequentially`/`keyboard`), with caret moves, deletions, pastes, autofill and an IME.
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-afterEach(closePages);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const fixture = useBrowserFixture();
 
 async function open(attributes = 'default-country="GB"'): Promise<{ page: Page; phone: Locator }> {
-  const url = stack.page(
-    `/typing-${Math.random().toString(36).slice(2)}`,
-    widgetPage(stack, {
-      body: `<proofline-verify site-key="pk_test_demo" channels="sms" ${attributes}></proofline-verify>`,
-    }),
-  );
-  const { context, page } = await openPage(browser, url);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.site });
+  const { page } = await fixture.open({
+    attributes: `channels="sms" ${attributes}`,
+    before: (_page, context) =>
+      context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fixture.stack.site }),
+  });
   const phone = page.locator('proofline-verify #phone');
-  await phone.waitFor();
   await phone.click();
   return { page, phone };
 }
@@ -271,7 +246,7 @@ describe('the code field', () => {
     await page.keyboard.press('Enter');
     const input = page.locator('proofline-verify #code');
     await input.waitFor();
-    return { page, code: (await latestCode(stack, number.e164)).code };
+    return { page, code: (await latestCode(fixture.stack, number.e164)).code };
   }
 
   it('typed key by key verifies', async () => {

@@ -1,4 +1,4 @@
-import type { Channel } from '@proofline/shared';
+import { type Channel, channelFallbackOrder } from '@proofline/shared';
 import type { Clock } from '../clock/index.js';
 import { MessagingConfig, type MessagingConfigInput } from './config.js';
 import { DevInbox } from './dev-inbox/index.js';
@@ -25,8 +25,6 @@ interface Route {
   sender: MessageSender;
 }
 
-const channelOrder: readonly Channel[] = ['sms', 'whatsapp', 'voice', 'email'];
-
 /**
  * The messaging port as the domains see it: one `send`, routed to the provider configured for the
  * message's channel. Logs what was sent to whom (never the body: it holds the code).
@@ -42,7 +40,7 @@ export class Messaging implements MessageSender {
 
   /** The channels that can be sent on, in the default fallback order. */
   get channels(): Channel[] {
-    return channelOrder.filter((channel) => this.routes[channel] !== undefined);
+    return channelFallbackOrder.filter((channel) => this.routes[channel] !== undefined);
   }
 
   supports(channel: Channel): boolean {
@@ -143,7 +141,7 @@ export function createMessaging(
   };
 
   const routes: Partial<Record<Channel, Route>> = {};
-  for (const channel of channelOrder) {
+  for (const channel of channelFallbackOrder) {
     const provider = config[channel];
     if (provider !== 'off') routes[channel] = build(provider);
   }

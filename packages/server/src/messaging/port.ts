@@ -1,4 +1,5 @@
 import type { Channel } from '@proofline/shared';
+import type { Clock } from '../clock/index.js';
 
 /** One message to deliver. `body` is what the recipient reads (or, for voice, hears). */
 export interface OutgoingMessage {
@@ -76,4 +77,26 @@ export class DeliveryError extends Error {
 
 export function isDeliveryError(error: unknown): error is DeliveryError {
   return error instanceof DeliveryError;
+}
+
+/** The receipt of a message `provider` accepted now, under its id `providerMessageId`. */
+export function accepted(
+  provider: MessagingProvider,
+  channel: Channel,
+  providerMessageId: string,
+  clock: Clock,
+): SendReceipt {
+  return { provider, channel, providerMessageId, acceptedAt: new Date(clock.now()).toISOString() };
+}
+
+/**
+ * A send a provider's sender refuses before calling the provider (a channel it does not send, a
+ * sender or credentials it lacks): it will not work again as configured.
+ */
+export function refused(
+  provider: MessagingProvider,
+  message: string,
+  code: Extract<DeliveryErrorCode, 'rejected' | 'auth'> = 'rejected',
+): DeliveryError {
+  return new DeliveryError({ code, provider, retryable: false, message });
 }

@@ -1,63 +1,100 @@
+import type { Channel } from '@proofline/shared';
 import { maskPhonesIn } from '@proofline/shared';
-import { DeliveryError, type MessagingProvider } from './port.js';
+import type { Clock } from '../clock/index.js';
+import { accepted, DeliveryError, type MessagingProvider, type SendReceipt } from './port.js';
 
 export type Fetch = typeof fetch;
 
-export interface ProviderResponse {
-  status: number;
-  /** Parsed JSON, or null when the body was empty or not JSON. */
-  json: unknown;
-  retryAfterSeconds: number | undefined;
+/** Where a provider's API is and how long a send may take; both have defaults. */
+export interface ProviderApiConfig {
+  baseUrl?: string;
+  timeoutMs?: number;
 }
 
-export interface ProviderRequest {
-  provider: MessagingProvider;
-  url: string;
+/** The clock stamps receipts; `fetch` is the global one unless a test or proxy passes its own. */
+export interface ProviderApiDeps {
+  clock: Clock;
+  fetch?: Fetch;
+}
+
+/** One message as a provider's REST API takes it. */
+export interface ProviderPost {
+  channel: Channel;
+  path: string;
+  /** `authorization` and `content-type`; `accept: application/json` is added. */
   headers: Record<string, string>;
   body: string;
-  timeoutMs: number;
-  fetch: Fetch;
+  /** The field of the provider's 2xx JSON answer that holds the message's (or call's) id. */
+  idField: string;
 }
 
+/** Maps a provider's answer other than a 2xx with an id (status, parsed JSON or null) to a DeliveryError. */
+export type ProviderErrorMapper = (httpStatus: number, body: unknown) => DeliveryError;
+
 /**
- * One POST to a provider with a deadline. Network failures and timeouts become DeliveryErrors
- * here; HTTP error answers come back to the adapter, which knows the provider's error format.
+ * A provider's REST API as the HTTP senders use it: one POST with a deadline; a 2xx answer naming
+ * the message's id is a receipt, any other answer goes through the provider's own error mapping.
+ * Network failures and timeouts become DeliveryErrors here, the same for every provider.
  */
-export async function postToProvider(request: ProviderRequest): Promise<ProviderResponse> {
-  let response: Response;
-  try {
-    response = await request.fetch(request.url, {
-      method: 'POST',
-      headers: request.headers,
-      body: request.body,
-      signal: AbortSignal.timeout(request.timeoutMs),
-    });
-  } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-    throw new DeliveryError({
-      code: timedOut ? 'timeout' : 'provider_error',
-      provider: request.provider,
-      retryable: true,
-      message: timedOut
-        ? `${request.provider} did not answer within ${request.timeoutMs} ms`
-        : `${request.provider} could not be reached`,
-      cause: error,
-    });
+export class ProviderApi {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly provider: MessagingProvider,
+    defaultBaseUrl: string,
+    config: ProviderApiConfig,
+    private readonly deps: ProviderApiDeps,
+    private readonly toError: ProviderErrorMapper,
+  ) {
+    this.baseUrl = (config.baseUrl ?? defaultBaseUrl).replace(/\/+$/, '');
+    this.timeoutMs = config.timeoutMs ?? 10_000;
   }
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw new DeliveryError({
-      code: 'timeout',
-      provider: request.provider,
-      retryable: true,
-      httpStatus: response.status,
-      message: `${request.provider} did not finish its answer within ${request.timeoutMs} ms`,
-      cause: error,
-    });
+
+  async send(post: ProviderPost): Promise<SendReceipt> {
+    const { status, json } = await this.post(post);
+    if (status >= 200 && status < 300 && isRecord(json)) {
+      const id = json[post.idField];
+      if (typeof id === 'string') return accepted(this.provider, post.channel, id, this.deps.clock);
+    }
+    throw this.toError(status, json);
   }
-  return { status: response.status, json: parseJson(text), retryAfterSeconds: retryAfter(response) };
+
+  private async post(post: ProviderPost): Promise<{ status: number; json: unknown }> {
+    const { provider, timeoutMs } = this;
+    let response: Response;
+    try {
+      response = await (this.deps.fetch ?? fetch)(`${this.baseUrl}${post.path}`, {
+        method: 'POST',
+        headers: { ...post.headers, accept: 'application/json' },
+        body: post.body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      throw new DeliveryError({
+        code: timedOut ? 'timeout' : 'provider_error',
+        provider,
+        retryable: true,
+        message: timedOut
+          ? `${provider} did not answer within ${timeoutMs} ms`
+          : `${provider} could not be reached`,
+        cause: error,
+      });
+    }
+    try {
+      return { status: response.status, json: parseJson(await response.text()) };
+    } catch (error) {
+      throw new DeliveryError({
+        code: 'timeout',
+        provider,
+        retryable: true,
+        httpStatus: response.status,
+        message: `${provider} did not finish its answer within ${timeoutMs} ms`,
+        cause: error,
+      });
+    }
+  }
 }
 
 function parseJson(text: string): unknown {
@@ -67,11 +104,6 @@ function parseJson(text: string): unknown {
   } catch {
     return null;
   }
-}
-
-function retryAfter(response: Response): number | undefined {
-  const value = Number(response.headers.get('retry-after'));
-  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 /** Provider error texts often quote the recipient; keep only a masked form of it. */

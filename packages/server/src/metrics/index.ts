@@ -10,61 +10,53 @@ import type { ObservedScope, VerificationObserver } from '../verification/index.
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly verificationsStarted = new Counter({
-    name: 'proofline_verifications_started_total',
-    help: 'Verifications started, by site, country, first step (channel) and method.',
-    labelNames: ['site', 'country', 'channel', 'method'] as const,
-    registers: [this.registry],
-  });
+  readonly verificationsStarted = this.counter(
+    'proofline_verifications_started_total',
+    'Verifications started, by site, country, first step (channel) and method.',
+    ['site', 'country', 'channel', 'method'],
+  );
 
-  readonly verificationsApproved = new Counter({
-    name: 'proofline_verifications_approved_total',
-    help: 'Verifications approved, by site, country, the channel that proved the number and method.',
-    labelNames: ['site', 'country', 'channel', 'method'] as const,
-    registers: [this.registry],
-  });
+  readonly verificationsApproved = this.counter(
+    'proofline_verifications_approved_total',
+    'Verifications approved, by site, country, the channel that proved the number and method.',
+    ['site', 'country', 'channel', 'method'],
+  );
 
-  readonly verificationsFailed = new Counter({
-    name: 'proofline_verifications_failed_total',
-    help: 'Verifications that ended without approval (expired, max_attempts_reached, failed), by method and channel.',
-    labelNames: ['site', 'status', 'channel', 'method'] as const,
-    registers: [this.registry],
-  });
+  readonly verificationsFailed = this.counter(
+    'proofline_verifications_failed_total',
+    'Verifications that ended without approval (expired, max_attempts_reached, failed), by method and channel.',
+    ['site', 'status', 'channel', 'method'],
+  );
 
-  readonly sends = new Counter({
-    name: 'proofline_messages_sent_total',
-    help: 'Codes a provider took for delivery, by site, channel and destination country.',
-    labelNames: ['site', 'channel', 'country'] as const,
-    registers: [this.registry],
-  });
+  readonly sends = this.counter(
+    'proofline_messages_sent_total',
+    'Codes a provider took for delivery, by site, channel and destination country.',
+    ['site', 'channel', 'country'],
+  );
 
-  readonly deliveryFailures = new Counter({
-    name: 'proofline_delivery_failures_total',
-    help: 'Codes a provider refused or could not deliver, by channel and reason.',
-    labelNames: ['site', 'channel', 'reason'] as const,
-    registers: [this.registry],
-  });
+  readonly deliveryFailures = this.counter(
+    'proofline_delivery_failures_total',
+    'Codes a provider refused or could not deliver, by channel and reason.',
+    ['site', 'channel', 'reason'],
+  );
 
-  readonly refusals = new Counter({
-    name: 'proofline_refusals_total',
-    help: 'Starts and resends refused before anything was sent, by reason (rate_limited, country_not_allowed, …).',
-    labelNames: ['site', 'reason'] as const,
-    registers: [this.registry],
-  });
+  readonly refusals = this.counter(
+    'proofline_refusals_total',
+    'Starts and resends refused before anything was sent, by reason (rate_limited, country_not_allowed, …).',
+    ['site', 'reason'],
+  );
 
-  readonly blocked = new Counter({
-    name: 'proofline_blocked_total',
-    help: 'Verifications that ended blocked, by what blocked them (network block or block rule).',
-    labelNames: ['site', 'by'] as const,
-    registers: [this.registry],
-  });
+  readonly blocked = this.counter(
+    'proofline_blocked_total',
+    'Verifications that ended blocked, by what blocked them (network block or block rule).',
+    ['site', 'by'],
+  );
 
-  readonly networkBlocks = new Counter({
-    name: 'proofline_network_blocks_total',
-    help: 'Networks blocked for a site by SMS-pumping detection.',
-    labelNames: ['site'] as const,
-    registers: [this.registry],
-  });
+  readonly networkBlocks = this.counter(
+    'proofline_network_blocks_total',
+    'Networks blocked for a site by SMS-pumping detection.',
+    ['site'],
+  );
 
   readonly operatorLatency = new Histogram({
     name: 'proofline_operator_call_seconds',
@@ -74,18 +66,24 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly operatorErrors = new Counter({
-    name: 'proofline_operator_errors_total',
-    help: 'Failed calls to the mobile operator, by API and CAMARA error code.',
-    labelNames: ['api', 'code'] as const,
-    registers: [this.registry],
-  });
+  readonly operatorErrors = this.counter(
+    'proofline_operator_errors_total',
+    'Failed calls to the mobile operator, by API and CAMARA error code.',
+    ['api', 'code'],
+  );
 
-  readonly storeErrors = new Counter({
-    name: 'proofline_store_errors_total',
-    help: 'Requests that failed because the store (Redis) did not answer.',
-    registers: [this.registry],
-  });
+  readonly storeErrors = this.counter(
+    'proofline_store_errors_total',
+    'Requests that failed because the store (Redis) did not answer.',
+  );
+
+  private counter<Label extends string = never>(
+    name: string,
+    help: string,
+    labelNames: readonly Label[] = [],
+  ): Counter<Label> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
 
   /** The observer port, counting into the metrics above. */
   readonly observer: VerificationObserver;

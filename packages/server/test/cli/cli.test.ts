@@ -19,23 +19,15 @@ async function folder(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'proofline-cli-'));
 }
 
-const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, env);
+/** `proofline …` run in-process; the words are split on spaces (the temporary paths have none). */
+const cli = (words: string, env: Record<string, string> = {}) => runCli(words.split(' '), env);
 
 describe('proofline sites', () => {
   it('creates sites the server loads, printing the secret once and storing only its hash', async () => {
     const config = join(await folder(), 'sites.json');
-    const created = await cli([
-      'sites',
-      'create',
-      '--name',
-      'Shop',
-      '--origin',
-      'https://shop.example.com',
-      '--origin',
-      'https://*.shop.example.com',
-      '--config',
-      config,
-    ]);
+    const created = await cli(
+      `sites create --name Shop --origin https://shop.example.com --origin https://*.shop.example.com --config ${config}`,
+    );
     expect(created.exitCode).toBe(0);
     const siteKey = /site key: +(pk_live_[0-9a-f]{24})/.exec(created.lines.join('\n'))![1]!;
     const secret = /secret key: +(sk_live_[0-9a-f]{48})/.exec(created.lines.join('\n'))![1]!;
@@ -50,52 +42,40 @@ describe('proofline sites', () => {
     const directory = TenantDirectory.fromFile(config);
     expect(directory.bySecret(secret)?.siteKey).toBe(siteKey);
 
-    await cli(['sites', 'create', '--name', 'Blog', '--origin', 'https://blog.example.com'], {
+    await cli('sites create --name Blog --origin https://blog.example.com', {
       PROOFLINE_CONFIG: config,
     });
-    const listed = await cli(['sites', 'list', '--config', config]);
+    const listed = await cli(`sites list --config ${config}`);
     expect(listed.lines).toHaveLength(2);
     expect(listed.lines[0]).toBe(`${siteKey}  Shop  https://shop.example.com https://*.shop.example.com`);
 
-    const rotated = await cli(['sites', 'rotate-secret', '--site', siteKey, '--config', config]);
+    const rotated = await cli(`sites rotate-secret --site ${siteKey} --config ${config}`);
     const newSecret = /secret key: +(sk_live_\w+)/.exec(rotated.lines.join('\n'))![1]!;
     const after = TenantDirectory.fromFile(config);
     expect(after.bySecret(newSecret)?.siteKey).toBe(siteKey);
     expect(after.bySecret(secret)).toBeNull();
 
-    await cli([
-      'sites',
-      'set-origins',
-      '--site',
-      siteKey,
-      '--origin',
-      'https://new.example.com',
-      '--config',
-      config,
-    ]);
+    await cli(`sites set-origins --site ${siteKey} --origin https://new.example.com --config ${config}`);
     expect(TenantDirectory.fromFile(config).bySiteKeyOrNull(siteKey)?.allowedOrigins).toEqual([
       'https://new.example.com',
     ]);
   });
 
   it.each([
-    [['sites', 'create', '--origin', 'https://shop.example.com'], '--name must be 1 to 64 characters'],
+    ['sites create --origin https://shop.example.com', '--name must be 1 to 64 characters'],
+    ['sites create --name Shop', 'give at least one --origin (e.g. --origin https://shop.example.com)'],
     [
-      ['sites', 'create', '--name', 'Shop'],
-      'give at least one --origin (e.g. --origin https://shop.example.com)',
-    ],
-    [
-      ['sites', 'create', '--name', 'Shop', '--origin', 'ftp://shop.example.com'],
+      'sites create --name Shop --origin ftp://shop.example.com',
       '--origin "ftp://shop.example.com": an origin such as https://shop.example.com, https://*.example.com or http://localhost:*',
     ],
-    [['sites', 'rotate-secret'], 'give --site <site key> (see `proofline sites list`)'],
-    [['sites', 'rotate-secret', '--site', 'pk_live_nope'], /^no site pk_live_nope in /],
-    [['sites', 'create', '--nme', 'Shop'], /^Unknown option '--nme'/],
-    [['keys', 'generate', '--alg', 'RS256'], '--alg must be ES256 or EdDSA'],
-    [['launch'], 'unknown command "launch" (proofline --help lists them)'],
-  ])('refuses %j with one line', async (args, message) => {
+    ['sites rotate-secret', 'give --site <site key> (see `proofline sites list`)'],
+    ['sites rotate-secret --site pk_live_nope', /^no site pk_live_nope in /],
+    ['sites create --nme Shop', /^Unknown option '--nme'/],
+    ['keys generate --alg RS256', '--alg must be ES256 or EdDSA'],
+    ['launch', 'unknown command "launch" (proofline --help lists them)'],
+  ])('refuses %j with one line', async (words, message) => {
     const config = join(await folder(), 'sites.json');
-    const attempt = cli([...args, '--config', config]);
+    const attempt = cli(`${words} --config ${config}`);
     await expect(attempt).rejects.toMatchObject({ name: 'UsageError' });
     await attempt.catch((error: Error) => {
       expect(error.message).toMatch(message);
@@ -106,48 +86,25 @@ describe('proofline sites', () => {
   it('leaves the file as it was when the input or the write fails', async () => {
     const dir = await folder();
     const config = join(dir, 'sites.json');
-    await cli([
-      'sites',
-      'create',
-      '--name',
-      'Shop',
-      '--origin',
-      'https://shop.example.com',
-      '--config',
-      config,
-    ]);
+    await cli(`sites create --name Shop --origin https://shop.example.com --config ${config}`);
     const before = await readFile(config, 'utf8');
     await expect(
-      cli([
-        'sites',
-        'set-origins',
-        '--site',
-        JSON.parse(before).sites[0].site_key,
-        '--origin',
-        'nope',
-        '--config',
-        config,
-      ]),
+      cli(
+        `sites set-origins --site ${JSON.parse(before).sites[0].site_key} --origin nope --config ${config}`,
+      ),
     ).rejects.toThrow();
     expect(await readFile(config, 'utf8')).toBe(before);
 
     // A write that fails (the folder does not exist): nothing written, nothing left behind.
     await expect(
-      cli([
-        'sites',
-        'create',
-        '--name',
-        'Shop',
-        '--origin',
-        'https://shop.example.com',
-        '--config',
-        join(dir, 'missing', 'sites.json'),
-      ]),
+      cli(
+        `sites create --name Shop --origin https://shop.example.com --config ${join(dir, 'missing', 'sites.json')}`,
+      ),
     ).rejects.toThrow(/^cannot write /);
     expect(await readdir(dir)).toEqual(['sites.json']);
 
     await writeFile(config, '{"sites": [{"site_key": "oops"}]}');
-    await expect(cli(['sites', 'list', '--config', config])).rejects.toThrow(/sites\.0\.site_key/);
+    await expect(cli(`sites list --config ${config}`)).rejects.toThrow(/sites\.0\.site_key/);
   });
 
   it('exits 2 with one line on stderr from the installed command', async () => {
@@ -166,7 +123,7 @@ describe('proofline sites', () => {
 
 describe('proofline keys and secrets', () => {
   it('makes a signing key the server signs with', async () => {
-    const [line] = (await cli(['keys', 'generate'])).lines;
+    const [line] = (await cli('keys generate')).lines;
     const jwk = /^SIGNING_KEY='(.+)'$/.exec(line!)![1]!;
     const issuer = await TokenIssuer.create({
       issuer: 'urn:test',
@@ -175,12 +132,12 @@ describe('proofline keys and secrets', () => {
     });
     expect(JSON.parse(jwk)).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', kid: expect.any(String) });
     expect(issuer).toBeDefined();
-    const [eddsa] = (await cli(['keys', 'generate', '--alg', 'EdDSA', '--json'])).lines;
+    const [eddsa] = (await cli('keys generate --alg EdDSA --json')).lines;
     expect(JSON.parse(eddsa!)).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' });
   });
 
   it('makes secrets production accepts', async () => {
-    const { lines } = await cli(['secrets', 'generate']);
+    const { lines } = await cli('secrets generate');
     expect(lines.map((line) => line.split('=')[0])).toEqual(['SERVER_SECRET', 'DATA_KEY', 'METRICS_TOKEN']);
     for (const line of lines) expect(secretWeakness(line.slice(line.indexOf('=') + 1))).toBeNull();
   });
@@ -206,19 +163,10 @@ describe('proofline doctor', () => {
     );
     try {
       const config = join(await folder(), 'sites.json');
-      await cli([
-        'sites',
-        'create',
-        '--name',
-        'Shop',
-        '--origin',
-        'https://shop.example.com',
-        '--config',
-        config,
-      ]);
+      await cli(`sites create --name Shop --origin https://shop.example.com --config ${config}`);
       const envFile = join(await folder(), 'proofline.env');
-      const secrets = (await cli(['secrets', 'generate'])).lines;
-      const key = (await cli(['keys', 'generate'])).lines;
+      const secrets = (await cli('secrets generate')).lines;
+      const key = (await cli('keys generate')).lines;
       await writeFile(
         envFile,
         [
@@ -233,7 +181,7 @@ describe('proofline doctor', () => {
           `TWILIO_BASE_URL=${twilio.url}`,
         ].join('\n'),
       );
-      const report = await cli(['doctor', '--env-file', envFile]);
+      const report = await cli(`doctor --env-file ${envFile}`);
       expect(report.exitCode).toBe(1);
       expect(report.lines).toEqual([
         `ok    sites: 1 in ${config}`,
@@ -251,7 +199,7 @@ describe('proofline doctor', () => {
   });
 
   it('names a configuration the server would refuse', async () => {
-    const report = await cli(['doctor'], { NODE_ENV: 'production' });
+    const report = await cli('doctor', { NODE_ENV: 'production' });
     expect(report).toEqual({
       exitCode: 1,
       lines: [

@@ -5,6 +5,7 @@ import type { NetworkInfo } from '../../src/fraud/index.js';
 import type { RunningProofline } from '../../src/index.js';
 import { codeIn, otpClient, RELAXED_FRAUD_POLICY } from '../http/otp-client.js';
 import { eventually } from '../store/redis-servers.js';
+import { type RestCall, restClient } from '../support/http-client.js';
 import { startTestServer } from '../support/server.js';
 import { startReceiver } from '../webhooks/receiver.js';
 
@@ -21,17 +22,14 @@ let server: RunningProofline;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let webhookSecret: string;
 let fraudBlocks: { impose: (...args: unknown[]) => Promise<unknown> };
-const secretHeaders = { authorization: 'Bearer sk_test_demo', 'content-type': 'application/json' };
+let call: RestCall;
 
 beforeAll(async () => {
   receiver = await startReceiver();
   server = await startTestServer({ redis: true, networkOf, env: { FRAUD_POLICY: RELAXED_FRAUD_POLICY } });
-  const settings = await fetch(`${server.url}/v1/settings/phone-verification`, {
-    method: 'PUT',
-    headers: secretHeaders,
-    body: JSON.stringify({ webhook_url: receiver.url }),
-  });
-  webhookSecret = ((await settings.json()) as { webhook_secret: string }).webhook_secret;
+  call = restClient(server.url);
+  const settings = await call('PUT', '/v1/settings/phone-verification', { webhook_url: receiver.url });
+  webhookSecret = settings.body.webhook_secret;
   const fraud = (
     server.deps as unknown as { fraud: { blocks: { impose: (...args: unknown[]) => Promise<unknown> } } }
   ).fraud;
@@ -44,13 +42,9 @@ afterAll(async () => {
 });
 
 async function sendOtp(body: unknown): Promise<SendOtpOutput> {
-  const response = await fetch(`${server.url}/v1/phone/send-otp`, {
-    method: 'POST',
-    headers: secretHeaders,
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as SendOtpOutput;
+  const answer = await call<SendOtpOutput>('POST', '/v1/phone/send-otp', body);
+  expect(answer.status).toBe(200);
+  return answer.body;
 }
 
 describe('a blocked network', () => {
@@ -67,9 +61,10 @@ describe('a blocked network', () => {
     });
     expect(verified.body.verification_status).toBe('verified');
 
-    const record = (await (
-      await fetch(`${server.url}/v1/verifications/${started.verification_id}`, { headers: secretHeaders })
-    ).json()) as { workflow: { channel: string; status: string; reason?: string }[] };
+    const { body: record } = await call<{ workflow: { channel: string; status: string; reason?: string }[] }>(
+      'GET',
+      `/v1/verifications/${started.verification_id}`,
+    );
     expect(record.workflow[0]).toMatchObject({ channel: 'sms', status: 'blocked', reason: REASON });
   });
 
@@ -104,11 +99,7 @@ describe('a blocked network', () => {
 
   it('a blocked prefix skips SMS and voice the same way, naming the number range', async () => {
     // The site lets the network through: the prefix block alone stops SMS and voice to its range.
-    const unblocked = await fetch(`${server.url}/v1/networks/unblock`, {
-      method: 'POST',
-      headers: secretHeaders,
-      body: JSON.stringify({ network: '23415' }),
-    });
+    const unblocked = await call('POST', '/v1/networks/unblock', { network: '23415' });
     expect(unblocked.status).toBe(200);
     await fraudBlocks.impose('pk_test_demo', '+44740031', 'Vodafone UK', 'test');
     const phone = '+447400310001';
@@ -120,9 +111,10 @@ describe('a blocked network', () => {
     expect((await otpClient(server.url).inbox(phone)).map((message) => message.channel)).toEqual([
       'whatsapp',
     ]);
-    const record = (await (
-      await fetch(`${server.url}/v1/verifications/${started.verification_id}`, { headers: secretHeaders })
-    ).json()) as { workflow: { channel: string; status: string; reason?: string }[] };
+    const { body: record } = await call<{ workflow: { channel: string; status: string; reason?: string }[] }>(
+      'GET',
+      `/v1/verifications/${started.verification_id}`,
+    );
     // Another range of the network gets its SMS.
     const other = await sendOtp({ phone: '+447400320001', workflow: [{ channel: 'sms' }] });
     expect(other).toMatchObject({ status: 'pending', channel: 'sms' });

@@ -68,12 +68,7 @@ function fraudClient(server: RunningProofline) {
 }
 
 /** Five codes to adjacent numbers of one range (+4474009<range>…), never checked: the pumping signature. */
-async function pump(
-  client: ReturnType<typeof fraudClient>,
-  range: number,
-  from = 0,
-  pace?: ManualClock,
-): Promise<void> {
+async function pump(client: FraudClient, range: number, from = 0, pace?: ManualClock): Promise<void> {
   for (let n = 0; n < 5; n += 1) {
     // A second between sends keeps several ranges' pumping apart from the network's spread rule.
     pace?.advance(1_000);
@@ -87,35 +82,48 @@ function start(clock: ManualClock, extra: Parameters<typeof startTestServer>[0] 
   return startTestServer({ redis: true, clock, networkOf, env: { TRUSTED_PROXIES: '127.0.0.1' }, ...extra });
 }
 
-describe('rate limits over HTTP', () => {
-  const clock = new ManualClock();
+type FraudClient = ReturnType<typeof fraudClient>;
+
+/** A server on `clock` started before the block's tests and closed after them; `client` calls it. */
+function serveForBlock(clock: ManualClock): { readonly client: FraudClient } {
   let server: RunningProofline;
-  let client: ReturnType<typeof fraudClient>;
+  let client: FraudClient;
   beforeAll(async () => {
     server = await start(clock);
     client = fraudClient(server);
   });
   afterAll(() => server.close());
+  return {
+    get client() {
+      return client;
+    },
+  };
+}
+
+describe('rate limits over HTTP', () => {
+  const clock = new ManualClock();
+  const served = serveForBlock(clock);
 
   it('sends 5 codes to a number in 10 minutes, then answers a generic 429 with Retry-After and sends nothing', async () => {
     const phone = '+447500100001';
-    const sendOtp = () => client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
+    const sendOtp = () =>
+      served.client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', { phone, channel: 'sms' });
     // One code and a resend, then three more verifications of the number (each cancelled).
     const first = await sendOtp();
     expect(first.status).toBe(200);
     clock.advance(31_000);
     expect(
-      (await client.call('POST', `/v1/verifications/${first.body.verification_id}/resend`, {})).status,
+      (await served.client.call('POST', `/v1/verifications/${first.body.verification_id}/resend`, {})).status,
     ).toBe(200);
     expect(
-      (await client.call('POST', `/v1/verifications/${first.body.verification_id}/cancel`, {})).status,
+      (await served.client.call('POST', `/v1/verifications/${first.body.verification_id}/cancel`, {})).status,
     ).toBe(200);
     for (let verification = 0; verification < 3; verification += 1) {
       const sent = await sendOtp();
       expect(sent.body.status).toBe('pending');
-      await client.call('POST', `/v1/verifications/${sent.body.verification_id}/cancel`, {});
+      await served.client.call('POST', `/v1/verifications/${sent.body.verification_id}/cancel`, {});
     }
-    expect(await client.inbox(phone)).toHaveLength(5);
+    expect(await served.client.inbox(phone)).toHaveLength(5);
 
     const limited = await sendOtp();
     expect(limited.status).toBe(429);
@@ -126,17 +134,17 @@ describe('rate limits over HTTP', () => {
     expect(limited.body).toEqual({
       error: { code: 'rate_limited', message: GENERIC, details: { retry_after: retryAfter } },
     });
-    expect(await client.inbox(phone)).toHaveLength(5);
+    expect(await served.client.inbox(phone)).toHaveLength(5);
 
     // A widget start for the number, from an address of its own, gets the same generic answer.
-    const widget = await client.widgetStart(phone, '203.0.113.77');
+    const widget = await served.client.widgetStart(phone, '203.0.113.77');
     expect(widget.status).toBe(429);
     expect(widget.body.error?.message).toBe(GENERIC);
     expect(widget.body.error?.data.code).toBe('rate_limited');
-    expect(await client.inbox(phone)).toHaveLength(5);
+    expect(await served.client.inbox(phone)).toHaveLength(5);
   });
 
-  it('limits widget starts per client IP, taken from the trusted proxy header', async () => {
+  it('limits widget starts per served.client IP, taken from the trusted proxy header', async () => {
     const ip = '203.0.113.7';
     // Scattered numbers: adjacent ones would (rightly) look like pumping.
     const scattered = (n: number) =>
@@ -144,27 +152,27 @@ describe('rate limits over HTTP', () => {
     for (let n = 0; n < 10; n += 1) {
       // People, not a bot: a second apart (ten numbers in one second would be a spread attack).
       clock.advance(1_000);
-      const started = await client.widgetStart(scattered(n), ip);
+      const started = await served.client.widgetStart(scattered(n), ip);
       expect(started.status).toBe(200);
       expect(started.body.result?.data.status).toBe('pending');
     }
-    const limited = await client.widgetStart(scattered(10), ip);
+    const limited = await served.client.widgetStart(scattered(10), ip);
     expect(limited.status).toBe(429);
     expect(limited.body.error?.data.code).toBe('rate_limited');
     expect(limited.body.error?.message).toBe(GENERIC);
     expect(limited.body.error?.data.retryAfter).toBeGreaterThan(0);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await client.inbox(scattered(10))).toEqual([]);
-    expect((await client.widgetStart(scattered(10), '203.0.113.8')).status).toBe(200);
+    expect(await served.client.inbox(scattered(10))).toEqual([]);
+    expect((await served.client.widgetStart(scattered(10), '203.0.113.8')).status).toBe(200);
   });
 
   it('refuses fraud_check from the widget: its input has no such field', async () => {
     for (const field of ['fraudCheck', 'fraud_check']) {
-      const refused = await client.widgetStart('+447500200100', '203.0.113.9', { [field]: false });
+      const refused = await served.client.widgetStart('+447500200100', '203.0.113.9', { [field]: false });
       expect(refused.status).toBe(400);
       expect(refused.body.error?.data.code).toBe('bad_request');
     }
-    expect(await client.inbox('+447500200100')).toEqual([]);
+    expect(await served.client.inbox('+447500200100')).toEqual([]);
   });
 });
 
@@ -220,65 +228,68 @@ describe('site, prefix and country buckets over HTTP', () => {
 
 describe('geo permissions and line types over HTTP', () => {
   const clock = new ManualClock();
-  let server: RunningProofline;
-  let client: ReturnType<typeof fraudClient>;
-  beforeAll(async () => {
-    server = await start(clock);
-    client = fraudClient(server);
-  });
-  afterAll(() => server.close());
+  const served = serveForBlock(clock);
 
   it('refuses a country blocked for the channel or outside the allow-list, before any send', async () => {
-    const put = await client.call<GeoPermissionsOutput>('PUT', '/v1/fraud/geo-permissions', {
+    const put = await served.client.call<GeoPermissionsOutput>('PUT', '/v1/fraud/geo-permissions', {
       voice: { blocked_countries: ['GB'] },
     });
     expect(put.body).toEqual({ geo_permissions: { voice: { blocked_countries: ['GB'] } } });
-    const voice = await client.call('POST', '/v1/phone/send-otp', {
+    const voice = await served.client.call('POST', '/v1/phone/send-otp', {
       phone: '+447500300001',
       channel: 'voice',
     });
     expect(voice.status).toBe(403);
     expect(voice.body.error?.code).toBe('country_not_allowed');
-    expect(await client.inbox('+447500300001')).toEqual([]);
+    expect(await served.client.inbox('+447500300001')).toEqual([]);
 
-    await client.call<Settings>('PUT', '/v1/settings/phone-verification', { allowed_countries: ['FR'] });
-    const sms = await client.call('POST', '/v1/phone/send-otp', { phone: '+447500300002', channel: 'sms' });
+    await served.client.call<Settings>('PUT', '/v1/settings/phone-verification', {
+      allowed_countries: ['FR'],
+    });
+    const sms = await served.client.call('POST', '/v1/phone/send-otp', {
+      phone: '+447500300002',
+      channel: 'sms',
+    });
     expect(sms.status).toBe(403);
     expect(sms.body.error?.code).toBe('country_not_allowed');
-    await client.call<Settings>('PUT', '/v1/settings/phone-verification', { allowed_countries: null });
+    await served.client.call<Settings>('PUT', '/v1/settings/phone-verification', { allowed_countries: null });
 
-    const bad = await client.call('PUT', '/v1/fraud/geo-permissions', { fax: { blocked_countries: ['gb'] } });
+    const bad = await served.client.call('PUT', '/v1/fraud/geo-permissions', {
+      fax: { blocked_countries: ['gb'] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error?.code).toBe('bad_request');
 
     // Voice reaches GB again for the next test.
-    const reset = await client.call<GeoPermissionsOutput>('PUT', '/v1/fraud/geo-permissions', { voice: {} });
+    const reset = await served.client.call<GeoPermissionsOutput>('PUT', '/v1/fraud/geo-permissions', {
+      voice: {},
+    });
     expect(reset.body).toEqual({ geo_permissions: { voice: {} } });
   });
 
   it('refuses SMS and voice to high-risk destinations until the channel allows them', async () => {
     const inmarsat = '+870773111632';
     for (const channel of ['sms', 'voice'] as const) {
-      const refused = await client.call('POST', '/v1/phone/send-otp', { phone: inmarsat, channel });
+      const refused = await served.client.call('POST', '/v1/phone/send-otp', { phone: inmarsat, channel });
       expect(refused.status).toBe(403);
       expect(refused.body.error?.code).toBe('country_not_allowed');
     }
-    expect(await client.inbox(inmarsat)).toEqual([]);
-    await client.call('PUT', '/v1/fraud/geo-permissions', { sms: { allow_high_risk: true } });
+    expect(await served.client.inbox(inmarsat)).toEqual([]);
+    await served.client.call('PUT', '/v1/fraud/geo-permissions', { sms: { allow_high_risk: true } });
     try {
-      const sms = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      const sms = await served.client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
         phone: inmarsat,
         channel: 'sms',
       });
       expect(sms.body).toMatchObject({ status: 'pending', channel: 'sms' });
-      expect(await client.inbox(inmarsat)).toHaveLength(1);
-      const voice = await client.call('POST', '/v1/phone/send-otp', {
+      expect(await served.client.inbox(inmarsat)).toHaveLength(1);
+      const voice = await served.client.call('POST', '/v1/phone/send-otp', {
         phone: '+870773111633',
         channel: 'voice',
       });
       expect(voice.body.error?.code).toBe('country_not_allowed');
     } finally {
-      await client.call('PUT', '/v1/fraud/geo-permissions', { sms: {} });
+      await served.client.call('PUT', '/v1/fraud/geo-permissions', { sms: {} });
     }
   });
 
@@ -288,21 +299,21 @@ describe('geo permissions and line types over HTTP', () => {
       ['+449098790001', undefined],
       ['+449098790002', 'voice'],
     ] as const) {
-      const premium = await client.call('POST', '/v1/phone/send-otp', { phone, channel });
+      const premium = await served.client.call('POST', '/v1/phone/send-otp', { phone, channel });
       expect(premium.status).toBe(403);
       expect(premium.body.error?.code).toBe('line_type_not_allowed');
-      expect(await client.inbox(phone)).toEqual([]);
+      expect(await served.client.inbox(phone)).toEqual([]);
     }
-    await client.call<Settings>('PUT', '/v1/settings/phone-verification', { block_premium: false });
+    await served.client.call<Settings>('PUT', '/v1/settings/phone-verification', { block_premium: false });
     try {
       // A premium line gets no text message; the call goes.
-      const allowed = await client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
+      const allowed = await served.client.call<SendOtpOutput>('POST', '/v1/phone/send-otp', {
         phone: '+449098790003',
       });
       expect(allowed.status).toBe(200);
       expect(allowed.body).toMatchObject({ status: 'pending', channel: 'voice' });
     } finally {
-      await client.call<Settings>('PUT', '/v1/settings/phone-verification', { block_premium: true });
+      await served.client.call<Settings>('PUT', '/v1/settings/phone-verification', { block_premium: true });
     }
   });
 });
@@ -350,7 +361,7 @@ describe('SMS pumping, prefix blocks and unblock over HTTP', () => {
   // Starts at the real time: the webhook signature's timestamp is checked against it.
   const clock = new ManualClock(Date.now());
   let server: RunningProofline;
-  let client: ReturnType<typeof fraudClient>;
+  let client: FraudClient;
   let hooks: Server;
   const received: { headers: Record<string, string>; body: string }[] = [];
   let secret: string;
@@ -562,7 +573,7 @@ describe('SMS pumping, prefix blocks and unblock over HTTP', () => {
 describe('network blocks from several pumped prefixes over HTTP', () => {
   const clock = new ManualClock(Date.now());
   let server: RunningProofline;
-  let client: ReturnType<typeof fraudClient>;
+  let client: FraudClient;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let secret: string;
 

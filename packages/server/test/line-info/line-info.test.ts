@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
 import {
+  type LineInfoSource,
   offlineLineInfoSource,
   operatorLineInfoSource,
   rangeHolderNetwork,
@@ -13,8 +14,8 @@ import {
   sandboxClientSecret,
   startSandboxOperator,
 } from '../../src/operator/sandbox/index.js';
-import { lineInfoContract, threeMobile, threeNetwork } from './contract.js';
-import { startTwilioLookup, startVonageNumberInsight } from './providers.js';
+import { lineInfoContract, type SourceUnderTest, threeMobile, threeNetwork } from './contract.js';
+import { type ScriptedLine, startTwilioLookup, startVonageNumberInsight } from './providers.js';
 
 /** Short, so a hanging provider fails the lookup quickly; nothing here asserts a duration. */
 const timeoutMs = 300;
@@ -69,18 +70,18 @@ lineInfoContract('operator', async () => {
   };
 });
 
-const twilioCredentials = { accountSid: `AC${'0'.repeat(32)}`, authToken: 'lookup-token' };
-lineInfoContract('twilio', async () => {
-  const provider = await startTwilioLookup(twilioCredentials);
-  const sourceWith = (authToken: string) =>
-    twilioLookupSource({
-      baseUrl: provider.baseUrl,
-      accountSid: twilioCredentials.accountSid,
-      authToken,
-      timeoutMs,
-    });
+/** A source on one of the local fakes of providers.ts, which scripts the lines and the trouble. */
+function fakeProviderSubject(
+  provider: {
+    script(number: string, line: ScriptedLine): unknown;
+    setTrouble(kind: 'down' | 'hang' | null): void;
+    close(): Promise<void>;
+  },
+  sourceWith: (credential: string) => LineInfoSource,
+  credential: string,
+): SourceUnderTest {
   return {
-    source: sourceWith(twilioCredentials.authToken),
+    source: sourceWith(credential),
     knowThreeMobile: async () => {
       provider.script(threeMobile, threeUk);
     },
@@ -90,29 +91,29 @@ lineInfoContract('twilio', async () => {
     },
     close: () => provider.close(),
   };
+}
+
+const twilioCredentials = { accountSid: `AC${'0'.repeat(32)}`, authToken: 'lookup-token' };
+lineInfoContract('twilio', async () => {
+  const provider = await startTwilioLookup(twilioCredentials);
+  const { accountSid, authToken } = twilioCredentials;
+  return fakeProviderSubject(
+    provider,
+    (token) => twilioLookupSource({ baseUrl: provider.baseUrl, accountSid, authToken: token, timeoutMs }),
+    authToken,
+  );
 });
 
 const vonageCredentials = { apiKey: 'abcd1234', apiSecret: 'Secret123456789' };
 lineInfoContract('vonage', async () => {
   const provider = await startVonageNumberInsight(vonageCredentials);
-  const sourceWith = (apiSecret: string) =>
-    vonageNumberInsightSource({
-      baseUrl: provider.baseUrl,
-      apiKey: vonageCredentials.apiKey,
-      apiSecret,
-      timeoutMs,
-    });
-  return {
-    source: sourceWith(vonageCredentials.apiSecret),
-    knowThreeMobile: async () => {
-      provider.script(threeMobile, threeUk);
-    },
-    trouble: {
-      set: async (kind) => provider.setTrouble(kind),
-      withBadCredentials: () => sourceWith('wrong'),
-    },
-    close: () => provider.close(),
-  };
+  const { apiKey, apiSecret } = vonageCredentials;
+  return fakeProviderSubject(
+    provider,
+    (secret) =>
+      vonageNumberInsightSource({ baseUrl: provider.baseUrl, apiKey, apiSecret: secret, timeoutMs }),
+    apiSecret,
+  );
 });
 
 lineInfoContract('offline', async () => ({

@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProofline } from '../../src/index.js';
+import { restClient } from '../support/http-client.js';
 import { startTestServer } from '../support/server.js';
 import { startTwilioLookup, startVonageNumberInsight } from './providers.js';
 
 /** `POST /v1/phone/lookup` with a provider as the line-information source and no operator. */
-const lookup = async (server: RunningProofline, phone: string) => {
-  const response = await fetch(`${server.url}/v1/phone/lookup`, {
-    method: 'POST',
-    headers: { authorization: 'Bearer sk_test_demo', 'content-type': 'application/json' },
-    body: JSON.stringify({ phone }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON answers
-  return (await response.json()) as any;
-};
+const lookup = async (server: RunningProofline, phone: string) =>
+  (await restClient(server.url)('POST', '/v1/phone/lookup', { phone })).body;
 
 const vodafone = { mcc: '234', mnc: '15', carrier: 'Vodafone UK', type: 'nonFixedVoip' };
 let twilio: Awaited<ReturnType<typeof startTwilioLookup>>;

@@ -2,6 +2,7 @@ import type { NetworkBlocksOutput } from '@proofline/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
 import type { RunningProofline } from '../../src/index.js';
+import { restClient } from '../support/http-client.js';
 import { startTestServer } from '../support/server.js';
 import { startTwilioLookup } from './providers.js';
 
@@ -10,19 +11,10 @@ import { startTwilioLookup } from './providers.js';
  * and networks come from the configured line-information source — offline prefix data (the range
  * holder's network) or a Twilio-Lookup-speaking server (its MCC-MNC).
  */
+/** The site's backend calling `server`: the JSON body of each answer. */
 function backend(server: RunningProofline) {
-  return async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: 'Bearer sk_test_demo',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON answers
-    return (await response.json()) as any;
-  };
+  const call = restClient(server.url);
+  return async (method: string, path: string, body?: unknown) => (await call(method, path, body)).body;
 }
 
 const servers: RunningProofline[] = [];

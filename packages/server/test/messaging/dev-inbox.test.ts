@@ -3,33 +3,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
 import { toRestError } from '../../src/http/errors.js';
 import { devInboxRoutes } from '../../src/http/rest/dev-inbox-routes.js';
-import { DevInbox, type OutgoingMessage, renderInboxHtml } from '../../src/messaging/index.js';
-
-function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
-  return {
-    channel: 'sms',
-    to: '+447400123456',
-    body: 'Acme: your verification code is 111111.\n@acme.test #111111',
-    siteKey: 'pk_test_demo',
-    verificationId: 'ver_1',
-    ...overrides,
-  };
-}
+import { DevInbox, renderInboxHtml } from '../../src/messaging/index.js';
+import { testMessage } from './contract.js';
 
 describe('DevInbox', () => {
   it('keeps messages newest first with the time of the clock', async () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
     const inbox = new DevInbox({ clock });
-    const first = await inbox.send(message());
+    const first = await inbox.send(testMessage());
     clock.advance(1_000);
-    await inbox.send(message({ body: 'second' }));
+    await inbox.send(testMessage({ body: 'second' }));
     const { messages } = inbox.list({ to: '+447400123456' });
-    expect(messages.map((stored) => stored.body)).toEqual(['second', message().body]);
+    expect(messages.map((stored) => stored.body)).toEqual(['second', testMessage().body]);
     expect(messages[1]).toEqual({
       id: first.providerMessageId,
       to: '+447400123456',
       channel: 'sms',
-      body: message().body,
+      body: testMessage().body,
       sent_at: '2026-01-01T12:00:00.000Z',
       site_key: 'pk_test_demo',
     });
@@ -38,9 +28,9 @@ describe('DevInbox', () => {
 
   it('filters by recipient, accepting a number without + or with a decoded space', async () => {
     const inbox = new DevInbox({ clock: new ManualClock() });
-    await inbox.send(message({ to: '+447400123456' }));
-    await inbox.send(message({ to: '+33612345678' }));
-    await inbox.send(message({ channel: 'email', to: 'ada@example.test', subject: 'Code' }));
+    await inbox.send(testMessage({ to: '+447400123456' }));
+    await inbox.send(testMessage({ to: '+33612345678' }));
+    await inbox.send(testMessage({ channel: 'email', to: 'ada@example.test', subject: 'Code' }));
     expect(inbox.list({ to: '447400123456' }).messages).toHaveLength(1);
     expect(inbox.list({ to: ' 33612345678' }).messages[0]!.to).toBe('+33612345678');
     expect(inbox.list({ to: 'ADA@example.test' }).messages[0]).toMatchObject({
@@ -53,7 +43,7 @@ describe('DevInbox', () => {
 
   it('drops the oldest messages past its capacity', async () => {
     const inbox = new DevInbox({ clock: new ManualClock(), capacity: 3 });
-    for (const body of ['1', '2', '3', '4', '5']) await inbox.send(message({ body }));
+    for (const body of ['1', '2', '3', '4', '5']) await inbox.send(testMessage({ body }));
     expect(inbox.list().messages.map((stored) => stored.body)).toEqual(['5', '4', '3']);
   });
 
@@ -91,8 +81,8 @@ describe('dev inbox routes', () => {
     });
     await app.register(devInboxRoutes, { inbox });
     baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-    await inbox.send(message({ to: '+447400123456', body: 'for <Ada>' }));
-    await inbox.send(message({ to: '+33612345678', body: 'for Bob' }));
+    await inbox.send(testMessage({ to: '+447400123456', body: 'for <Ada>' }));
+    await inbox.send(testMessage({ to: '+33612345678', body: 'for Bob' }));
   });
 
   afterAll(() => app.close());

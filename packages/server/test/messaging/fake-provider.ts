@@ -1,7 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { expect, it } from 'vitest';
-import { DeliveryError, type OutgoingMessage } from '../../src/messaging/index.js';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 
 interface RecordedRequest {
   method: string;
@@ -56,50 +54,11 @@ export function sendJson(
   response.end(JSON.stringify(body));
 }
 
-/** The SMS a provider test sends: its body holds the code `123456`, which no error may repeat. */
-export function smsMessage(
-  verificationId: string,
-  overrides: Partial<OutgoingMessage> = {},
-): OutgoingMessage {
-  return {
-    channel: 'sms',
-    to: '+447400123456',
-    body: 'Acme: your verification code is 123456.\n@acme.test #123456',
-    siteKey: 'pk_test_demo',
-    verificationId,
-    ...overrides,
-  };
-}
-
-/** A number the fake provider refuses, and the DeliveryError its answer must become. */
-export type RefusalCase = [
-  to: string,
-  code: string,
-  retryable: boolean,
-  httpStatus: number,
-  providerCode: string,
-];
-
-/**
- * How a sender fails, whatever the provider: each refusal becomes a DeliveryError naming the
- * provider (which quotes the number, but the error keeps only its mask, and never the message
- * body), and a provider that never answers (`+15005550777`) is given up after `timeoutMs`.
- */
-export function itMapsFailures(
-  provider: string,
-  refusals: { title: string; cases: RefusalCase[] },
-  send: (to: string, timeoutMs?: number) => Promise<unknown>,
-): void {
-  it.each(refusals.cases)(refusals.title, async (to, code, retryable, httpStatus, providerCode) => {
-    const error = await send(to).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(DeliveryError);
-    expect(error).toMatchObject({ code, retryable, httpStatus, providerCode, provider });
-    expect((error as Error).message).not.toContain(to);
-    expect((error as Error).message).not.toContain('123456');
-  });
-
-  it('gives up after its timeout', async () => {
-    const error = await send('+15005550777', 150).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'timeout', retryable: true, provider });
-  });
+/** A local port nothing listens on (it was free a moment ago): a provider that cannot be reached. */
+export async function closedPort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -1,40 +1,72 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
-import type { OutgoingMessage } from '../../src/messaging/index.js';
-import { TwilioSender } from '../../src/messaging/twilio/index.js';
-import {
-  type FakeProvider,
-  itMapsFailures,
-  sendJson,
-  smsMessage,
-  startFakeProvider,
-} from './fake-provider.js';
+import { type TwilioConfig, TwilioSender } from '../../src/messaging/twilio/index.js';
+import { describeSenderContract, testMessage } from './contract.js';
+import { closedPort, type FakeProvider, sendJson, startFakeProvider } from './fake-provider.js';
 
 const accountSid = 'AC0123456789abcdef0123456789abcdef';
 const authToken = 'twilio-test-token';
+const hangingNumber = '+15005550777';
 
-/** Twilio's documented error answers, keyed by the test numbers Twilio itself uses for them. */
-const scriptedErrors: Record<string, { status: number; code: number; message: string }> = {
-  '+15005550001': {
+/** Twilio's documented error answers, at the test numbers Twilio itself uses, and what each means here. */
+const documentedErrors = [
+  {
+    to: '+15005550001',
     status: 400,
-    code: 21211,
+    twilioCode: 21211,
     message: "The 'To' number +15005550001 is not a valid phone number.",
+    code: 'invalid_recipient',
+    retryable: false,
   },
-  '+15005550002': {
+  {
+    to: '+15005550002',
     status: 400,
-    code: 21612,
+    twilioCode: 21612,
     message: "The 'To' phone number: +15005550002, is not currently reachable",
+    code: 'unreachable',
+    retryable: false,
   },
-  '+15005550003': {
+  {
+    to: '+15005550003',
     status: 400,
-    code: 21408,
+    twilioCode: 21408,
     message: 'Permission to send an SMS has not been enabled for the region',
+    code: 'rejected',
+    retryable: false,
   },
-  '+15005550004': { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' },
-  '+15005550008': { status: 400, code: 21608, message: 'The number +15005550008 is unverified.' },
-  '+15005550009': { status: 400, code: 21614, message: "'To' number is not a valid mobile number" },
-  '+15005550429': { status: 429, code: 20429, message: 'Too Many Requests' },
-};
+  {
+    to: '+15005550004',
+    status: 400,
+    twilioCode: 21610,
+    message: 'Attempt to send to unsubscribed recipient',
+    code: 'rejected',
+    retryable: false,
+  },
+  {
+    to: '+15005550008',
+    status: 400,
+    twilioCode: 21608,
+    message: 'The number +15005550008 is unverified.',
+    code: 'rejected',
+    retryable: false,
+  },
+  {
+    to: '+15005550009',
+    status: 400,
+    twilioCode: 21614,
+    message: "'To' number is not a valid mobile number",
+    code: 'invalid_recipient',
+    retryable: false,
+  },
+  {
+    to: '+15005550429',
+    status: 429,
+    twilioCode: 20429,
+    message: 'Too Many Requests',
+    code: 'rate_limited',
+    retryable: true,
+  },
+] as const;
 
 let twilio: FakeProvider;
 const clock = new ManualClock();
@@ -55,17 +87,19 @@ beforeAll(async () => {
     }
     const form = new URLSearchParams(request.body);
     const to = (form.get('To') ?? '').replace(/^whatsapp:/, '');
-    if (to === '+15005550777') return; // never answers
+    if (to === hangingNumber) return; // never answers
     if (to === '+15005550500') {
       response.writeHead(503, { 'content-type': 'text/html' });
       return response.end('<html>Service Unavailable</html>');
     }
-    const scripted = scriptedErrors[to];
-    if (scripted) {
+    const documented = documentedErrors.find((error) => error.to === to);
+    if (documented) {
       response.setHeader('retry-after', '3');
-      return sendJson(response, scripted.status, {
-        ...scripted,
-        more_info: `https://www.twilio.com/docs/errors/${scripted.code}`,
+      return sendJson(response, documented.status, {
+        code: documented.twilioCode,
+        message: documented.message,
+        more_info: `https://www.twilio.com/docs/errors/${documented.twilioCode}`,
+        status: documented.status,
       });
     }
     const sid = `${match[2] === 'Calls' ? 'CA' : 'SM'}${'0'.repeat(31)}${twilio.requests.length}`;
@@ -81,7 +115,7 @@ beforeAll(async () => {
 
 afterAll(() => twilio.close());
 
-function sender(overrides: Partial<ConstructorParameters<typeof TwilioSender>[0]> = {}): TwilioSender {
+function sender(overrides: Partial<TwilioConfig> = {}): TwilioSender {
   return new TwilioSender(
     {
       accountSid,
@@ -96,15 +130,44 @@ function sender(overrides: Partial<ConstructorParameters<typeof TwilioSender>[0]
   );
 }
 
-const message = (overrides: Partial<OutgoingMessage> = {}) => smsMessage('ver_1', overrides);
-
 function lastForm(): URLSearchParams {
   return new URLSearchParams(twilio.requests.at(-1)!.body);
 }
 
+describeSenderContract(
+  'twilio',
+  documentedErrors.map(({ to, status, twilioCode, code, retryable }) => ({
+    to,
+    code,
+    retryable,
+    httpStatus: status,
+    providerCode: String(twilioCode),
+  })),
+  async () => ({
+    provider: 'twilio',
+    clock,
+    sender: sender(),
+    recipients: { sms: '+447400123456', whatsapp: '+447400123457', voice: '+447400123458' },
+    badCredentials: { sender: sender({ authToken: 'wrong' }), providerCode: '20003' },
+    hanging: { sender: sender({ timeoutMs: 150 }), to: hangingNumber },
+    unreachable: sender({ baseUrl: `http://127.0.0.1:${await closedPort()}` }),
+    lastReceived: () => {
+      const form = twilio.requests.length > 0 ? lastForm() : undefined;
+      return (
+        form && {
+          to: (form.get('To') ?? '').replace(/^whatsapp:/, ''),
+          text: form.get('Body') ?? form.get('Twiml') ?? '',
+        }
+      );
+    },
+    received: () => twilio.requests.length,
+    close: async () => {},
+  }),
+);
+
 describe('Twilio sender', () => {
   it('sends sms through the Messages API with Basic auth and a form body', async () => {
-    const receipt = await sender().send(message());
+    await sender().send(testMessage());
     const request = twilio.requests.at(-1)!;
     expect(request.path).toBe(`/2010-04-01/Accounts/${accountSid}/Messages.json`);
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -113,29 +176,23 @@ describe('Twilio sender', () => {
       From: '+15005550006',
       Body: 'Acme: your verification code is 123456.\n@acme.test #123456',
     });
-    expect(receipt).toMatchObject({
-      provider: 'twilio',
-      channel: 'sms',
-      acceptedAt: new Date(clock.now()).toISOString(),
-    });
-    expect(receipt.providerMessageId).toMatch(/^SM/);
   });
 
   it('uses the messaging service instead of From when one is configured', async () => {
-    await sender({ messagingServiceSid: 'MG0123456789abcdef0123456789abcdef' }).send(message());
+    await sender({ messagingServiceSid: 'MG0123456789abcdef0123456789abcdef' }).send(testMessage());
     expect(lastForm().get('MessagingServiceSid')).toBe('MG0123456789abcdef0123456789abcdef');
     expect(lastForm().has('From')).toBe(false);
   });
 
   it('prefixes both numbers with whatsapp: for WhatsApp', async () => {
-    await sender().send(message({ channel: 'whatsapp' }));
+    await sender().send(testMessage({ channel: 'whatsapp' }));
     expect(lastForm().get('To')).toBe('whatsapp:+447400123456');
     expect(lastForm().get('From')).toBe('whatsapp:+14155238886');
   });
 
   it('places a call whose TwiML says the escaped body in the message language', async () => {
     const receipt = await sender().send(
-      message({
+      testMessage({
         channel: 'voice',
         locale: 'es',
         body: 'Hola, te llamamos de A&B <Co> "x". Tu código es: 1, 2, 3.',
@@ -149,50 +206,17 @@ describe('Twilio sender', () => {
     expect(receipt.providerMessageId).toMatch(/^CA/);
   });
 
-  itMapsFailures(
-    'twilio',
-    {
-      title: 'maps Twilio error answers for %s to %s',
-      cases: [
-        ['+15005550001', 'invalid_recipient', false, 400, '21211'],
-        ['+15005550002', 'unreachable', false, 400, '21612'],
-        ['+15005550003', 'rejected', false, 400, '21408'],
-        ['+15005550004', 'rejected', false, 400, '21610'],
-        ['+15005550008', 'rejected', false, 400, '21608'],
-        ['+15005550009', 'invalid_recipient', false, 400, '21614'],
-        ['+15005550429', 'rate_limited', true, 429, '20429'],
-      ],
-    },
-    (to, timeoutMs) => sender(timeoutMs ? { timeoutMs } : {}).send(message({ to })),
-  );
-
-  it('maps a wrong token to auth', async () => {
-    const error = await sender({ authToken: 'wrong' })
-      .send(message())
-      .catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'auth', retryable: false, httpStatus: 401, providerCode: '20003' });
-  });
-
   it('maps a 5xx answer without JSON to a retryable provider_error', async () => {
     const error = await sender()
-      .send(message({ to: '+15005550500' }))
+      .send(testMessage({ to: '+15005550500' }))
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'provider_error', retryable: true, httpStatus: 503 });
-  });
-
-  it('reports an unreachable provider as a retryable provider_error', async () => {
-    const closed = await startFakeProvider(() => {});
-    await closed.close();
-    const error = await sender({ baseUrl: closed.url })
-      .send(message())
-      .catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'provider_error', retryable: true, provider: 'twilio' });
   });
 
   it('refuses a channel it has no sender for before calling Twilio', async () => {
     const before = twilio.requests.length;
     const error = await sender({ whatsappFrom: undefined })
-      .send(message({ channel: 'whatsapp' }))
+      .send(testMessage({ channel: 'whatsapp' }))
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'rejected', retryable: false });
     expect(twilio.requests.length).toBe(before);

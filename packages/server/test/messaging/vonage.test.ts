@@ -1,86 +1,110 @@
 import { type CryptoKey, exportPKCS8, generateKeyPair, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
-import type { OutgoingMessage } from '../../src/messaging/index.js';
 import { type VonageConfig, VonageSender } from '../../src/messaging/vonage/index.js';
-import {
-  type FakeProvider,
-  itMapsFailures,
-  sendJson,
-  smsMessage,
-  startFakeProvider,
-} from './fake-provider.js';
+import { describeSenderContract, testMessage } from './contract.js';
+import { closedPort, type FakeProvider, sendJson, startFakeProvider } from './fake-provider.js';
 
 const apiKey = 'abcd1234';
 const apiSecret = 'vonage-test-secret';
 const applicationId = 'aaaaaaaa-bbbb-cccc-dddd-0123456789ab';
+const hangingNumber = '+15005550777';
 
-const problems: Record<string, { status: number; body: Record<string, unknown> }> = {
-  '15005550001': {
-    status: 422,
-    body: {
+/** Vonage's documented RFC 7807 problem answers, the recipients the fake answers them for, and what each means here. */
+const documentedProblems = [
+  {
+    to: '+15005550001',
+    httpStatus: 422,
+    problem: {
       type: 'https://developer.vonage.com/api-errors/messages-olympus#1020',
       title: 'Invalid params',
       detail: 'The value of one or more parameters is invalid.',
       instance: 'bf0ca0bf927b3b52e3cb03217e1a1ddf',
       invalid_parameters: [{ name: 'to', reason: 'Invalid number +15005550001' }],
     },
+    code: 'invalid_recipient',
+    retryable: false,
+    providerCode: '1020',
   },
-  '15005550040': {
-    status: 422,
-    body: {
+  {
+    to: '+15005550040',
+    httpStatus: 422,
+    problem: {
       type: 'https://developer.vonage.com/api-errors/messages-olympus#1040',
       title: 'Invalid message',
       detail: 'Unrecognised prefix for the phone number',
       instance: 'x',
     },
+    code: 'invalid_recipient',
+    retryable: false,
+    providerCode: '1040',
   },
-  '15005550050': {
-    status: 422,
-    body: {
+  {
+    to: '+15005550050',
+    httpStatus: 422,
+    problem: {
       type: 'https://developer.vonage.com/api-errors/messages-olympus#1050',
       title: 'Number barred',
       detail: 'The number +15005550050 is barred',
       instance: 'x',
     },
+    code: 'rejected',
+    retryable: false,
+    providerCode: '1050',
   },
-  '15005550120': {
-    status: 422,
-    body: {
+  {
+    to: '+15005550120',
+    httpStatus: 422,
+    problem: {
       type: 'https://developer.vonage.com/api-errors/messages-olympus#1120',
       title: 'Illegal Sender Address - rejected',
       detail: 'Sender id not allowed',
       instance: 'x',
     },
+    code: 'rejected',
+    retryable: false,
+    providerCode: '1120',
   },
-  '15005550429': {
-    status: 429,
-    body: {
+  {
+    to: '+15005550429',
+    httpStatus: 429,
+    problem: {
       type: 'https://developer.vonage.com/api-errors/messages-olympus#1000',
       title: 'Throttled',
       detail: 'Please wait and retry',
       instance: 'x',
     },
+    code: 'rate_limited',
+    retryable: true,
+    providerCode: '1000',
   },
-  '15005550402': {
-    status: 402,
-    body: {
+  {
+    to: '+15005550402',
+    httpStatus: 402,
+    problem: {
       type: 'https://developer.vonage.com/api-errors#low-balance',
       title: 'Low balance',
       detail: 'Top up',
       instance: 'x',
     },
+    code: 'rejected',
+    retryable: false,
+    providerCode: 'low-balance',
   },
-  '15005550503': {
-    status: 503,
-    body: {
+  {
+    to: '+15005550503',
+    httpStatus: 503,
+    problem: {
       type: 'https://developer.vonage.com/api-errors#internal-error',
       title: 'Internal Error',
       detail: '',
       instance: 'x',
     },
+    code: 'provider_error',
+    retryable: true,
+    providerCode: 'internal-error',
   },
-};
+] as const;
 
 let vonage: FakeProvider;
 let privateKey: string;
@@ -119,10 +143,11 @@ beforeAll(async () => {
     if (request.headers['content-type'] !== 'application/json')
       return sendJson(response, 415, { title: 'Unsupported Media Type' });
     const body = JSON.parse(request.body) as { to: string | [{ number: string }] };
-    const to = typeof body.to === 'string' ? body.to : body.to[0].number;
-    if (to === '15005550777') return; // never answers
-    const problem = problems[to];
-    if (problem) return sendJson(response, problem.status, problem.body, 'application/problem+json');
+    const to = `+${typeof body.to === 'string' ? body.to : body.to[0].number}`;
+    if (to === hangingNumber) return; // never answers
+    const documented = documentedProblems.find((problem) => problem.to === to);
+    if (documented)
+      return sendJson(response, documented.httpStatus, documented.problem, 'application/problem+json');
     if (request.path === '/v1/messages')
       return sendJson(response, 202, { message_uuid: 'aaaaaaaa-bbbb-cccc-dddd-0123456789ab' });
     if (request.path === '/v1/calls') {
@@ -154,13 +179,39 @@ function sender(overrides: Partial<VonageConfig> = {}): VonageSender {
   );
 }
 
-const message = (overrides: Partial<OutgoingMessage> = {}) => smsMessage('ver_2', overrides);
-
 const lastBody = () => JSON.parse(vonage.requests.at(-1)!.body) as Record<string, unknown>;
+
+describeSenderContract(
+  'vonage',
+  documentedProblems.map(({ problem: _, ...documented }) => documented),
+  async () => ({
+    provider: 'vonage',
+    clock,
+    sender: sender({ applicationId, privateKey }),
+    recipients: { sms: '+447400123456', whatsapp: '+447400123457', voice: '+447400123458' },
+    badCredentials: { sender: sender({ apiSecret: 'wrong' }), providerCode: 'unauthorized' },
+    hanging: { sender: sender({ timeoutMs: 150 }), to: hangingNumber },
+    unreachable: sender({ baseUrl: `http://127.0.0.1:${await closedPort()}` }),
+    lastReceived: () => {
+      if (vonage.requests.length === 0) return undefined;
+      const body = lastBody() as {
+        to: string | [{ number: string }];
+        text?: string;
+        ncco?: [{ text: string }];
+      };
+      return {
+        to: `+${typeof body.to === 'string' ? body.to : body.to[0].number}`,
+        text: body.text ?? body.ncco?.[0].text ?? '',
+      };
+    },
+    received: () => vonage.requests.length,
+    close: async () => {},
+  }),
+);
 
 describe('Vonage sender', () => {
   it('sends sms through the Messages API with Basic auth and a JSON body, numbers without +', async () => {
-    const receipt = await sender().send(message());
+    const receipt = await sender().send(testMessage());
     expect(vonage.requests.at(-1)!.path).toBe('/v1/messages');
     expect(lastBody()).toEqual({
       message_type: 'text',
@@ -168,7 +219,7 @@ describe('Vonage sender', () => {
       to: '447400123456',
       from: 'Acme',
       text: 'Acme: your verification code is 123456.\n@acme.test #123456',
-      client_ref: 'ver_2',
+      client_ref: 'ver_test',
     });
     expect(receipt).toMatchObject({
       provider: 'vonage',
@@ -178,18 +229,18 @@ describe('Vonage sender', () => {
   });
 
   it('sends WhatsApp from the WhatsApp sender', async () => {
-    await sender().send(message({ channel: 'whatsapp' }));
+    await sender().send(testMessage({ channel: 'whatsapp' }));
     expect(lastBody()).toMatchObject({ channel: 'whatsapp', from: '14157386102', to: '447400123456' });
   });
 
   it('signs a JWT with the application key when an application is configured', async () => {
-    await sender({ apiKey: undefined, apiSecret: undefined, applicationId, privateKey }).send(message());
+    await sender({ apiKey: undefined, apiSecret: undefined, applicationId, privateKey }).send(testMessage());
     expect(vonage.requests.at(-1)!.headers.authorization).toMatch(/^Bearer /);
   });
 
   it('places a voice call with an NCCO talk action in the message language', async () => {
     const receipt = await sender({ applicationId, privateKey, from: '+447700900000' }).send(
-      message({ channel: 'voice', locale: 'fr', body: 'Bonjour, ici Acme. Votre code est : 1, 2, 3.' }),
+      testMessage({ channel: 'voice', locale: 'fr', body: 'Bonjour, ici Acme. Votre code est : 1, 2, 3.' }),
     );
     expect(vonage.requests.at(-1)!.path).toBe('/v1/calls');
     expect(lastBody()).toEqual({
@@ -203,7 +254,7 @@ describe('Vonage sender', () => {
   it('refuses voice without an application, before calling Vonage', async () => {
     const before = vonage.requests.length;
     const error = await sender()
-      .send(message({ channel: 'voice' }))
+      .send(testMessage({ channel: 'voice' }))
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'auth', retryable: false, provider: 'vonage' });
     expect(vonage.requests.length).toBe(before);
@@ -214,31 +265,7 @@ describe('Vonage sender', () => {
       { applicationId, privateKey, from: 'Acme', baseUrl: vonage.url },
       { clock: new ManualClock(clock.now() - 3_600_000) },
     );
-    const error = await skewed.send(message()).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'auth', httpStatus: 401, retryable: false });
-  });
-
-  itMapsFailures(
-    'vonage',
-    {
-      title: 'maps problem answers for %s to %s',
-      cases: [
-        ['+15005550001', 'invalid_recipient', false, 422, '1020'],
-        ['+15005550040', 'invalid_recipient', false, 422, '1040'],
-        ['+15005550050', 'rejected', false, 422, '1050'],
-        ['+15005550120', 'rejected', false, 422, '1120'],
-        ['+15005550429', 'rate_limited', true, 429, '1000'],
-        ['+15005550402', 'rejected', false, 402, 'low-balance'],
-        ['+15005550503', 'provider_error', true, 503, 'internal-error'],
-      ],
-    },
-    (to, timeoutMs) => sender(timeoutMs ? { timeoutMs } : {}).send(message({ to })),
-  );
-
-  it('maps wrong credentials to auth', async () => {
-    const error = await sender({ apiSecret: 'wrong' })
-      .send(message())
-      .catch((caught: unknown) => caught);
+    const error = await skewed.send(testMessage()).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'auth', httpStatus: 401, retryable: false });
   });
 });

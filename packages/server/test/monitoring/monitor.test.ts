@@ -7,16 +7,19 @@ import {
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProofline } from '../../src/index.js';
+import { type RestCall, restClient } from '../support/http-client.js';
 import { startTestServer } from '../support/server.js';
 import { startReceiver } from '../webhooks/receiver.js';
 
 let server: RunningProofline;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let secret: string;
+let call: RestCall;
 
 beforeAll(async () => {
   receiver = await startReceiver();
   server = await startTestServer();
+  call = restClient(server.url);
   const settings = await call('PUT', '/v1/settings/phone-verification', { webhook_url: receiver.url });
   secret = settings.body.webhook_secret;
 });
@@ -24,20 +27,6 @@ afterAll(async () => {
   await server.close();
   await receiver.close();
 });
-
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: 'Bearer sk_test_demo',
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON answers
-  return { status: response.status, body: (await response.json()) as any };
-}
 
 const sandbox = (method: string, path: string, body?: unknown) =>
   fetch(`${server.url}/sandbox/operator${path}`, {
@@ -169,9 +158,7 @@ describe('POST /v1/phone/monitor', () => {
       'POST',
       '/v1/phone/monitor',
       { phone: '+447400300003', events: ['sim_swap'] },
-      {
-        authorization: '',
-      },
+      { headers: { authorization: '' } },
     );
     expect(anonymous.status).toBe(401);
 

@@ -48,28 +48,20 @@ describe('number verification (auth code + PKCE over network-based authenticatio
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
 
     const verified = await h.operator.numberVerification.exchangeAndVerify({
-      code: first.location.searchParams.get('code')!,
-      redirectUri: callbackUrl,
-      codeVerifier: first.pkce.verifier,
+      ...first.grant,
       subject: { phoneNumber: line },
     });
     expect(verified).toBe(true);
 
     const other = await h.authorize(h.operator);
     const wrong = await h.operator.numberVerification.exchangeAndVerify({
-      code: other.location.searchParams.get('code')!,
-      redirectUri: callbackUrl,
-      codeVerifier: other.pkce.verifier,
+      ...other.grant,
       subject: { phoneNumber: mobile(2) },
     });
     expect(wrong).toBe(false);
 
     const third = await h.authorize(h.operator);
-    const token = await h.operator.numberVerification.exchangeCode({
-      code: third.location.searchParams.get('code')!,
-      redirectUri: callbackUrl,
-      codeVerifier: third.pkce.verifier,
-    });
+    const token = await h.operator.numberVerification.exchangeCode(third.grant);
     expect(
       await h.operator.numberVerification.verify(token, {
         hashedPhoneNumber: hashPhoneNumber(line).toUpperCase(),
@@ -91,23 +83,12 @@ describe('number verification (auth code + PKCE over network-based authenticatio
 
   it('refuses a code exchange with the wrong PKCE verifier, and a code used twice', async () => {
     await h.admin('PUT', '/device', { phone: mobile(3) });
-    const { location, pkce } = await h.authorize(h.operator);
-    const code = location.searchParams.get('code')!;
+    const { grant } = await h.authorize(h.operator);
     const wrong = await operatorError(
-      h.operator.numberVerification.exchangeCode({
-        code,
-        redirectUri: callbackUrl,
-        codeVerifier: `${pkce.verifier}x`,
-      }),
+      h.operator.numberVerification.exchangeCode({ ...grant, codeVerifier: `${grant.codeVerifier}x` }),
     );
     expect([wrong.code, wrong.oauthError]).toEqual(['UNAUTHENTICATED', 'invalid_grant']);
-    const again = await operatorError(
-      h.operator.numberVerification.exchangeCode({
-        code,
-        redirectUri: callbackUrl,
-        codeVerifier: pkce.verifier,
-      }),
-    );
+    const again = await operatorError(h.operator.numberVerification.exchangeCode(grant));
     expect(again.oauthError).toBe('invalid_grant');
   });
 
@@ -601,14 +582,12 @@ describe('aggregator dialect', () => {
   it('runs silent verification with v0 paths and purpose#scope', async () => {
     const line = mobile(80);
     await agg.admin('PUT', '/device', { phone: line });
-    const { location, pkce, url } = await agg.authorize(agg.operator);
+    const { grant, url } = await agg.authorize(agg.operator);
     expect(new URL(url).searchParams.get('scope')).toBe(
       'openid dpv:FraudPreventionAndDetection#number-verification-verify-read',
     );
     const verified = await agg.operator.numberVerification.exchangeAndVerify({
-      code: location.searchParams.get('code')!,
-      redirectUri: callbackUrl,
-      codeVerifier: pkce.verifier,
+      ...grant,
       subject: { phoneNumber: line },
     });
     expect(verified).toBe(true);

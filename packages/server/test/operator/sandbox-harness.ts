@@ -97,7 +97,13 @@ export async function startHarness(
     });
     const response = await fetch(url, { redirect: 'manual' });
     const location = new URL(response.headers.get('location') ?? 'about:blank');
-    return { status: response.status, location, pkce, url };
+    /** What the callback hands to the token exchange (the code is empty when the operator refused). */
+    const grant = {
+      code: location.searchParams.get('code') ?? '',
+      redirectUri: callbackUrl,
+      codeVerifier: pkce.verifier,
+    };
+    return { status: response.status, location, pkce, url, grant };
   };
 
   return {

@@ -6,10 +6,10 @@ import type {
   VerificationRecordView,
   VerifyOtpOutput,
 } from '@proofline/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueMobile } from '../http/otp-client.js';
-import { startSilentServer } from '../silent/harness.js';
-import { startReceiver } from '../webhooks/receiver.js';
+import { type SilentServer, useRulesServer } from '../rules-flow/harness.js';
+import { recentSimSwap } from '../rules-flow/sample-rules.js';
 
 /**
  * Rule actions acting on real flows over HTTP, each beside the same flow without the rule:
@@ -18,39 +18,12 @@ import { startReceiver } from '../webhooks/receiver.js';
  * (`block`, `require_otp`, `send_otp`, `add_flag`, `create_case` and `webhook` at a verification's
  * start are in rules-flow.test.ts.)
  */
-let h: Awaited<ReturnType<typeof startSilentServer>>;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let h: SilentServer;
 const day = 86_400_000;
 
-beforeAll(async () => {
-  h = await startSilentServer();
-  receiver = await startReceiver();
-  await h.client.rest('PUT', '/v1/settings/phone-verification', { webhook_url: receiver.url });
+const rules = useRulesServer((started) => {
+  h = started;
 });
-afterAll(async () => {
-  await h.server.close();
-  await receiver.close();
-});
-afterEach(async () => {
-  const { body } = await h.client.rest<{ rules: { rule_id: string }[] }>('GET', '/v1/workflows/rules');
-  for (const rule of body.rules ?? []) await h.client.rest('DELETE', `/v1/workflows/rules/${rule.rule_id}`);
-});
-
-async function addRule(rule: Record<string, unknown>) {
-  const posted = await h.client.rest('POST', '/v1/workflows/rules', rule);
-  expect(posted.status, JSON.stringify(posted.body)).toBe(201);
-  return posted.body;
-}
-
-async function webhookFor(type: string, matches: (data: Record<string, unknown>) => boolean) {
-  for (let count = receiver.received.length + 1; ; count++) {
-    const found = receiver.received
-      .map((hook) => JSON.parse(hook.body) as { type: string; data: Record<string, unknown> })
-      .find((body) => body.type === type && matches(body.data));
-    if (found) return found;
-    await receiver.receivedCount(count);
-  }
-}
 
 const lookup = (body: Record<string, unknown>) =>
   h.client.rest<LookupAnswer>('POST', '/v1/phone/lookup', body);
@@ -71,7 +44,7 @@ describe('request_info', () => {
   };
 
   it('carries info_needed on the verification: send-otp, record, widget view, webhook, siteverify', async () => {
-    await addRule(rule);
+    await rules.addRule(rule);
     const phone = uniqueMobile();
     await h.sandbox('PUT', `/subscribers/${encodeURIComponent(phone)}`, { prepaid: true });
     const sent = await h.client.rest<SendOtpOutput>('POST', '/v1/phone/send-otp', {
@@ -87,7 +60,7 @@ describe('request_info', () => {
     });
     const record = await h.client.rest<VerificationRecordView>('GET', `/v1/verifications/${id}`);
     expect(record.body).toMatchObject({ status: 'approved', info_needed: needed, applicant_id: 'app-9' });
-    const approved = await webhookFor('verification.approved', (data) => data.verification_id === id);
+    const approved = await rules.webhookFor('verification.approved', (data) => data.verification_id === id);
     expect(approved.data).toMatchObject({ info_needed: needed, applicant_id: 'app-9' });
     const redeemed = await h.client.rest<SiteverifyOutput>('POST', '/v1/siteverify', {
       response: verified.body.token,
@@ -127,7 +100,7 @@ describe('request_info', () => {
 
 describe('the action fact', () => {
   it('a rule on the page’s action blocks that action only', async () => {
-    await addRule({
+    await rules.addRule({
       rule_id: 'no-password-reset-by-sms',
       trigger: 'verification_started',
       conditions: { all: [{ field: 'action', operator: 'eq', value: 'password_reset' }] },
@@ -147,10 +120,11 @@ describe('the action fact', () => {
 });
 
 describe('phone_lookup_complete rules on POST /v1/phone/lookup', () => {
+  const { conditions } = recentSimSwap('phone_lookup_complete', 'recent_sim_swap');
   const flagAndCase = {
     rule_id: 'flag_sim_swap',
     trigger: 'phone_lookup_complete',
-    conditions: { all: [{ field: 'sim_swap_days_ago', operator: 'lt', value: 7 }] },
+    conditions,
     actions: [
       { type: 'add_flag', flag: 'recent_sim_swap' },
       { type: 'create_case', case_type: 'fraud', priority: 'high', title: 'Recent SIM swap detected' },
@@ -160,7 +134,7 @@ describe('phone_lookup_complete rules on POST /v1/phone/lookup', () => {
   };
 
   it('flags, cases (with the applicant), info_needed and rule.matched from a lookup', async () => {
-    await addRule(flagAndCase);
+    await rules.addRule(flagAndCase);
     const phone = await swappedLine(2);
     const answer = await lookup({ phone, applicant_id: 'app-77' });
     expect(answer.status).toBe(200);
@@ -181,9 +155,11 @@ describe('phone_lookup_complete rules on POST /v1/phone/lookup', () => {
       ],
     });
     const caseId = answer.body.cases![0]!.case_id;
-    const created = await webhookFor('case.created', (data) => data.case_id === caseId);
+    const created = await rules.webhookFor('case.created', (data) => data.case_id === caseId);
     expect(created.data).toMatchObject({ applicant_id: 'app-77' });
-    const matched = await webhookFor('rule.matched', (data) => (data.case_ids as string[]).includes(caseId));
+    const matched = await rules.webhookFor('rule.matched', (data) =>
+      (data.case_ids as string[]).includes(caseId),
+    );
     expect(matched.data).toMatchObject({
       event: 'sim_swap_lookup',
       trigger: 'phone_lookup_complete',
@@ -192,7 +168,7 @@ describe('phone_lookup_complete rules on POST /v1/phone/lookup', () => {
   });
 
   it('the same rule at a verification’s start opens the case with the verification and its applicant', async () => {
-    await addRule(flagAndCase);
+    await rules.addRule(flagAndCase);
     const phone = await swappedLine(3);
     const sent = await h.client.rest<SendOtpOutput>('POST', '/v1/phone/send-otp', {
       phone,
@@ -214,7 +190,7 @@ describe('phone_lookup_complete rules on POST /v1/phone/lookup', () => {
   });
 
   it('a case is read and reviewed: in_review with a note, then closed with a resolution', async () => {
-    await addRule(flagAndCase);
+    await rules.addRule(flagAndCase);
     const answer = await lookup({ phone: await swappedLine(1), applicant_id: 'app-78' });
     const caseId = answer.body.cases![0]!.case_id;
     const read = await h.client.rest<Case>('GET', `/v1/cases/${caseId}`);

@@ -1,57 +1,38 @@
 import type { CaseList, SendOtpOutput, VerificationRecordView, VerifyOtpOutput } from '@proofline/shared';
 import { maskPhone } from '@proofline/shared';
 import { decodeJwt } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { uniqueMobile } from '../http/otp-client.js';
-import { startSilentServer } from '../silent/harness.js';
-import { startReceiver } from '../webhooks/receiver.js';
+import { type SilentServer, useRulesServer } from './harness.js';
+import { voipNeedsOtp } from './sample-rules.js';
 
 /**
  * The site's settings and workflow rules changing real flows over HTTP: lookups from the embedded
  * sandbox operator, rules evaluated at the start, refusals before any send, cases and webhooks.
  */
-let h: Awaited<ReturnType<typeof startSilentServer>>;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let h: SilentServer;
 const day = 86_400_000;
 
-beforeAll(async () => {
-  h = await startSilentServer();
-  receiver = await startReceiver();
-  const set = await h.client.rest('PUT', '/v1/settings/phone-verification', { webhook_url: receiver.url });
-  expect(set.status).toBe(200);
-});
-afterAll(async () => {
-  await h.server.close();
-  await receiver.close();
+const rules = useRulesServer((started) => {
+  h = started;
 });
 afterEach(async () => {
-  const { body } = await h.client.rest<{ rules: { rule_id: string }[] }>('GET', '/v1/workflows/rules');
-  for (const rule of body.rules ?? []) await h.client.rest('DELETE', `/v1/workflows/rules/${rule.rule_id}`);
-  await h.client.rest('PUT', '/v1/settings/phone-verification', { block_voip: false, block_virtual: false });
+  await h.client.rest('PUT', '/v1/settings/phone-verification', {
+    block_voip: false,
+    block_virtual: false,
+  });
   await h.sandbox('PUT', '/device', { phone: null });
 });
-
-async function addRule(rule: Record<string, unknown>) {
-  const posted = await h.client.rest('POST', '/v1/workflows/rules', rule);
-  expect(posted.status, JSON.stringify(posted.body)).toBe(201);
-}
 
 const record = async (id: string) =>
   (await h.client.rest<VerificationRecordView>('GET', `/v1/verifications/${id}`)).body;
 
-/** Webhooks of one type the site received so far, parsed. */
-function received(type: string): { type: string; data: Record<string, unknown> }[] {
-  return receiver.received
-    .map((hook) => JSON.parse(hook.body) as { type: string; data: Record<string, unknown> })
-    .filter((body) => body.type === type);
-}
-
-async function waitForWebhook(type: string, matches: (data: Record<string, unknown>) => boolean) {
-  for (let count = receiver.received.length + 1; ; count++) {
-    const found = received(type).find((body) => matches(body.data));
-    if (found) return found;
-    await receiver.receivedCount(count);
-  }
+/** A widget start on mobile data whose silent step the device completes: approved, method silent. */
+async function passSilently(phone: string) {
+  const started = await h.startSilent(phone);
+  await h.follow(started.silent!.authUrl);
+  expect((await h.get(started.verificationId)).data).toMatchObject({ status: 'approved', method: 'silent' });
+  return started;
 }
 
 /** VoIP numbers of the GB 056 range (libphonenumber VOIP), known to the sandbox as VoIP lines. */
@@ -65,32 +46,17 @@ const voipLine = async (last: number) => {
 };
 
 describe('require_otp: VoIP and not verified by a code → silent is not enough', () => {
-  const rule = {
-    rule_id: 'voip-needs-code',
-    trigger: 'verification_started',
-    conditions: {
-      all: [
-        { field: 'phone_type', operator: 'eq', value: 'voip' },
-        { field: 'phone_otp_verified', operator: 'eq', value: false },
-      ],
-    },
-    actions: [{ type: 'require_otp' }],
-  };
+  const rule = voipNeedsOtp;
 
   it('without the rule a VoIP line the device is on passes silently', async () => {
     const phone = await voipLine(5678);
     await h.sandbox('PUT', '/device', { phone });
-    const started = await h.startSilent(phone);
-    await h.follow(started.silent!.authUrl);
-    expect((await h.get(started.verificationId)).data).toMatchObject({
-      status: 'approved',
-      method: 'silent',
-    });
+    const started = await passSilently(phone);
     expect((await record(started.verificationId)).flags).toContain('voip');
   });
 
   it('with the rule the same kind of start sends a code, and verify-otp reports the line', async () => {
-    await addRule(rule);
+    await rules.addRule(rule);
     const phone = await voipLine(5679);
     await h.sandbox('PUT', '/device', { phone });
     const started = await h.start(phone, { connection: 'cellular' });
@@ -116,21 +82,16 @@ describe('require_otp: VoIP and not verified by a code → silent is not enough'
   });
 
   it('a mobile line under the same rule still gets the silent step', async () => {
-    await addRule(rule);
+    await rules.addRule(rule);
     const phone = uniqueMobile();
     await h.sandbox('PUT', '/device', { phone });
-    const started = await h.startSilent(phone);
-    await h.follow(started.silent!.authUrl);
-    expect((await h.get(started.verificationId)).data).toMatchObject({
-      status: 'approved',
-      method: 'silent',
-    });
+    await passSilently(phone);
   });
 });
 
 describe('SIM swap within a week → add_flag + create_case', () => {
   it('flags the verification (record and token claims) and opens a case, announced by webhook', async () => {
-    await addRule({
+    await rules.addRule({
       rule_id: 'recent-sim-swap',
       trigger: 'phone_lookup_complete',
       conditions: { all: [{ field: 'sim_swap_days_ago', operator: 'lt', value: 7 }] },
@@ -166,7 +127,7 @@ describe('SIM swap within a week → add_flag + create_case', () => {
       flags: expect.arrayContaining(['sim_swap:recent']),
     });
     expect(opened?.phone).not.toBe(phone);
-    const announced = await waitForWebhook('case.created', (data) => data.verification_id === id);
+    const announced = await rules.webhookFor('case.created', (data) => data.verification_id === id);
     expect(announced.data.case_id).toBe(opened?.case_id);
 
     const verified = await h.client.rest<VerifyOtpOutput>('POST', '/v1/phone/verify-otp', {
@@ -184,7 +145,7 @@ describe('SIM swap within a week → add_flag + create_case', () => {
   });
 
   it('an old SIM change matches nothing', async () => {
-    await addRule({
+    await rules.addRule({
       rule_id: 'recent-sim-swap',
       trigger: 'phone_lookup_complete',
       conditions: { all: [{ field: 'sim_swap_days_ago', operator: 'lt', value: 7 }] },
@@ -226,7 +187,7 @@ describe('refusals and other actions', () => {
   });
 
   it('a block rule ends the verification blocked with its reason, nothing sent', async () => {
-    await addRule({
+    await rules.addRule({
       rule_id: 'no-fr',
       trigger: 'verification_started',
       conditions: { all: [{ field: 'country', operator: 'eq', value: 'FR' }] },
@@ -237,11 +198,11 @@ describe('refusals and other actions', () => {
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ status: 'blocked', reason: 'French numbers are not accepted here.' });
     expect(await h.client.inbox(phone)).toEqual([]);
-    await waitForWebhook('verification.blocked', (data) => data.request_id === sent.body.verification_id);
+    await rules.webhookFor('verification.blocked', (data) => data.request_id === sent.body.verification_id);
   });
 
   it('send_otp starts on the rule’s channel instead of silent; webhook announces the match', async () => {
-    await addRule({
+    await rules.addRule({
       rule_id: 'prepaid-whatsapp',
       trigger: 'phone_lookup_complete',
       conditions: { all: [{ field: 'prepaid', operator: 'eq', value: true }] },
@@ -256,7 +217,7 @@ describe('refusals and other actions', () => {
     const started = await h.start(phone, { connection: 'cellular' });
     expect(started.data).toMatchObject({ status: 'pending', method: 'otp', channel: 'whatsapp' });
     expect((await h.client.inbox(phone)).map((message) => message.channel)).toEqual(['whatsapp']);
-    const matched = await waitForWebhook(
+    const matched = await rules.webhookFor(
       'rule.matched',
       (data) => data.verification_id === started.data.verificationId,
     );

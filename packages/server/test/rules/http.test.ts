@@ -1,6 +1,7 @@
 import { CaseList, RuleList } from '@proofline/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CasesRepository } from '../../src/rules/index.js';
+import { recentSimSwap, voipNeedsOtp } from '../rules-flow/sample-rules.js';
 import { type RestCall, restClient } from '../support/http-client.js';
 import { startTestServer } from '../support/server.js';
 
@@ -16,27 +17,8 @@ afterAll(async () => {
   await server.close();
 });
 
-const voipRule = {
-  rule_id: 'voip-needs-otp',
-  trigger: 'verification_started',
-  conditions: {
-    all: [
-      { field: 'phone_type', operator: 'eq', value: 'voip' },
-      { field: 'phone_otp_verified', operator: 'eq', value: false },
-    ],
-  },
-  actions: [{ type: 'require_otp' }],
-};
-
-const simSwapRule = {
-  rule_id: 'sim-swap',
-  trigger: 'verification_started',
-  conditions: { all: [{ field: 'sim_swap_days_ago', operator: 'lt', value: 7 }] },
-  actions: [
-    { type: 'add_flag', flag: 'sim_swap' },
-    { type: 'create_case', case_type: 'sim_swap_review', priority: 'high', title: 'Recent SIM swap' },
-  ],
-};
+const voipRule = voipNeedsOtp;
+const simSwapRule = recentSimSwap('verification_started', 'sim_swap');
 
 describe('/v1/workflows/rules', () => {
   it('creates (201), lists, replaces by rule_id (200) and deletes rules', async () => {

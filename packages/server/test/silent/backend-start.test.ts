@@ -6,30 +6,16 @@ import type { RunningProofline } from '../../src/index.js';
 import { hashPhoneNumber } from '../../src/operator/index.js';
 import { type RunningSandboxOperator, startSandboxOperator } from '../../src/operator/sandbox/index.js';
 import { RELAXED_FRAUD_POLICY, uniqueMobile } from '../http/otp-client.js';
+import { restClient } from '../support/http-client.js';
 import { startTestServer } from '../support/server.js';
 
 /**
  * `POST /v1/silent/start`, played as a mobile app would: the site's backend starts it, the app opens
  * `auth_url` on mobile data (the sandbox's device is on the line), the backend reads the result.
  */
-async function call(
-  server: RunningProofline,
-  method: string,
-  path: string,
-  body?: unknown,
-  secret = 'sk_test_demo',
-) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(secret ? { authorization: `Bearer ${secret}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON answers
-  return { status: response.status, body: (await response.json()) as any };
-}
+/** The site's backend calling `server` (with the demo secret key unless `secret` says otherwise). */
+const call = (server: RunningProofline, method: string, path: string, body?: unknown, secret?: string) =>
+  restClient(server.url)(method, path, body, secret === undefined ? {} : { secret });
 
 /** The app opening `auth_url`: follows the operator's redirects to Proofline's callback. */
 async function openAsApp(

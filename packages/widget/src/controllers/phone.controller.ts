@@ -21,11 +21,15 @@ export interface PhoneHost extends ReactiveControllerHost {
 
 export type PhoneValidation =
   | { ok: true; e164: string; country: string; international: string }
-  | {
-      ok: false;
-      problem: 'required' | 'too_short' | 'too_long' | 'invalid' | 'country_not_allowed';
-      country?: string;
-    };
+  | { ok: false };
+
+/** What is wrong with the number before it is sent, shown next to the field like a server's refusal. */
+export interface PhoneProblem {
+  code: 'required' | 'too_short' | 'too_long' | 'invalid' | 'country_not_allowed';
+  at: 'phone';
+  /** The country a `country_not_allowed` problem names. */
+  country?: string;
+}
 
 const codes = (list: string): string[] =>
   list
@@ -42,13 +46,19 @@ export class PhoneController implements ReactiveController {
   country = '';
   /** What the field shows. */
   text = '';
+  /** What `validate` found wrong, until the number or the country changes. */
+  problem?: PhoneProblem;
   /** Where the caret goes in `text` once rendered; undefined when it stays where the browser put it. */
-  caret?: number;
+  private caret?: number;
   /** The number as digits (and a leading `+`) with the caret among them: the source of `text`. */
   private typed: Significant = { text: '', caret: 0 };
   private engine?: PhoneEngine;
   private enginePromise?: Promise<PhoneEngine>;
   private userChoseCountry = false;
+  /** Whether the edit under way replaces a selection (then a Backspace removes just that). */
+  private selectionEdit = false;
+  /** An IME is composing in the field: its text is left alone until it ends. */
+  private composing = false;
   private optionsKey = '';
   private cachedOptions: CountryOption[] = [];
 
@@ -109,7 +119,10 @@ export class PhoneController implements ReactiveController {
   selectCountry(country: string, byUser = true): void {
     this.country = country;
     this.userChoseCountry ||= byUser;
-    if (byUser) this.host.requestUpdate();
+    if (byUser) {
+      this.problem = undefined;
+      this.host.requestUpdate();
+    }
     void this.loadEngine().then(async (engine) => {
       await engine.loadCountry(country);
       if (this.typed.text) this.show(false);
@@ -126,6 +139,7 @@ export class PhoneController implements ReactiveController {
    * caret back after the same digit. `deleted` tells a Backspace/Delete of one character.
    */
   input(value: string, caret: number, deleted?: 'backward' | 'forward'): void {
+    this.problem = undefined;
     const now = significant(value, caret);
     this.typed = deleted ? deleteAcross(this.text, now, deleted) : now;
     this.show(true);
@@ -160,18 +174,69 @@ export class PhoneController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** Checks the number before it is sent; what is wrong stays in `problem` until the number or the country changes. */
   async validate(): Promise<PhoneValidation> {
     const engine = await this.loadEngine();
     await engine.loadFor(this.text, this.country);
     const check = engine.check(this.text, this.country);
-    if (!check.ok) return { ok: false, problem: check.problem };
-    const country = check.country ?? this.country;
-    if (check.country && !this.isAllowed(check.country)) {
-      return { ok: false, problem: 'country_not_allowed', country: check.country };
+    if (!check.ok) this.problem = { code: check.problem, at: 'phone' };
+    else if (check.country && !this.isAllowed(check.country)) {
+      this.problem = { code: 'country_not_allowed', at: 'phone', country: check.country };
     }
+    if (!check.ok || this.problem) return { ok: false };
     if (check.country === this.country || !check.country) this.input(check.national, check.national.length);
-    return { ok: true, e164: check.e164, country, international: check.international };
+    return {
+      ok: true,
+      e164: check.e164,
+      country: check.country ?? this.country,
+      international: check.international,
+    };
   }
+
+  forgetProblem(): void {
+    this.problem = undefined;
+  }
+
+  /** After each render: the field shows `text` (unless an IME composes), the caret after the same digit. */
+  showIn(input: HTMLInputElement | undefined, focused: boolean): void {
+    const caret = this.caret;
+    this.caret = undefined;
+    if (!input) return;
+    if (!this.composing && input.value !== this.text) input.value = this.text;
+    if (caret !== undefined && focused) input.setSelectionRange(caret, caret);
+  }
+
+  // The field's events, bound by the view (arrow functions: Lit calls listeners on the host).
+
+  readonly onBeforeInput = (event: InputEvent): void => {
+    const input = event.target as HTMLInputElement;
+    this.selectionEdit = input.selectionStart !== input.selectionEnd;
+  };
+
+  /** The field changed; the view calls it once the IME, if any, is done (`event.isComposing` false). */
+  edited(event: InputEvent): void {
+    const input = event.target as HTMLInputElement;
+    const type = event.inputType;
+    const deleted = this.selectionEdit
+      ? undefined
+      : type === 'deleteContentBackward'
+        ? 'backward'
+        : type === 'deleteContentForward'
+          ? 'forward'
+          : undefined;
+    this.selectionEdit = false;
+    this.input(input.value, input.selectionStart ?? input.value.length, deleted);
+  }
+
+  readonly onCompositionStart = (): void => {
+    this.composing = true;
+  };
+
+  readonly onCompositionEnd = (event: CompositionEvent): void => {
+    const input = event.target as HTMLInputElement;
+    this.composing = false;
+    this.input(input.value, input.selectionStart ?? input.value.length);
+  };
 
   callingCode(): string {
     return callingCodeOf(this.country) ?? '';

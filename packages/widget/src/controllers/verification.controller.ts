@@ -2,6 +2,9 @@ import type { Channel, VerificationView, WidgetConfig } from '@proofline/shared'
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiError, createApi, type ProoflineApi } from '../api/client.js';
 import { emit, type WidgetState } from '../events/index.js';
+import { SilentController } from './silent.controller.js';
+import { TokenTimerController } from './token-timer.controller.js';
+import { WebOtpController } from './web-otp.controller.js';
 
 export interface VerificationHost extends ReactiveControllerHost, HTMLElement {
   siteKey: string;
@@ -27,26 +30,16 @@ export interface WidgetError {
   at: 'phone' | 'code' | 'email' | 'widget';
 }
 
-/** Tokens are valid 300 s on the server; the widget clears its copy when it lapses. */
-const TOKEN_LIFETIME_MS = 300_000;
-const SILENT_POLL_MS = 700;
-const SILENT_POLLS = 20;
-const REDIRECT_KEY = 'proofline:redirect:';
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    });
-  });
+/** Where the view moves focus after a change the user caused. */
+export type FocusTarget = 'phone' | 'code' | 'email' | 'action';
 
 /**
  * The verification state machine: config → phone → (silent) → code → verified, with errors. It
- * talks to the server, keeps the token, runs countdowns and WebOTP, and emits the public events.
+ * talks to the server, keeps the token, runs the countdowns and emits the public events; silent
+ * polling, WebOTP and the token's lifetime are its own controllers, which it starts and stops.
  */
 export class VerificationController implements ReactiveController {
+  // The view reads these fields; only this controller writes them (the view calls its methods).
   state: WidgetState = 'loading';
   config?: WidgetConfig;
   view?: VerificationView;
@@ -56,23 +49,30 @@ export class VerificationController implements ReactiveController {
   error?: WidgetError;
   /** True after a wrong code, until the next check. */
   wrongCode = false;
-  /** Set when the state moved because of the user, so the view knows where focus goes. */
-  focusTarget?: 'phone' | 'code' | 'email' | 'action';
+  /** Set when the state moved because of the user, so the view knows where focus goes; see `focusMoved`. */
+  focusTarget?: FocusTarget;
   busy = false;
   now = Date.now();
 
   private api?: ProoflineApi;
   private run = new AbortController();
   private ticker?: ReturnType<typeof setInterval>;
-  private tokenTimer?: ReturnType<typeof setTimeout>;
-  private tokenExpiresAt = 0;
-  private webOtp?: AbortController;
+  private readonly silent: SilentController;
+  private readonly webOtp: WebOtpController;
+  private readonly tokenTimer: TokenTimerController;
 
   constructor(
     private readonly host: VerificationHost,
     private readonly onToken: (token: string | undefined) => void,
   ) {
     host.addController(this);
+    this.silent = new SilentController(host, {
+      get: (verificationId) => this.api!.get({ siteKey: host.siteKey, verificationId }),
+      settled: (view) => this.show(view),
+      failed: (error) => this.fail(error, 'widget'),
+    });
+    this.webOtp = new WebOtpController(host, (code) => void this.check(code));
+    this.tokenTimer = new TokenTimerController(host, () => this.expireToken());
   }
 
   hostConnected(): void {
@@ -84,18 +84,15 @@ export class VerificationController implements ReactiveController {
     // Moved in the page (a framework re-parenting it): pick up where it was, minus what was in flight.
     this.busy = false;
     if (this.state === 'sending') this.setState('phone');
-    if (this.state === 'silent' && this.view) void this.poll(this.view.verificationId, this.run.signal);
     if (this.state === 'code') this.startTicker();
-    if (this.token) this.tokenTimer = setTimeout(() => this.expireToken(), this.tokenExpiresAt - Date.now());
     this.host.requestUpdate();
   }
 
   hostDisconnected(): void {
-    // Removing the element (or proofline.remove) must leave no timer, fetch or WebOTP request behind.
+    // Removing the element (or proofline.remove) must leave no timer or fetch behind; silent
+    // polling, WebOTP and the token timer stop themselves.
     this.run.abort();
     this.stopTicker();
-    this.stopWebOtp();
-    clearTimeout(this.tokenTimer);
   }
 
   /** Channels the page allows, in the page's order; null when the attribute is absent. */
@@ -142,7 +139,11 @@ export class VerificationController implements ReactiveController {
       this.config = await this.api.config({ siteKey: this.host.siteKey });
       if (this.run.signal.aborted) return;
       this.setState('phone');
-      this.resumeRedirect();
+      const resumed = this.silent.resume();
+      if (resumed !== undefined) {
+        this.phone = resumed;
+        this.setState('silent');
+      }
     } catch (error) {
       this.fail(error, 'widget');
     }
@@ -184,20 +185,9 @@ export class VerificationController implements ReactiveController {
     });
   }
 
-  async resend(channel?: Channel): Promise<void> {
-    const view = this.view;
-    if (!this.api || !view || this.busy) return;
-    this.wrongCode = false;
-    await this.request('code', 'code', async (api) => {
-      this.show(
-        await api.resend({
-          siteKey: this.host.siteKey,
-          verificationId: view.verificationId,
-          ...(channel ? { channel } : {}),
-        }),
-      );
-      this.focusTarget = 'code';
-    });
+  /** Sends a new code, by `channel` when given (else the current one). */
+  resend(channel?: Channel): Promise<void> {
+    return this.send('code', channel ? { channel } : {});
   }
 
   /** The user picked email: the email step asks for the address. */
@@ -215,18 +205,18 @@ export class VerificationController implements ReactiveController {
   }
 
   /** Sends the code to the address typed in the email step. */
-  async sendEmail(email: string): Promise<void> {
+  sendEmail(email: string): Promise<void> {
+    return this.send('email', { channel: 'email', email });
+  }
+
+  /** A resend from the step `from` (where its errors show); focus goes to the code. */
+  private async send(from: 'code' | 'email', how: { channel?: Channel; email?: string }): Promise<void> {
     const view = this.view;
     if (!this.api || !view || this.busy) return;
     this.wrongCode = false;
-    await this.request('email', 'email', async (api) => {
+    await this.request(from, from, async (api) => {
       this.show(
-        await api.resend({
-          siteKey: this.host.siteKey,
-          verificationId: view.verificationId,
-          channel: 'email',
-          email,
-        }),
+        await api.resend({ siteKey: this.host.siteKey, verificationId: view.verificationId, ...how }),
       );
       this.focusTarget = 'code';
     });
@@ -246,9 +236,47 @@ export class VerificationController implements ReactiveController {
     if (!this.config) void this.loadConfig();
   }
 
+  /**
+   * The error step's way on: loads the settings again when they never came, sends a new code to
+   * the same number when the code or the token lapsed, else goes back to the number.
+   */
+  forward(country: string): void {
+    const code = this.error?.code;
+    if (!this.config) void this.loadConfig();
+    else if (code === 'expired' || code === 'max_attempts_reached' || code === 'token_expired') {
+      void this.start(this.phone, country);
+    } else this.changeNumber();
+  }
+
   /** `reset()`: forget the token and the verification; the phone step shows again. */
   reset(): void {
     this.changeNumber();
+    this.focusTarget = undefined;
+  }
+
+  /**
+   * A mistake found in the browser before anything is sent (no code typed, not an address): shown
+   * next to its field, which gets focus; no event, as nothing was refused by the server.
+   */
+  refuse(code: string, at: 'code' | 'email'): void {
+    this.error = { code, at };
+    this.focusTarget = at;
+    this.host.requestUpdate();
+  }
+
+  /** The user edits the field an error was about: the error has had its say. */
+  clearError(at: WidgetError['at']): void {
+    if (this.error?.at === at) this.error = undefined;
+  }
+
+  /** The view moves focus to `target` at its next render (a problem it found in the phone field). */
+  moveFocus(target: FocusTarget): void {
+    this.focusTarget = target;
+    this.host.requestUpdate();
+  }
+
+  /** The view has moved focus where `focusTarget` said. */
+  focusMoved(): void {
     this.focusTarget = undefined;
   }
 
@@ -256,8 +284,9 @@ export class VerificationController implements ReactiveController {
     this.run.abort();
     this.run = new AbortController();
     this.stopTicker();
-    this.stopWebOtp();
-    clearTimeout(this.tokenTimer);
+    this.silent.stop();
+    this.webOtp.stop();
+    this.tokenTimer.stop();
     this.view = undefined;
     this.error = undefined;
     this.wrongCode = false;
@@ -299,12 +328,12 @@ export class VerificationController implements ReactiveController {
       case 'pending':
         if (view.silent && view.channel === null) {
           this.setState('silent');
-          void this.silent(view);
+          this.silent.start(view, this.phone);
         } else {
           if (this.state !== 'code') this.focusTarget = 'code';
           this.setState('code');
           this.startTicker();
-          this.startWebOtp();
+          if (view.channel === 'sms') this.webOtp.start();
         }
         return;
       case 'expired':
@@ -321,79 +350,9 @@ export class VerificationController implements ReactiveController {
     }
   }
 
-  /** Silent verification: the operator hop, then polling until the server has an outcome. */
-  private async silent(view: VerificationView): Promise<void> {
-    const signal = this.run.signal;
-    const authUrl = view.silent!.authUrl;
-    if (this.host.silentMode === 'redirect') {
-      sessionStorage.setItem(
-        REDIRECT_KEY + this.host.siteKey,
-        JSON.stringify({ verificationId: view.verificationId, phone: this.phone }),
-      );
-      location.assign(authUrl);
-      return;
-    }
-    // Operator hops send no CORS headers: an opaque no-cors request still follows every redirect.
-    // Polling does not wait for it: a slow operator must not hold back the fallback to a code,
-    // which the server decides when the silent attempt times out.
-    fetch(authUrl, { mode: 'no-cors', redirect: 'follow', credentials: 'include', signal }).catch(() => {
-      // A failed hop is the server's to notice (it times the attempt out and moves on).
-    });
-    await this.poll(view.verificationId, signal);
-  }
-
-  private async poll(verificationId: string, signal: AbortSignal): Promise<void> {
-    try {
-      for (let poll = 0; poll < SILENT_POLLS; poll++) {
-        const next = await this.api!.get({ siteKey: this.host.siteKey, verificationId });
-        if (signal.aborted) return;
-        if (next.status !== 'pending' || next.channel !== null || !next.silent) {
-          this.show(next);
-          return;
-        }
-        await sleep(SILENT_POLL_MS, signal);
-      }
-      this.fail(new ApiError('service_unavailable', ''), 'widget');
-    } catch (error) {
-      if (!signal.aborted) this.fail(error, 'widget');
-    }
-  }
-
-  /**
-   * After a `redirect`-mode hop the page loads again, its URL ending in
-   * `#proofline_verification=<id>`: pick the verification up where it was and tidy the URL.
-   */
-  private resumeRedirect(): void {
-    const key = REDIRECT_KEY + this.host.siteKey;
-    const saved = sessionStorage.getItem(key);
-    if (!saved) return;
-    const fragment = new URLSearchParams(location.hash.slice(1));
-    const returned = fragment.get('proofline_verification');
-    let pending: { verificationId: string; phone: string };
-    try {
-      pending = JSON.parse(saved) as { verificationId: string; phone: string };
-    } catch {
-      sessionStorage.removeItem(key);
-      return;
-    }
-    // Another widget of the page (another site key) may be the one that navigated.
-    if (returned !== pending.verificationId) return;
-    sessionStorage.removeItem(key);
-    fragment.delete('proofline_verification');
-    const rest = fragment.toString();
-    history.replaceState(
-      history.state,
-      '',
-      `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`,
-    );
-    this.phone = pending.phone;
-    this.setState('silent');
-    void this.poll(pending.verificationId, this.run.signal);
-  }
-
   private approve(view: VerificationView): void {
     this.stopTicker();
-    this.stopWebOtp();
+    this.webOtp.stop();
     if (!view.token) {
       this.fail(new ApiError('internal_error', ''), 'widget');
       return;
@@ -405,8 +364,7 @@ export class VerificationController implements ReactiveController {
       phone: this.phone,
       method: view.method ?? 'otp',
     });
-    this.tokenExpiresAt = Date.now() + TOKEN_LIFETIME_MS;
-    this.tokenTimer = setTimeout(() => this.expireToken(), TOKEN_LIFETIME_MS);
+    this.tokenTimer.start();
   }
 
   private expireToken(): void {
@@ -431,7 +389,7 @@ export class VerificationController implements ReactiveController {
         : at;
     if (place === 'phone' && this.state !== 'phone' && this.state !== 'sending') {
       this.stopTicker();
-      this.stopWebOtp();
+      this.webOtp.stop();
       this.setState('phone');
     }
     this.error = {
@@ -441,7 +399,7 @@ export class VerificationController implements ReactiveController {
     };
     if (place === 'widget') {
       this.stopTicker();
-      this.stopWebOtp();
+      this.webOtp.stop();
       this.setState('error');
       this.focusTarget = 'action';
     } else {
@@ -486,30 +444,6 @@ export class VerificationController implements ReactiveController {
   private stopTicker(): void {
     clearInterval(this.ticker);
     this.ticker = undefined;
-  }
-
-  /** WebOTP: Chrome on Android reads the code from an SMS ending in `@<domain> #<code>`. */
-  private startWebOtp(): void {
-    if (this.webOtp || this.view?.channel !== 'sms' || !('OTPCredential' in window)) return;
-    const abort = new AbortController();
-    this.webOtp = abort;
-    navigator.credentials
-      .get({ otp: { transport: ['sms'] }, signal: abort.signal } as CredentialRequestOptions)
-      .then((credential) => {
-        const code = (credential as { code?: string } | null)?.code;
-        if (code && !abort.signal.aborted) void this.check(code);
-      })
-      .catch(() => {
-        // Aborted or refused: the user types the code.
-      })
-      .finally(() => {
-        if (this.webOtp === abort) this.webOtp = undefined;
-      });
-  }
-
-  private stopWebOtp(): void {
-    this.webOtp?.abort();
-    this.webOtp = undefined;
   }
 }
 

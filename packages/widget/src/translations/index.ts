@@ -1,5 +1,5 @@
 import en from './en.js';
-import { type Locale, locales, type Translation } from './translation.js';
+import { type ErrorTexts, type ErrorValues, type Locale, locales, type Translation } from './translation.js';
 
 export type { Locale, Translation };
 export { en };
@@ -23,4 +23,18 @@ export function resolveLocale(requested: string | undefined, preferred: readonly
 
 export async function loadTranslation(locale: Locale): Promise<Translation> {
   return locale === 'en' ? en : (await loaders[locale]()).default;
+}
+
+/** Codes that say what another code says. */
+const sameText: Record<string, keyof ErrorTexts> = {
+  invalid: 'invalid_phone',
+  canceled: 'failed',
+  verification_closed: 'failed',
+  channel_not_allowed: 'origin_not_allowed',
+};
+
+/** The text of an error code in `term`'s language; a code it does not know reads as `unavailable`. */
+export function errorText(term: Translation, code: string, values: ErrorValues): string {
+  const text = term.errors[sameText[code] ?? (code as keyof ErrorTexts)] ?? term.errors.unavailable;
+  return typeof text === 'function' ? text(values) : text;
 }

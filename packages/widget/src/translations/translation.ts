@@ -35,31 +35,49 @@ export interface Translation {
   verifyAgain: string;
   /** The form's validation message while a `required` widget is not verified. */
   requiredMessage: string;
-  errors: {
-    phoneRequired: string;
-    tooShort: string;
-    tooLong: string;
-    invalidPhone: string;
-    countryNotAllowed: (country: string) => string;
-    lineTypeNotAllowed: string;
-    codeRequired: string;
-    invalidCode: (length: number) => string;
-    rateLimited: (wait: string) => string;
-    resendCooldown: (wait: string) => string;
-    blocked: string;
-    expired: string;
-    maxAttempts: string;
-    failed: string;
-    network: string;
-    unavailable: string;
-    /** The page's Origin is not among the site's allowed origins. */
-    siteNotAllowed: string;
-    /** The `site-key` names no site. */
-    siteKeyUnknown: string;
-    invalidEmail: string;
-    maxSends: string;
-    tokenExpired: string;
-  };
+  /** What the user reads for each error code the server or the widget gives; see `errorText`. */
+  errors: ErrorTexts;
+}
+
+/** What varies in an error's text; each text takes what it needs. */
+export interface ErrorValues {
+  /** The wait before trying again, already formatted, e.g. "0:25". */
+  wait: string;
+  /** The country's name in the widget's language. */
+  country: string;
+  /** How many digits the code has. */
+  length: number;
+}
+
+type ErrorText = string | ((values: ErrorValues) => string);
+
+/** By error code (the server's, or the widget's own for what it checks before sending). */
+export interface ErrorTexts {
+  /** No number typed. */
+  required: string;
+  too_short: string;
+  too_long: string;
+  invalid_phone: string;
+  country_not_allowed: ErrorText;
+  line_type_not_allowed: string;
+  code_required: string;
+  invalid_code: ErrorText;
+  rate_limited: ErrorText;
+  resend_cooldown: ErrorText;
+  max_sends_reached: string;
+  blocked: string;
+  expired: string;
+  max_attempts_reached: string;
+  failed: string;
+  network_error: string;
+  /** The page's Origin is not among the site's allowed origins. */
+  origin_not_allowed: string;
+  /** The `site-key` names no site. */
+  invalid_site_key: string;
+  invalid_email: string;
+  token_expired: string;
+  /** Any other code: the service did not answer as it should. */
+  unavailable: string;
 }
 
 export type Locale = 'en' | 'es' | 'fr' | 'de';

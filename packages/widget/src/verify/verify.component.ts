@@ -1,77 +1,146 @@
 import type { Channel } from '@proofline/shared';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
+import { FormController } from '../controllers/form.controller.js';
 import { LocalizeController } from '../controllers/localize.controller.js';
 import { PhoneController } from '../controllers/phone.controller.js';
 import { VerificationController, type WidgetError } from '../controllers/verification.controller.js';
 import { countryName } from '../phone/countries.js';
 import { digitsOf } from '../phone/input.js';
-import type { Translation } from '../translations/index.js';
+import { errorText } from '../translations/index.js';
 import { defaultApiUrl } from './default-api-url.js';
+import { FormAssociatedElement } from './form-associated.js';
 import { styles } from './verify.styles.js';
 
-const DEFAULT_NAME = 'proofline-token';
 /** Send limits: the user waits, nothing they typed is wrong. */
 const LIMITS = ['rate_limited', 'resend_cooldown', 'max_sends_reached'];
+/** Whether an error marks its field wrong: a send limit is news about waiting, not a mistake. */
+const isMistake = (error?: WidgetError): boolean => Boolean(error) && !LIMITS.includes(error!.code);
+const spinner = html`<span class="spinner small" aria-hidden="true"></span>`;
 
 /**
- * `<proofline-verify site-key="pk_…">`: proves that a phone number is the user's and puts a signed
- * token in the surrounding form. A thin view over three controllers: verification (server and state
- * machine), phone (countries, formatting, validation) and localize (language).
+ * @summary Proves that a phone number is the user's and puts a signed token in the surrounding form,
+ * which the site's backend checks with `POST /v1/siteverify`.
+ * @documentation docs/widget.md
+ *
+ * A thin view over its controllers: verification (server calls and the state machine, with silent
+ * polling, WebOTP and the token's lifetime), phone (countries, formatting, validation) and
+ * localize (language).
+ *
+ * @attr callback - Name of a global function called as `callback(token, detail)` once verified.
+ * @attr error-callback - Name of a global function called as `errorCallback(code, detail)` on each error.
+ * @attr expired-callback - Name of a global function called when the token has lapsed.
+ *
+ * @event {CustomEvent<VerifiedDetail>} proofline-verified - The number is verified: `{token, phone, method}`.
+ * @event {CustomEvent<ErrorDetail>} proofline-error - Something went wrong: `{code, message}`, `message` as the user reads it.
+ * @event {CustomEvent<undefined>} proofline-expired - The token lapsed (300 s after verification) and left the form.
+ * @event {CustomEvent<StateDetail>} proofline-state - The widget moved to another step: `{state}`.
+ *
+ * @csspart base - The wrapper of every step.
+ * @csspart form - The form of the phone, code and email steps.
+ * @csspart label - A field's visible label.
+ * @csspart country - The country selector.
+ * @csspart input - Every text field; with `phone`, `code` or `email` for one of them.
+ * @csspart phone - The phone number field.
+ * @csspart code - The code field.
+ * @csspart email - The email address field.
+ * @csspart hint - The help under a field.
+ * @csspart error - The help under a field when it says what is wrong.
+ * @csspart button - Every button drawn as a button; with `submit`, `verify` or `forward` for one of them.
+ * @csspart submit - The phone and email steps' "Continue".
+ * @csspart verify - The code step's "Verify".
+ * @csspart forward - The error step's way on ("Try again", "Send a new code", …).
+ * @csspart link - Every button drawn as a link; with `resend`, `channel`, `change-number` or `back`.
+ * @csspart resend - "Resend code".
+ * @csspart channel - "Text me instead" and the other channels (`data-channel` names it).
+ * @csspart change-number - "Change number".
+ * @csspart back - From the email step back to the code.
+ * @csspart sent - Where the code went.
+ * @csspart actions - The links under the code and email steps.
+ * @csspart silent - The silent step (asking the mobile operator).
+ * @csspart progress - The silent step's spinner.
+ * @csspart verified - The verified step.
+ * @csspart problem - The error step's message.
+ *
+ * @cssproperty --proofline-color-accent - Buttons, links and the selected state.
+ * @cssproperty --proofline-color-on-accent - Text on the accent color.
+ * @cssproperty --proofline-color-background - The widget's background.
+ * @cssproperty --proofline-color-field - The fields' background.
+ * @cssproperty --proofline-color-text - Text.
+ * @cssproperty --proofline-color-muted - Help and secondary text.
+ * @cssproperty --proofline-color-border - Borders.
+ * @cssproperty --proofline-color-error - What is wrong.
+ * @cssproperty --proofline-color-success - The verified mark.
+ * @cssproperty --proofline-color-focus - The focus ring.
+ * @cssproperty --proofline-radius - Corner radius of fields and buttons.
+ * @cssproperty --proofline-font - The font family.
+ * @cssproperty --proofline-max-width - The widget's largest width (default: none).
+ *
+ * @cssstate verified - The token is in the form (`:state(verified)`).
  */
-export class ProoflineVerify extends LitElement {
+export class ProoflineVerify extends FormAssociatedElement {
   static override styles = styles;
   static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
-  static formAssociated = true;
 
+  /** The site's public key (`pk_…`, never the secret `sk_…`). Required. */
   @property({ attribute: 'site-key' }) siteKey = '';
+  /** The Proofline server; by default the folder above the script the widget was loaded from. */
   @property({ attribute: 'api-url' }) apiUrl = defaultApiUrl;
+  /** ISO code of the country selected first; by default the region of the browser's language. */
   @property({ attribute: 'default-country' }) defaultCountry = '';
+  /** ISO codes offered, space- or comma-separated (`"FR BE CH"`), within the site's allowed countries. */
   @property() countries = '';
+  /** ISO codes listed first in the selector. */
   @property({ attribute: 'preferred-countries' }) preferredCountries = '';
+  /**
+   * Channels in the page's order, e.g. `"silent sms whatsapp voice"`: without `silent` first the
+   * widget sends a code at once; also filters the "… instead" links. The first code always goes by
+   * SMS or WhatsApp.
+   */
   @property() channels = '';
+  /** `en`, `es`, `fr`, `de`, or `auto`: the site's language setting, else the browser's. */
   @property() locale = 'auto';
+  /** `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
+  /** `compact` tightens the spacing; touch targets stay 44 px. */
   @property({ reflect: true }) size: 'normal' | 'compact' = 'normal';
-  @property() name = DEFAULT_NAME;
+  /** A number to start from, E.164 or national. */
   @property() phone = '';
-  /** The number is already known (account recovery): it is verified as given, never changed. */
+  /** With `phone`: the number is already known (account recovery) and verified as given, never changed. */
   @property({ type: Boolean, reflect: true, attribute: 'phone-readonly' }) phoneReadonly = false;
+  /** Echoed by siteverify, as Turnstile's `action`. */
   @property() action = '';
+  /** Echoed by siteverify, as Turnstile's `cdata`. */
   @property() cdata = '';
+  /** How silent verification reaches the operator: `fetch` (a hop in the background) or `redirect` (the page navigates and resumes on return). */
   @property({ attribute: 'silent-mode' }) silentMode: 'fetch' | 'redirect' = 'fetch';
-  @property({ type: Boolean, reflect: true }) required = false;
-  @property({ type: Boolean, reflect: true }) disabled = false;
 
   @query('#phone') private phoneInput?: HTMLInputElement;
   @query('#code') private codeInput?: HTMLInputElement;
   @query('#email') private emailInput?: HTMLInputElement;
   @query('.forward') private forwardButton?: HTMLButtonElement;
 
-  private readonly internals = this.attachInternals();
   private readonly localize = new LocalizeController(this);
   private readonly phoneField = new PhoneController(this);
-  private readonly verification = new VerificationController(this, () => this.syncForm());
-  /** A problem found in the browser before anything is sent. */
-  private phoneProblem?: WidgetError;
-  /** The country a `country_not_allowed` problem names. */
-  private problemCountry?: string;
+  private readonly verification = new VerificationController(this, () => this.formValue.sync());
+  private readonly formValue = new FormController(this, this.internals, () => ({
+    token: this.verification.token,
+    requiredMessage: this.localize.term.requiredMessage,
+    anchor: this.phoneInput ?? undefined,
+  }));
   private display = '';
-  private formTerm?: Translation;
-  /** Whether the edit under way replaces a selection (then a Backspace removes just that). */
-  private selectionEdit = false;
-  /** An IME is composing in the phone field: its text is left alone until it ends. */
-  private composing = false;
 
+  /** @internal The site's allowed countries, for the phone controller. */
   get siteCountries(): readonly string[] | null {
     return this.verification.config?.countries ?? null;
   }
 
-  /** The site's language from its settings (`auto`: the browser's), used when `locale` is `auto`. */
+  /** @internal The site's language from its settings (`auto`: the browser's), used when `locale` is `auto`. */
   get siteLocale(): string | undefined {
     return this.verification.config?.locale;
   }
 
+  /** The language the widget speaks now (`en`, `es`, `fr` or `de`). */
   get language(): string {
     return this.localize.language;
   }
@@ -84,78 +153,23 @@ export class ProoflineVerify extends LitElement {
   /** Forgets the token and shows the phone step again. */
   reset(): void {
     this.verification.reset();
-    this.phoneProblem = undefined;
+    this.phoneField.forgetProblem();
   }
 
-  get form(): HTMLFormElement | null {
-    return this.internals.form;
-  }
-
-  get validity(): ValidityState {
-    return this.internals.validity;
-  }
-
-  get validationMessage(): string {
-    return this.internals.validationMessage;
-  }
-
-  checkValidity(): boolean {
-    return this.internals.checkValidity();
-  }
-
-  reportValidity(): boolean {
-    return this.internals.reportValidity();
-  }
-
-  formResetCallback(): void {
-    this.reset();
-  }
-
-  formDisabledCallback(disabled: boolean): void {
-    this.disabled = disabled;
-  }
-
+  /**
+   * The user's text for an error code, in the widget's language.
+   * @internal For the controllers (the `message` of `proofline-error`).
+   */
   errorMessage(code: string, retryAfter?: number, country?: string): string {
-    const t = this.localize.term;
-    const e = t.errors;
-    const wait = this.localize.wait(retryAfter ?? 0);
-    const messages: Record<string, string> = {
-      required: e.phoneRequired,
-      too_short: e.tooShort,
-      too_long: e.tooLong,
-      invalid: e.invalidPhone,
-      invalid_phone: e.invalidPhone,
-      country_not_allowed: e.countryNotAllowed(country ? countryName(country, this.language) : '—'),
-      line_type_not_allowed: e.lineTypeNotAllowed,
-      code_required: e.codeRequired,
-      invalid_code: e.invalidCode(this.verification.config?.codeLength ?? 6),
-      rate_limited: e.rateLimited(wait),
-      resend_cooldown: e.resendCooldown(wait),
-      max_sends_reached: e.maxSends,
-      blocked: e.blocked,
-      expired: e.expired,
-      max_attempts_reached: e.maxAttempts,
-      failed: e.failed,
-      canceled: e.failed,
-      verification_closed: e.failed,
-      network_error: e.network,
-      invalid_site_key: e.siteKeyUnknown,
-      invalid_email: e.invalidEmail,
-      origin_not_allowed: e.siteNotAllowed,
-      channel_not_allowed: e.siteNotAllowed,
-      token_expired: e.tokenExpired,
-    };
-    return messages[code] ?? e.unavailable;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.syncForm();
+    return errorText(this.localize.term, code, {
+      wait: this.localize.wait(retryAfter ?? 0),
+      country: country ? countryName(country, this.language) : '—',
+      length: this.verification.config?.codeLength ?? 6,
+    });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('phone') && this.phone && !this.phoneField.text) this.phoneField.type(this.phone);
-    if (changed.has('required') || changed.has('name')) this.syncForm();
     if (changed.has('siteKey') || changed.has('apiUrl')) {
       if (changed.get('siteKey') !== undefined || changed.get('apiUrl') !== undefined) {
         this.verification.reset();
@@ -164,23 +178,9 @@ export class ProoflineVerify extends LitElement {
     }
   }
 
-  protected override firstUpdated(): void {
-    this.syncForm();
-  }
-
   protected override updated(): void {
-    // The field shows the controller's text (formatted as typed); the caret stays after the same digit.
     const input = this.phoneInput;
-    if (input && !this.composing && input.value !== this.phoneField.text) input.value = this.phoneField.text;
-    const caret = this.phoneField.caret;
-    if (caret !== undefined && input && this.shadowRoot?.activeElement === input)
-      input.setSelectionRange(caret, caret);
-    this.phoneField.caret = undefined;
-    // The validation message is in the widget's language; a new dictionary means a new message.
-    if (this.localize.term !== this.formTerm) {
-      this.formTerm = this.localize.term;
-      this.syncForm();
-    }
+    this.phoneField.showIn(input, Boolean(input) && this.shadowRoot?.activeElement === input);
     const target = this.verification.focusTarget;
     if (!target) return;
     const element = {
@@ -190,33 +190,9 @@ export class ProoflineVerify extends LitElement {
       action: this.forwardButton,
     }[target];
     if (!element) return;
-    this.verification.focusTarget = undefined;
+    this.verification.focusMoved();
     element.focus();
     if (element instanceof HTMLInputElement) element.select();
-  }
-
-  /** Form value, validity and custom state follow the token synchronously. */
-  private syncForm(): void {
-    const token = this.verification.token;
-    if (token) {
-      const data = new FormData();
-      data.append(this.name || DEFAULT_NAME, token);
-      this.internals.setFormValue(data);
-      this.internals.states.add('verified');
-    } else {
-      this.internals.setFormValue(null);
-      this.internals.states.delete('verified');
-    }
-    if (this.required && !token) {
-      // The anchor is where the browser points its "fill this in" bubble: the number, once rendered.
-      this.internals.setValidity(
-        { valueMissing: true },
-        this.localize.term.requiredMessage,
-        this.phoneInput ?? undefined,
-      );
-    } else {
-      this.internals.setValidity({});
-    }
   }
 
   private async onPhoneSubmit(event: SubmitEvent): Promise<void> {
@@ -224,13 +200,9 @@ export class ProoflineVerify extends LitElement {
     if (this.disabled || this.verification.busy) return;
     const result = await this.phoneField.validate();
     if (!result.ok) {
-      this.phoneProblem = { code: result.problem, at: 'phone' };
-      this.problemCountry = result.country;
-      this.verification.focusTarget = 'phone';
-      this.requestUpdate();
+      this.verification.moveFocus('phone');
       return;
     }
-    this.phoneProblem = undefined;
     this.display = result.international;
     await this.verification.start(result.e164, result.country);
   }
@@ -239,35 +211,17 @@ export class ProoflineVerify extends LitElement {
     event.preventDefault();
     const code = digitsOf(this.codeInput?.value ?? '');
     if (!code) {
-      this.verification.error = { code: 'code_required', at: 'code' };
-      this.verification.focusTarget = 'code';
-      this.requestUpdate();
+      this.verification.refuse('code_required', 'code');
       return;
     }
     void this.verification.check(code);
   }
 
-  private onPhoneBeforeInput(event: InputEvent): void {
-    const input = event.target as HTMLInputElement;
-    this.selectionEdit = input.selectionStart !== input.selectionEnd;
-  }
-
   private onPhoneInput(event: InputEvent): void {
-    const input = event.target as HTMLInputElement;
     // While an IME composes, the text is the IME's: it is formatted once composition ends.
     if (event.isComposing) return;
-    this.phoneProblem = undefined;
-    if (this.verification.error?.at === 'phone') this.verification.error = undefined;
-    const type = event.inputType;
-    const deleted = this.selectionEdit
-      ? undefined
-      : type === 'deleteContentBackward'
-        ? 'backward'
-        : type === 'deleteContentForward'
-          ? 'forward'
-          : undefined;
-    this.selectionEdit = false;
-    this.phoneField.input(input.value, input.selectionStart ?? input.value.length, deleted);
+    this.verification.clearError('phone');
+    this.phoneField.edited(event);
   }
 
   /** Only the code's digits stay: a pasted `123 456` or `Code: 123-456` is as good as typed digits. */
@@ -278,14 +232,7 @@ export class ProoflineVerify extends LitElement {
     if (digits !== input.value) input.value = digits;
   }
 
-  private onPhoneCompositionEnd(event: CompositionEvent): void {
-    const input = event.target as HTMLInputElement;
-    this.composing = false;
-    this.phoneField.input(input.value, input.selectionStart ?? input.value.length);
-  }
-
   private onCountryChange(event: Event): void {
-    this.phoneProblem = undefined;
     this.phoneField.selectCountry((event.target as HTMLSelectElement).value);
     this.phoneInput?.focus();
   }
@@ -298,21 +245,12 @@ export class ProoflineVerify extends LitElement {
     </button>`;
   }
 
-  private forward(): void {
-    const v = this.verification;
-    const code = v.error?.code;
-    if (!v.config) void v.loadConfig();
-    else if (code === 'expired' || code === 'max_attempts_reached' || code === 'token_expired') {
-      void v.start(v.phone, this.phoneField.country);
-    } else v.changeNumber();
-  }
-
   /** The one status message for the polite live region; it changes only when something happens. */
   private announcement(): string {
     const t = this.localize.term;
     const v = this.verification;
-    const error = this.phoneProblem ?? v.error;
-    if (error) return this.errorMessage(error.code, error.retryAfter, this.problemCountry);
+    const error: WidgetError | undefined = this.phoneField.problem ?? v.error;
+    if (error) return this.errorMessage(error.code, error.retryAfter, this.phoneField.problem?.country);
     if (v.state === 'silent') return t.silentChecking;
     if (v.state === 'verified') return t.verified;
     if (v.state === 'code' && v.view?.channel) {
@@ -353,12 +291,10 @@ export class ProoflineVerify extends LitElement {
   private renderPhone(): TemplateResult {
     const t = this.localize.term;
     const v = this.verification;
-    const problem = this.phoneProblem ?? (v.error?.at === 'phone' ? v.error : undefined);
-    const invalid = Boolean(problem) && !LIMITS.includes(problem!.code);
+    const problem: WidgetError | undefined =
+      this.phoneField.problem ?? (v.error?.at === 'phone' ? v.error : undefined);
+    const invalid = isMistake(problem);
     const wait = problem?.until ? v.errorWait : 0;
-    const message = problem
-      ? this.errorMessage(problem.code, v.waitOf(problem), this.problemCountry)
-      : t.phoneHint;
     const loading = v.state === 'loading';
     const busy = v.state === 'sending';
     const country = this.phoneField.country;
@@ -393,17 +329,13 @@ export class ProoflineVerify extends LitElement {
           aria-invalid=${invalid ? 'true' : 'false'}
           ?disabled=${this.disabled}
           ?readonly=${busy || this.phoneReadonly}
-          @beforeinput=${this.onPhoneBeforeInput}
+          @beforeinput=${this.phoneField.onBeforeInput}
           @input=${this.onPhoneInput}
-          @compositionstart=${() => {
-            this.composing = true;
-          }}
-          @compositionend=${this.onPhoneCompositionEnd}
+          @compositionstart=${this.phoneField.onCompositionStart}
+          @compositionend=${this.phoneField.onCompositionEnd}
         />
       </div>
-      <p id="phone-help" class=${invalid ? 'message error' : problem ? 'message notice' : 'message'} part=${invalid ? 'error' : 'hint'}>
-        ${message}
-      </p>
+      ${this.help('phone-help', t.phoneHint, problem, invalid)}
       <button
         part="button submit"
         class="primary"
@@ -411,9 +343,19 @@ export class ProoflineVerify extends LitElement {
         ?disabled=${this.disabled || loading || wait > 0}
         aria-busy=${busy ? 'true' : 'false'}
       >
-        ${busy ? html`<span class="spinner small" aria-hidden="true"></span>${t.busy}` : t.submit}
+        ${busy ? html`${spinner}${t.busy}` : t.submit}
       </button>
     </form>`;
+  }
+
+  /** The help under a field: `hint`, or what `error` says of it (an error, or a notice of a wait). */
+  private help(id: string, hint: string, error: WidgetError | undefined, invalid: boolean): TemplateResult {
+    const text = error
+      ? this.errorMessage(error.code, this.verification.waitOf(error), this.phoneField.problem?.country)
+      : hint;
+    return html`<p id=${id} class=${invalid ? 'message error' : error ? 'message notice' : 'message'} part=${invalid ? 'error' : 'hint'}>
+      ${text}
+    </p>`;
   }
 
   private renderSilent(): TemplateResult {
@@ -434,14 +376,7 @@ export class ProoflineVerify extends LitElement {
     const view = v.view!;
     const error = v.error?.at === 'code' ? v.error : undefined;
     const wait = v.resendWait;
-    const message = error
-      ? this.errorMessage(error.code, v.waitOf(error))
-      : v.wrongCode
-        ? t.wrongCode(view.attemptsLeft)
-        : t.attemptsLeft(view.attemptsLeft);
-    // A send limit is news about waiting, not a mistake in the code: it is not shown as an error.
-    const invalid = (Boolean(error) && !LIMITS.includes(error!.code)) || v.wrongCode;
-    const notice = error && !invalid ? 'message notice' : invalid ? 'message error' : 'message';
+    const invalid = isMistake(error) || v.wrongCode;
     return html`<p class="message sent" id="code-sent" part="sent">
         ${view.channel ? t.codeSent(view.channel, view.to ?? this.display) : nothing}
       </p>
@@ -461,10 +396,10 @@ export class ProoflineVerify extends LitElement {
             @input=${this.onCodeInput}
           />
           <button part="button verify" class="primary" type="submit" ?disabled=${this.disabled} aria-busy=${v.busy ? 'true' : 'false'}>
-            ${v.busy ? html`<span class="spinner small" aria-hidden="true"></span>` : nothing}${t.verify}
+            ${v.busy ? spinner : nothing}${t.verify}
           </button>
         </div>
-        <p id="code-help" class=${notice} part=${invalid ? 'error' : 'hint'}>${message}</p>
+        ${this.help('code-help', v.wrongCode ? t.wrongCode(view.attemptsLeft) : t.attemptsLeft(view.attemptsLeft), error, invalid)}
       </form>
       <div class="actions" part="actions">
         <button class="link" part="link resend" type="button" ?disabled=${wait > 0 || v.busy} @click=${() => v.resend(view.channel ?? undefined)}>
@@ -485,7 +420,7 @@ export class ProoflineVerify extends LitElement {
     const t = this.localize.term;
     const v = this.verification;
     const error = v.error?.at === 'email' ? v.error : undefined;
-    const invalid = Boolean(error) && !LIMITS.includes(error!.code);
+    const invalid = isMistake(error);
     return html`<form part="form" novalidate @submit=${this.onEmailSubmit}>
         <label part="label" for="email">${t.emailLabel}</label>
         <input
@@ -499,11 +434,9 @@ export class ProoflineVerify extends LitElement {
           ?disabled=${this.disabled}
           ?readonly=${v.busy}
         />
-        <p id="email-help" class=${invalid ? 'message error' : error ? 'message notice' : 'message'} part=${invalid ? 'error' : 'hint'}>
-          ${error ? this.errorMessage(error.code, v.waitOf(error)) : t.emailHint}
-        </p>
+        ${this.help('email-help', t.emailHint, error, invalid)}
         <button part="button submit" class="primary" type="submit" ?disabled=${this.disabled} aria-busy=${v.busy ? 'true' : 'false'}>
-          ${v.busy ? html`<span class="spinner small" aria-hidden="true"></span>${t.busy}` : t.submit}
+          ${v.busy ? html`${spinner}${t.busy}` : t.submit}
         </button>
       </form>
       <div class="actions" part="actions">
@@ -516,9 +449,7 @@ export class ProoflineVerify extends LitElement {
     const email = this.emailInput?.value.trim() ?? '';
     // What the server takes as an address: something@domain.tld, no spaces.
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-      this.verification.error = { code: 'invalid_email', at: 'email' };
-      this.verification.focusTarget = 'email';
-      this.requestUpdate();
+      this.verification.refuse('invalid_email', 'email');
       return;
     }
     void this.verification.sendEmail(email);
@@ -557,7 +488,7 @@ export class ProoflineVerify extends LitElement {
         <svg class="alert" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v6m0 4h.01" /></svg>
         <p class="title">${this.errorMessage(code, v.error?.retryAfter)}</p>
       </div>
-      ${setup ? nothing : html`<button class="primary forward" part="button forward" type="button" @click=${() => this.forward()}>${label}</button>`}
+      ${setup ? nothing : html`<button class="primary forward" part="button forward" type="button" @click=${() => this.verification.forward(this.phoneField.country)}>${label}</button>`}
       ${again || code === 'token_expired' ? this.changeNumberLink() : nothing}`;
   }
 }

@@ -1,22 +1,67 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
 
 /**
  * Neutral looks that fit a signup form. Colors, radius and font are custom properties
  * (`--proofline-*`) and every block has a `part`. Layout uses logical properties so it mirrors
  * under `dir=rtl`; numbers stay left-to-right. Interactive targets are at least 44 px tall.
  */
-export const styles = css`
+type Palette = Record<
+  | 'accent'
+  | 'on-accent'
+  | 'background'
+  | 'field'
+  | 'text'
+  | 'muted'
+  | 'border'
+  | 'error'
+  | 'success'
+  | 'focus',
+  string
+>;
+
+const light: Palette = {
+  accent: '#1d4ed8',
+  'on-accent': '#ffffff',
+  background: '#ffffff',
+  field: '#ffffff',
+  text: '#111827',
+  muted: '#4b5563',
+  border: '#8a94a3',
+  error: '#b91c1c',
+  success: '#15803d',
+  focus: '#2563eb',
+};
+
+const dark: Palette = {
+  accent: '#93c5fd',
+  'on-accent': '#0b1220',
+  background: '#111827',
+  field: '#1f2937',
+  text: '#f3f4f6',
+  muted: '#c1c8d2',
+  border: '#6b7280',
+  error: '#fca5a5',
+  success: '#86efac',
+  focus: '#93c5fd',
+};
+
+/** A palette as the internal `--_<name>` colors, each overridable by `--proofline-color-<name>`. */
+const theme = (selector: string, scheme: 'light' | 'dark', palette: Palette): string =>
+  `${selector}{color-scheme:${scheme};${Object.entries(palette)
+    .map(([name, color]) => `--_${name}:var(--proofline-color-${name},${color})`)
+    .join(';')}}`;
+
+/** Light by default; dark with `theme="dark"`, and with `auto` (the default) on a dark system. */
+const themes = unsafeCSS(
+  theme(':host', 'light', light) +
+    theme(":host([theme='dark'])", 'dark', dark) +
+    `@media (prefers-color-scheme:dark){${theme(":host(:not([theme='light']))", 'dark', dark)}}`,
+);
+
+export const styles = [
+  themes,
+  css`
   :host {
-    --_accent: var(--proofline-color-accent, #1d4ed8);
-    --_on-accent: var(--proofline-color-on-accent, #ffffff);
-    --_background: var(--proofline-color-background, #ffffff);
-    --_field: var(--proofline-color-field, #ffffff);
-    --_text: var(--proofline-color-text, #111827);
-    --_muted: var(--proofline-color-muted, #4b5563);
-    --_border: var(--proofline-color-border, #8a94a3);
-    --_error: var(--proofline-color-error, #b91c1c);
-    --_success: var(--proofline-color-success, #15803d);
-    --_focus: var(--proofline-color-focus, #2563eb);
     --_radius: var(--proofline-radius, 8px);
     --_font: var(--proofline-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     --_gap: 12px;
@@ -24,7 +69,6 @@ export const styles = css`
     display: block;
     max-width: var(--proofline-max-width, none);
     min-width: 0;
-    color-scheme: light;
     font-family: var(--_font);
     font-size: 1rem;
     line-height: 1.45;
@@ -38,36 +82,6 @@ export const styles = css`
     --_gap: 8px;
     --_pad: 12px;
     font-size: 0.9375rem;
-  }
-
-  :host([theme='dark']) {
-    --_accent: var(--proofline-color-accent, #93c5fd);
-    --_on-accent: var(--proofline-color-on-accent, #0b1220);
-    --_background: var(--proofline-color-background, #111827);
-    --_field: var(--proofline-color-field, #1f2937);
-    --_text: var(--proofline-color-text, #f3f4f6);
-    --_muted: var(--proofline-color-muted, #c1c8d2);
-    --_border: var(--proofline-color-border, #6b7280);
-    --_error: var(--proofline-color-error, #fca5a5);
-    --_success: var(--proofline-color-success, #86efac);
-    --_focus: var(--proofline-color-focus, #93c5fd);
-    color-scheme: dark;
-  }
-
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
-      --_accent: var(--proofline-color-accent, #93c5fd);
-      --_on-accent: var(--proofline-color-on-accent, #0b1220);
-      --_background: var(--proofline-color-background, #111827);
-      --_field: var(--proofline-color-field, #1f2937);
-      --_text: var(--proofline-color-text, #f3f4f6);
-      --_muted: var(--proofline-color-muted, #c1c8d2);
-      --_border: var(--proofline-color-border, #6b7280);
-      --_error: var(--proofline-color-error, #fca5a5);
-      --_success: var(--proofline-color-success, #86efac);
-      --_focus: var(--proofline-color-focus, #93c5fd);
-      color-scheme: dark;
-    }
   }
 
   *,
@@ -356,4 +370,5 @@ export const styles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
-`;
+`,
+];

@@ -179,3 +179,26 @@ export function freshUkMobile(): { national: string; e164: string } {
   const digits = `7${range.slice(1)}${rest}`;
   return { national: `0${digits.slice(0, 4)} ${digits.slice(4)}`, e164: `+44${digits}` };
 }
+
+/** Which line the sandbox operator sees the simulated device on (null: Wi-Fi, no silent possible). */
+export async function deviceOn(stack: Stack, phone: string | null): Promise<void> {
+  const response = await fetch(`${stack.server.url}/sandbox/operator/device`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone }),
+  });
+  if (response.status !== 200) throw new Error(`sandbox device: ${response.status}`);
+}
+
+/** Holds the page's operator hop until `release` is called, then lets it go on to the sandbox. */
+export async function holdOperatorHop(page: Page): Promise<{ release: () => void }> {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route('**/sandbox/operator/authorize**', async (route) => {
+    await held;
+    await route.continue();
+  });
+  return { release };
+}

@@ -1,10 +1,12 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Clock } from '../../clock/index.js';
 import {
+  accepted,
   DeliveryError,
   type DeliveryErrorCode,
   type MessageSender,
   type OutgoingMessage,
+  refused,
   type SendReceipt,
 } from '../port.js';
 
@@ -36,12 +38,7 @@ export class SmtpSender implements MessageSender {
 
   async send(message: OutgoingMessage): Promise<SendReceipt> {
     if (message.channel !== 'email') {
-      throw new DeliveryError({
-        code: 'rejected',
-        provider: 'smtp',
-        retryable: false,
-        message: `SMTP sends email only, not ${message.channel}`,
-      });
+      throw refused('smtp', `SMTP sends email only, not ${message.channel}`);
     }
     try {
       const info = await this.transport.sendMail({
@@ -51,12 +48,7 @@ export class SmtpSender implements MessageSender {
         text: message.body,
         headers: { 'X-Proofline-Verification': message.verificationId },
       });
-      return {
-        provider: 'smtp',
-        channel: 'email',
-        providerMessageId: String(info.messageId),
-        acceptedAt: new Date(this.deps.clock.now()).toISOString(),
-      };
+      return accepted('smtp', 'email', String(info.messageId), this.deps.clock);
     } catch (error) {
       throw smtpError(error);
     }

@@ -32,3 +32,8 @@ export function chooseLocale(requested?: string | null, country?: string | null)
   if (language && isMessageLocale(language)) return language;
   return languageByCountry.get(country?.toUpperCase() ?? '') ?? 'en';
 }
+
+/** The text-to-speech language a voice call reads a message in, from the message's locale. */
+export function voiceLanguage(locale?: string): string {
+  return messageTerms[chooseLocale(locale)].$voiceLanguage;
+}

@@ -1,1 +1,1 @@
-export { TwilioSender } from './twilio-sender.js';
+export { type TwilioConfig, TwilioSender } from './twilio-sender.js';

@@ -1,15 +1,10 @@
-import type { Clock } from '../../clock/index.js';
-import {
-  DeliveryError,
-  type DeliveryErrorCode,
-  type MessageSender,
-  type OutgoingMessage,
-  type SendReceipt,
-} from '../port.js';
-import { basicAuth, type Fetch, isRecord, postToProvider, providerText } from '../provider-http.js';
+import { type MessageSender, type OutgoingMessage, refused, type SendReceipt } from '../port.js';
+import { basicAuth, ProviderApi, type ProviderApiConfig, type ProviderApiDeps } from '../provider-http.js';
+import { voiceLanguage } from '../templates/index.js';
+import { twilioError } from './twilio-errors.js';
 import { escapeXml } from './twiml.js';
 
-export interface TwilioConfig {
+export interface TwilioConfig extends ProviderApiConfig {
   accountSid: string;
   authToken: string;
   /** Sender number (E.164) for sms and voice. */
@@ -18,54 +13,34 @@ export interface TwilioConfig {
   messagingServiceSid?: string;
   /** WhatsApp sender number (E.164), without the `whatsapp:` prefix. */
   whatsappFrom?: string;
-  baseUrl?: string;
-  timeoutMs?: number;
 }
-
-const voiceLanguages: Record<string, string> = { en: 'en-US', es: 'es-ES', fr: 'fr-FR', de: 'de-DE' };
 
 /**
  * Twilio's Programmable Messaging (sms, whatsapp) and Voice (a call that reads the body with
  * `<Say>`), spoken to over its 2010-04-01 REST API: form-encoded bodies, Basic auth SID:token.
  */
 export class TwilioSender implements MessageSender {
-  private readonly baseUrl: string;
-  private readonly timeoutMs: number;
+  private readonly api: ProviderApi;
 
   constructor(
     private readonly config: TwilioConfig,
-    private readonly deps: { clock: Clock; fetch?: Fetch },
+    deps: ProviderApiDeps,
   ) {
-    this.baseUrl = (config.baseUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
-    this.timeoutMs = config.timeoutMs ?? 10_000;
+    this.api = new ProviderApi('twilio', 'https://api.twilio.com', config, deps, twilioError);
   }
 
   async send(message: OutgoingMessage): Promise<SendReceipt> {
     const { resource, form } = this.request(message);
-    const response = await postToProvider({
-      provider: 'twilio',
-      url: `${this.baseUrl}/2010-04-01/Accounts/${encodeURIComponent(this.config.accountSid)}/${resource}`,
+    return this.api.send({
+      channel: message.channel,
+      path: `/2010-04-01/Accounts/${encodeURIComponent(this.config.accountSid)}/${resource}`,
       headers: {
         authorization: basicAuth(this.config.accountSid, this.config.authToken),
         'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
       },
       body: new URLSearchParams(form).toString(),
-      timeoutMs: this.timeoutMs,
-      fetch: this.deps.fetch ?? fetch,
+      idField: 'sid',
     });
-    if (response.status >= 200 && response.status < 300 && isRecord(response.json)) {
-      const sid = response.json.sid;
-      if (typeof sid === 'string') {
-        return {
-          provider: 'twilio',
-          channel: message.channel,
-          providerMessageId: sid,
-          acceptedAt: new Date(this.deps.clock.now()).toISOString(),
-        };
-      }
-    }
-    throw twilioError(response.status, response.json);
   }
 
   private request(message: OutgoingMessage): { resource: string; form: Record<string, string> } {
@@ -86,7 +61,7 @@ export class TwilioSender implements MessageSender {
           },
         };
       case 'voice': {
-        const language = voiceLanguages[message.locale ?? 'en'] ?? 'en-US';
+        const language = voiceLanguage(message.locale);
         const twiml = `<Response><Say language="${language}">${escapeXml(message.body)}</Say></Response>`;
         return {
           resource: 'Calls.json',
@@ -94,67 +69,15 @@ export class TwilioSender implements MessageSender {
         };
       }
       case 'email':
-        throw new DeliveryError({
-          code: 'rejected',
-          provider: 'twilio',
-          retryable: false,
-          message: 'Twilio does not send email in Proofline; configure SMTP for the email channel',
-        });
+        throw refused(
+          'twilio',
+          'Twilio does not send email in Proofline; configure SMTP for the email channel',
+        );
     }
   }
 
   private requireSender(from: string | undefined, channel: string): string {
     if (from) return from;
-    throw new DeliveryError({
-      code: 'rejected',
-      provider: 'twilio',
-      retryable: false,
-      message: `no Twilio sender is configured for ${channel}`,
-    });
+    throw refused('twilio', `no Twilio sender is configured for ${channel}`);
   }
-}
-
-/** Twilio error codes that say what went wrong better than the HTTP status does. */
-const codesByTwilioCode: Record<number, DeliveryErrorCode> = {
-  20003: 'auth',
-  20429: 'rate_limited',
-  21211: 'invalid_recipient', // invalid 'To' phone number
-  21214: 'invalid_recipient', // 'To' cannot be reached (calls)
-  21217: 'invalid_recipient', // phone number does not appear to be valid (calls)
-  21401: 'invalid_recipient', // invalid phone number (calls)
-  21614: 'invalid_recipient', // 'To' is not a mobile number
-  21612: 'unreachable', // no route to 'To' from this sender
-  21215: 'rejected', // geo permission for calls not enabled
-  21408: 'rejected', // permission to send to this region not enabled
-  21608: 'rejected', // trial accounts send only to verified numbers
-  21610: 'rejected', // recipient replied STOP
-  21606: 'rejected', // 'From' cannot send sms
-  21660: 'rejected', // 'From' does not belong to the account
-  63016: 'rejected', // WhatsApp: outside the 24 h window, a template is needed
-};
-
-/** Maps Twilio's error JSON `{code, message, more_info, status}` to a DeliveryError. */
-function twilioError(httpStatus: number, body: unknown): DeliveryError {
-  const record = isRecord(body) ? body : {};
-  const twilioCode = typeof record.code === 'number' ? record.code : undefined;
-  const mapped = twilioCode === undefined ? undefined : codesByTwilioCode[twilioCode];
-  const code: DeliveryErrorCode =
-    mapped ??
-    (httpStatus === 401
-      ? 'auth'
-      : httpStatus === 429
-        ? 'rate_limited'
-        : httpStatus === 408
-          ? 'timeout'
-          : 'provider_error');
-  const retryable =
-    code === 'rate_limited' || code === 'timeout' || (code === 'provider_error' && httpStatus >= 500);
-  return new DeliveryError({
-    code,
-    provider: 'twilio',
-    retryable,
-    httpStatus,
-    ...(twilioCode === undefined ? {} : { providerCode: String(twilioCode) }),
-    message: providerText(record.message, `Twilio answered HTTP ${httpStatus}`),
-  });
 }
