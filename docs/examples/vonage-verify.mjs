@@ -34,8 +34,9 @@ export async function checkCode(requestId, code) {
 }
 
 /**
- * Silent authentication first, then SMS: the app opens `checkUrl` over mobile data; the request
- * completes when the operator recognises the line, else the SMS step starts.
+ * Silent authentication first, then SMS: the app opens `checkUrl` over mobile data and follows the
+ * redirects. When the operator recognises the line the last answer is `{request_id, code}`: give
+ * that code to `checkCode`. Otherwise the device gets a 412 error and the SMS step starts.
  */
 export async function startSilentAuth(phone) {
   const { requestId, checkUrl } = await verify.newRequest({

@@ -215,6 +215,7 @@ export async function startProofline(options: StartOptions = {}): Promise<Runnin
     cases,
     lookupSources,
     phoneLookup: phoneLookupFlow(flowDeps),
+    keyedHash: keyedHash(serverSecret),
   };
   if (config.NODE_ENV === 'production') {
     if (config.devInboxEnabled) logger.warn('the dev inbox is enabled in production');

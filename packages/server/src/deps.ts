@@ -7,6 +7,7 @@ import type { Messaging } from './messaging/index.js';
 import type { Metrics } from './metrics/index.js';
 import type { PhoneMonitoring } from './monitoring/index.js';
 import type { Operator } from './operator/index.js';
+import type { KeyedHash } from './privacy/index.js';
 import type { CasesRepository, RulesRepository } from './rules/index.js';
 import type { SilentVerification } from './silent/index.js';
 import type { Store } from './store/index.js';
@@ -42,4 +43,6 @@ export type AppDeps = {
   lookupSources: Omit<LookupDeps, 'clock'>;
   /** `POST /v1/phone/lookup`: the lookup and the site's `phone_lookup_complete` rules. */
   phoneLookup: PhoneLookupFlow;
+  /** HMAC under `SERVER_SECRET`: values derived again on every instance, never stored. */
+  keyedHash: KeyedHash;
 };

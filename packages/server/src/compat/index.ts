@@ -1,2 +1,2 @@
 export { twilioBasePath, twilioVerifyPlugin } from './twilio/index.js';
-export { vonageBasePath, vonageVerifyPlugin } from './vonage/index.js';
+export { VonageSilentAuth, vonageBasePath, vonageVerifyPlugin } from './vonage/index.js';

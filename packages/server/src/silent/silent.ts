@@ -6,7 +6,13 @@ import type { Logger } from '../logging/index.js';
 import { createPkcePair, hashPhoneNumber, type Operator, OperatorError } from '../operator/index.js';
 import type { Store } from '../store/index.js';
 import { originMatches } from '../tenants/index.js';
-import type { Caller, SilentVerifier, Surface, VerificationState } from '../verification/index.js';
+import type {
+  Caller,
+  SilentVerifier,
+  Surface,
+  VerificationRecord,
+  VerificationState,
+} from '../verification/index.js';
 
 /** What the callback needs of the verification flow (the VerificationService fits). */
 export interface SilentCompletion {
@@ -53,6 +59,8 @@ export type SilentCallbackResult = {
   method: 'silent' | 'otp' | null;
   /** Where to send the browser back, with the verification id in the fragment; null in `fetch` mode. */
   redirectTo: string | null;
+  /** The verification as the callback left it, for an edge that answers in another API's shape. */
+  record: VerificationRecord;
 };
 
 /**
@@ -152,6 +160,7 @@ export class SilentVerification implements SilentVerifier {
       method: step ? (step.channel === 'silent' ? 'silent' : 'otp') : null,
       redirectTo:
         attempt.returnUrl === null ? null : withVerificationId(attempt.returnUrl, attempt.verificationId),
+      record: state.record,
     };
   }
 

@@ -15,7 +15,7 @@ export {
   type VerificationHooks,
   type VerificationWebhooks,
 } from './ports.js';
-export type { Surface, VerificationRecord } from './record.js';
+export { methodOf, type Surface, type VerificationRecord } from './record.js';
 export { plainRecords, sealedRecords } from './record-codec.js';
 export { type RecordPrivacy, VerificationRepository } from './repository.js';
 export { VerificationService } from './service.js';

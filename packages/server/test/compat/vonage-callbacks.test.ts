@@ -155,11 +155,28 @@ async function deviceOn(phone: string | null): Promise<void> {
 }
 
 /** The device opening check_url as an HTTP client does: following every redirect to the end. */
-async function openOnDevice(checkUrl: string): Promise<Record<string, unknown>> {
+async function openOnDevice(
+  checkUrl: string,
+): Promise<{ status: number; type: string; body: Record<string, unknown> }> {
   const answer = await fetch(checkUrl);
-  expect(answer.status).toBe(200);
-  return (await answer.json()) as Record<string, unknown>;
+  return {
+    status: answer.status,
+    type: answer.headers.get('content-type') ?? '',
+    body: (await answer.json()) as Record<string, unknown>,
+  };
 }
+
+/** Vonage's answer when silent authentication could not recognise the line (its 412). */
+const silentAuthFailed = (detail: string) => ({
+  status: 412,
+  type: expect.stringContaining('application/problem+json'),
+  body: {
+    type: 'https://developer.vonage.com/api-errors/verify-v2#precondition-failed',
+    title: 'Silent authentication failed',
+    detail,
+    instance: expect.any(String),
+  },
+});
 
 const silentThenSms = (phone: string) => ({
   brand: 'Acme',
@@ -169,17 +186,24 @@ const silentThenSms = (phone: string) => ({
   ],
 });
 
+/** A request started through the SDK whose device completed silent authentication: its code. */
+async function silentlyVerified(phone: string): Promise<{ requestId: string; code: string }> {
+  const { requestId, checkUrl } = await vonage.newRequest(silentThenSms(phone));
+  await deviceOn(phone);
+  const device = await openOnDevice(checkUrl!);
+  expect(device).toEqual({
+    status: 200,
+    type: expect.stringContaining('application/json'),
+    body: { request_id: requestId, code: expect.any(String) },
+  });
+  return { requestId, code: device.body.code as string };
+}
+
 describe('silent_auth through @vonage/verify2', () => {
-  it('the device on the line opens check_url and the request completes, no code sent', async () => {
+  it('check_url ends with {request_id, code}; the SDK checks that code and the request completes', async () => {
     const phone = uniqueMobile();
-    const { requestId, checkUrl } = await vonage.newRequest(silentThenSms(phone));
-    expect(new URL(checkUrl!).pathname).toBe('/sandbox/operator/authorize');
-    await deviceOn(phone);
-    expect(await openOnDevice(checkUrl!)).toEqual({
-      verification_id: requestId,
-      status: 'approved',
-      method: 'silent',
-    });
+    const { requestId, code } = await silentlyVerified(phone);
+    expect(await vonage.checkCode(requestId, code)).toBe('completed');
     const native = await client.rest('GET', `/v1/verifications/${requestId}`);
     expect(native.body).toMatchObject({ status: 'approved', method: 'silent', phone });
     expect(await client.inbox(phone)).toEqual([]);
@@ -190,19 +214,35 @@ describe('silent_auth through @vonage/verify2', () => {
         { channel: 'sms', status: 'unused' },
       ],
     });
-    // Verified already: a code check finds nothing to complete, as at Vonage.
-    await expect(vonage.checkCode(requestId, '123456')).rejects.toMatchObject({ response: { status: 404 } });
   });
 
-  it('the device on another line: the SMS step follows and its code completes the request', async () => {
+  it('a wrong code, or the code of another request, is 400 Invalid Code; the right one still completes', async () => {
+    const first = await silentlyVerified(uniqueMobile());
+    const second = await silentlyVerified(uniqueMobile());
+    expect(first.code).not.toBe(second.code);
+    for (const [requestId, code] of [
+      [first.requestId, second.code],
+      [first.requestId, '123456'],
+      [second.requestId, first.code],
+    ] as const) {
+      const refused = await vonage
+        .checkCode(requestId, code)
+        .catch((error: { response: Response }) => error.response);
+      expect(refused).toMatchObject({ status: 400 });
+      expect(await (refused as Response).json()).toMatchObject({
+        title: 'Invalid Code',
+        detail: 'The code you provided does not match the expected value.',
+      });
+    }
+    expect(await vonage.checkCode(first.requestId, first.code)).toBe('completed');
+    expect(await vonage.checkCode(second.requestId, second.code)).toBe('completed');
+  });
+
+  it('the device on another line: check_url ends in 412, the SMS step follows and its code completes', async () => {
     const phone = uniqueMobile();
     const { requestId, checkUrl } = await vonage.newRequest(silentThenSms(phone));
     await deviceOn(uniqueMobile());
-    expect(await openOnDevice(checkUrl!)).toEqual({
-      verification_id: requestId,
-      status: 'pending',
-      method: 'otp',
-    });
+    expect(await openOnDevice(checkUrl!)).toEqual(silentAuthFailed('Device MSISDN does not match.'));
     expect((await client.inbox(phone)).map((message) => message.channel)).toEqual(['sms']);
     expect(await vonage.checkCode(requestId, await client.latestCode(phone))).toBe('completed');
     expect(await summaryOf(requestId, 'verification.approved')).toMatchObject({
@@ -214,19 +254,42 @@ describe('silent_auth through @vonage/verify2', () => {
     });
   });
 
-  it('silent_auth alone, the device on Wi-Fi: the request fails', async () => {
+  it('silent_auth alone, the device on Wi-Fi: check_url ends in 412 and the request fails', async () => {
     const phone = uniqueMobile();
     const { requestId, checkUrl } = await vonage.newRequest({
       brand: 'Acme',
       workflow: [{ channel: 'silent_auth' as never, to: phone }],
     });
     await deviceOn(null);
-    expect(await openOnDevice(checkUrl!)).toMatchObject({ verification_id: requestId, status: 'failed' });
+    expect(await openOnDevice(checkUrl!)).toEqual(
+      silentAuthFailed('The silent auth verification cannot be completed.'),
+    );
     expect(await summaryOf(requestId, 'verification.failed')).toMatchObject({
       status: 'failed',
       workflow: [{ channel: 'silent_auth', status: 'failed' }],
     });
     expect(await client.inbox(phone)).toEqual([]);
+  });
+
+  it('a silent start over /v1 still ends with Proofline’s own answer', async () => {
+    const phone = uniqueMobile();
+    const started = await client.rest<{ verification_id: string; auth_url: string }>(
+      'POST',
+      '/v1/silent/start',
+      { phone },
+    );
+    expect(started.status).toBe(200);
+    await deviceOn(phone);
+    expect(await openOnDevice(started.body.auth_url!)).toEqual({
+      status: 200,
+      type: expect.stringContaining('application/json'),
+      body: { verification_id: started.body.verification_id, status: 'approved', method: 'silent' },
+    });
+    // No Vonage code belongs to it: the Vonage check finds a request verified already.
+    const refused = await vonage
+      .checkCode(started.body.verification_id!, '123456')
+      .catch((error: { response: Response }) => error.response);
+    expect(refused).toMatchObject({ status: 404 });
   });
 
   it('silent_auth anywhere but first is 422 naming the step', async () => {

@@ -1,1 +1,2 @@
 export { vonageBasePath, vonageVerifyPlugin } from './plugin.js';
+export { VonageSilentAuth } from './silent-auth.js';

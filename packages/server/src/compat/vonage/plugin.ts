@@ -4,7 +4,7 @@ import {
   VonageVerifyRequest,
   type VonageWorkflowStep,
 } from '@proofline/shared';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../deps.js';
 import { ProoflineError } from '../../errors.js';
 import { toProoflineError } from '../../http/errors.js';
@@ -12,15 +12,16 @@ import { parseInput } from '../../http/rest/parse.js';
 import type { Site } from '../../tenants/index.js';
 import type { Caller, StartInput } from '../../verification/index.js';
 import { VonageAuthenticator } from './auth.js';
-import { toVonageProblem, type VonageErrorReply, vonageProblems } from './problems.js';
+import { sendProblem as send, toVonageProblem, vonageProblems } from './problems.js';
+import { VonageSilentAuth } from './silent-auth.js';
 
-export type VonageFacadeDeps = Pick<AppDeps, 'tenants' | 'verification' | 'fraud' | 'metrics' | 'clock'>;
+export type VonageFacadeDeps = Pick<
+  AppDeps,
+  'tenants' | 'verification' | 'fraud' | 'metrics' | 'clock' | 'keyedHash'
+>;
 
 /** Where the facade is mounted: Vonage's own paths, so SDKs need only their host changed. */
 export const vonageBasePath = '/v2/verify';
-
-const send = (reply: FastifyReply, answer: VonageErrorReply) =>
-  reply.status(answer.status).headers(answer.headers).type('application/problem+json').send(answer.body);
 
 /** The number a Vonage workflow verifies: the first phone step (email steps carry an address). */
 function phoneStepOf(workflow: VonageWorkflowStep[]): { to: string; path: string } {
@@ -45,6 +46,7 @@ function phoneStepOf(workflow: VonageWorkflowStep[]): { to: string; path: string
 export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (app, deps) => {
   const sites = new WeakMap<FastifyRequest, Site>();
   const authenticator = new VonageAuthenticator(deps.tenants, deps.clock);
+  const silentAuth = new VonageSilentAuth(deps.keyedHash);
 
   // The SDK posts next_workflow as JSON with no body at all: an empty JSON body is no body here.
   const json = app.getDefaultJsonParser('error', 'error');
@@ -138,7 +140,12 @@ export const vonageVerifyPlugin: FastifyPluginAsync<VonageFacadeDeps> = async (a
     const input = parseInput(VonageCheckCodeRequest, request.body);
     const caller = callerOf(request);
     // Reading first applies what time decided: expiry, or the next step after `channel_timeout`.
-    await deps.verification.get(caller, requestId);
+    const current = await deps.verification.get(caller, requestId);
+    // Approved by the operator already: the code is the one check_url answered the device.
+    if (silentAuth.awaitsCode(current.record)) {
+      if (!silentAuth.matches(current.record, input.code)) return send(reply, vonageProblems.invalidCode());
+      return { request_id: requestId, status: 'completed' };
+    }
     const state = await deps.verification.check(caller, { verificationId: requestId }, input.code);
     switch (state.record.status) {
       case 'approved':

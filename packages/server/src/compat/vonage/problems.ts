@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FieldIssue, VonageProblem } from '@proofline/shared';
+import type { FastifyReply } from 'fastify';
 import type { ProoflineError } from '../../errors.js';
 
 const docs = 'https://developer.vonage.com/api-errors';
 
 export type VonageErrorReply = { status: number; body: VonageProblem; headers: Record<string, string> };
+
+export const sendProblem = (reply: FastifyReply, answer: VonageErrorReply) =>
+  reply.status(answer.status).headers(answer.headers).type('application/problem+json').send(answer.body);
 
 function problem(
   status: number,
@@ -59,6 +63,16 @@ export const vonageProblems = {
     ),
   noMoreWorkflows: () =>
     problem(409, `${docs}/verify-v2#conflict`, 'Conflict', 'There are no more workflows to move to.'),
+  /** The end of `check_url` when the operator did not recognise the line (Vonage's 412). */
+  silentAuthFailed: (reason: string | null) =>
+    problem(
+      412,
+      `${docs}/verify-v2#precondition-failed`,
+      'Silent authentication failed',
+      reason === 'silent_number_mismatch'
+        ? 'Device MSISDN does not match.'
+        : 'The silent auth verification cannot be completed.',
+    ),
   networkNotBlocked: () =>
     problem(404, `${docs}#not-found`, 'Not Found', 'The network you provided does not have an active block.'),
 };

@@ -4,7 +4,9 @@ import {
   SilentStartInput,
   SilentStartOutput,
 } from '@proofline/shared';
+import { VonageSilentAuth } from '../../compat/index.js';
 import { ProoflineError } from '../../errors.js';
+import type { KeyedHash } from '../../privacy/index.js';
 import type { SilentCompletion, SilentVerification } from '../../silent/index.js';
 import type { TenantDirectory } from '../../tenants/index.js';
 import type { VerificationService } from '../../verification/index.js';
@@ -15,6 +17,7 @@ export type SilentRoutesDeps = {
   silent: SilentVerification;
   verification: SilentCompletion & Pick<VerificationService, 'start'>;
   tenants: TenantDirectory;
+  keyedHash: KeyedHash;
 };
 
 /** Where the operator's authorize step sends the device back: the `redirect_uri` given to the operator. */
@@ -37,13 +40,17 @@ export const silentRoutes = routePlugin<SilentRoutesDeps>([
         "Not called by site backends: the operator's authorize step sends the device here with `code` and " +
         '`state` (or `error`). It approves the verification, or moves it on to its next channel. A ' +
         'verification started with a `returnUrl` (`redirect` mode) is answered 303 to that page with ' +
-        '`#proofline_verification=<id>`; otherwise (`fetch` mode) with this small JSON. An unknown or used ' +
-        '`state` is `not_found`.',
+        '`#proofline_verification=<id>`; otherwise (`fetch` mode) with this small JSON. A request started ' +
+        'through the Vonage facade (`/v2/verify`, `silent_auth`) is answered as Vonage answers its ' +
+        '`check_url`: 200 `{request_id, code}` to submit to the check route, or 412 problem JSON when ' +
+        'the line was not recognised. An unknown or used `state` is `not_found`.',
       errors: ['not_found'],
     },
-    handler: async ({ query, request, reply }, { silent, verification }) => {
+    handler: async ({ query, request, reply }, { silent, verification, keyedHash }) => {
       const result = await silent.callback(query, request.ip, verification);
       if (result.redirectTo !== null) return reply.redirect(result.redirectTo, 303);
+      const vonageAnswer = new VonageSilentAuth(keyedHash).answerDevice(reply, result.record);
+      if (vonageAnswer) return vonageAnswer;
       return { verification_id: result.verificationId, status: result.status, method: result.method };
     },
   }),
