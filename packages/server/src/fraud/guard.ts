@@ -24,6 +24,13 @@ export type NetworkOf = (e164: string) => Promise<NetworkInfo | null>;
 /** Where `network.blocked` goes (the webhooks domain signs and delivers it). */
 type NetworkBlockedListener = (siteKey: string, event: z.infer<typeof NetworkBlockedEvent>) => Promise<void>;
 
+/** A number's wrong-code counter as the verification flow tallies it (its `WrongCodeCounter` seam). */
+type WrongCodeCounter = {
+  keyOf(siteKey: string, phone: string): string;
+  windowMs: number;
+  assertAccepted(count: number, msLeft: number): void;
+};
+
 /** The verification flow's send context (its `SendGuard` seam), plus what it may already know. */
 export type SendContext = {
   siteKey: string;
@@ -76,6 +83,11 @@ export class FraudGuard {
   readonly blocks: NetworkBlocks;
   readonly geo: GeoPermissionsRepository;
   readonly bypassAudit: FraudCheckBypassAudit;
+  /**
+   * The wrong-code counter of `recordWrongCode` and `assertCodesAccepted`, for a code check to count
+   * or read in its own store step: a new record names its key (a keyed hash of the number).
+   */
+  readonly wrongCodeCounter: WrongCodeCounter;
   private readonly limits: SendRateLimits;
   private readonly pumping: PumpingDetector;
   private readonly lastSeen = new LastSeenValues();
@@ -86,6 +98,11 @@ export class FraudGuard {
     this.geo = new GeoPermissionsRepository(deps.store);
     this.bypassAudit = new FraudCheckBypassAudit(deps.store, deps.clock);
     this.limits = new SendRateLimits(deps.store, this.policy);
+    this.wrongCodeCounter = {
+      keyOf: (siteKey, phone) => this.limits.wrongCodeLimit(siteKey, deps.numberKey(phone)).key,
+      windowMs: this.policy.wrongCodes.windowSeconds * 1_000,
+      assertAccepted: (count, msLeft) => this.limits.assertCountAccepted(count, msLeft),
+    };
     this.pumping = new PumpingDetector(deps.store, deps.clock, this.policy.pumping, deps.numberKey);
   }
 

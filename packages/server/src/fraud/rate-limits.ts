@@ -62,8 +62,16 @@ export class SendRateLimits {
     if (!decision.allowed && 'retryAfterMs' in decision) throw rateLimited(decision.retryAfterMs);
   }
 
+  /**
+   * {@link assertCodesAccepted} on a count read elsewhere: the code check's own store step reads the
+   * counter (`wrongCodeLimit(…).key`, which the record names) in the step that counts its attempt.
+   */
+  assertCountAccepted(count: number, msLeft: number): void {
+    if (count + 1 > this.policy.wrongCodes.max) throw rateLimited(Math.max(1, msLeft));
+  }
+
   /** Checked, never taken from, by sends: only wrong codes fill it. */
-  private wrongCodeLimit(siteKey: string, number: string): Limit {
+  wrongCodeLimit(siteKey: string, number: string): Limit {
     const wrong = this.policy.wrongCodes;
     return {
       key: fraudKeys.wrongCodes(siteKey, number),

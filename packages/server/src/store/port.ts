@@ -33,13 +33,15 @@ export interface Store {
    * e.g. "load the verification and count this attempt" in a single round trip. Counts nothing
    * and answers `{value: null, count: 0}` when the value is absent, or when `owner` is given and
    * the value (a JSON object) lacks one of those top-level fields: a stranger writes nothing.
+   * With `guess`, also tallies a code check's guess on the number's counter (see {@link Guess}).
    */
   getAndIncrement(
     valueKey: string,
     counterKey: string,
     ttlMs?: number,
     owner?: Readonly<Record<string, string>>,
-  ): Promise<{ value: string | null; count: number }>;
+    guess?: Guess,
+  ): Promise<{ value: string | null; count: number; tally?: Tally }>;
 
   setAdd(key: string, members: readonly string[], ttlMs?: number): Promise<number>;
   setRemove(key: string, members: readonly string[]): Promise<number>;
@@ -126,6 +128,22 @@ export interface Store {
    */
   subscribe(channel: string, listener: (message: string) => void, onMissed?: () => void): Promise<void>;
 }
+
+/**
+ * A code check's guess, for `getAndIncrement` to tally in the same step. When the value is a
+ * verification record (JSON) still open after this count — `status` "pending", `expiresAt` after
+ * `nowMs`, the count within `maxAttempts` — and names a counter in its plain field `wrongCodesKey`
+ * (a store key like any other), that counter is incremented when `hash` is none of the record's
+ * `codeHashes` (its TTL `windowMs` set on creation), and only read when it is one; the answer's
+ * `tally` says which, with the counter's value. Nothing is tallied (no `tally`) otherwise.
+ * The counter is named by the value, so no caller can know its key beforehand: one atomic step on
+ * a single node or Sentinel; on Cluster, where it lives in another slot, two (the value's, then
+ * the counter's).
+ */
+export type Guess = { hash: string; nowMs: number; windowMs: number };
+
+/** What a guess did: `matched` (the counter read) or not (counted); the counter's value and ms left. */
+export type Tally = { matched: boolean; count: number; msLeft: number };
 
 /** A counter key allowing `max` within `windowMs` from its first use. */
 export type Limit = { key: string; max: number; windowMs: number; cost?: 0 | 1 };

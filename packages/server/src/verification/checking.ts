@@ -16,36 +16,56 @@ export async function checkCode(
   verificationId: string,
   code: string,
 ): Promise<VerificationState> {
+  const counter = deps.guard.wrongCodeCounter;
+  const now = deps.clock.now();
   // Ownership is decided in the same atomic step as the count: a stranger's guess counts nothing.
-  const counted = await deps.repository.loadCountingAttempt(verificationId, {
-    siteKey: caller.siteKey,
-    surface: caller.surface,
-  });
+  // That step also counts a wrong code on the number's counter, or reads it for a right one, when
+  // the record names it: one round trip (records of earlier releases take the guard's two calls).
+  const counted = await deps.repository.loadCountingAttempt(
+    verificationId,
+    { siteKey: caller.siteKey, surface: caller.surface },
+    counter ? { hash: deps.codes.hash(verificationId, code), nowMs: now, windowMs: counter.windowMs } : undefined,
+  );
   if (!counted) throw new ProoflineError('not_found');
-  let loaded = counted;
+  let loaded: Loaded = counted;
   const { attempts } = counted;
+  // The tally is of the record that step read: after a conflict the guard is asked instead, and a
+  // wrong code is counted once per attempt however often the attempt is retried.
+  let tally = counted.tally;
+  let wrongCodeCounted = tally !== null && !tally.matched;
 
   return retryOnConflict(async (retry) => {
     // Lost the race to another change (a resend, another check): read again, this attempt already counted.
-    if (retry > 0) loaded = await reload(deps, verificationId, attempts);
+    if (retry > 0) {
+      loaded = await reload(deps, verificationId, attempts);
+      tally = null;
+    }
     const { record } = loaded;
     if (isFinal(record)) return stateOf(loaded);
-    if (deps.clock.now() >= record.expiresAt) return await outcomes.finish(loaded, 'expired', null);
+    // The first pass decides at the instant the store step was told, so both agree on expiry.
+    if ((retry > 0 ? deps.clock.now() : now) >= record.expiresAt) {
+      return await outcomes.finish(loaded, 'expired', null);
+    }
     // Past the limit: a concurrent check holding an earlier attempt decides the outcome; wait
     // briefly for it, so an outcome landing meanwhile is answered rather than the stale pending.
     if (attempts > record.maxAttempts) {
       const latest = await settledOutcome(deps, verificationId, loaded);
       return { ...stateOf(latest), attempts: Math.max(latest.attempts, attempts) };
     }
+    // The constant-time compare decides; the store step's own (plain) compare only chose what to tally.
     if (deps.codes.matches(record.id, code, record.codeHashes)) {
       // Past the number's wrong-code cap no code approves, so guesses spread over several
       // verifications of one number buy nothing.
-      await deps.guard.assertCodesAccepted(record.siteKey, record.phone);
+      if (counter && tally?.matched) counter.assertAccepted(tally.count, tally.msLeft);
+      else await deps.guard.assertCodesAccepted(record.siteKey, record.phone);
       const approved = await outcomes.approve({ ...loaded, attempts }, caller.settings);
       if (approved) return approved;
       throw new ConflictError();
     }
-    await deps.guard.recordWrongCode(record.siteKey, record.phone);
+    if (!wrongCodeCounted) {
+      await deps.guard.recordWrongCode(record.siteKey, record.phone);
+      wrongCodeCounted = true;
+    }
     if (attempts < record.maxAttempts) return { ...stateOf(loaded), attempts };
     return await outcomes.finish({ ...loaded, attempts }, 'max_attempts_reached', null);
   });

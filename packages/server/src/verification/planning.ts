@@ -115,6 +115,7 @@ export function newRecord(
     now: number;
     stepTimeoutMs: number;
     silentTimeoutMs: number;
+    wrongCodesKey?: string;
   },
 ): VerificationRecord {
   const { now } = start;
@@ -154,6 +155,7 @@ export function newRecord(
     ip: caller.ip,
     returnUrl: input.returnUrl ?? null,
     ...(input.summaryCallback ? { summaryCallback: true } : {}),
+    ...(start.wrongCodesKey === undefined ? {} : { wrongCodesKey: start.wrongCodesKey }),
     flags: [],
     risk: null,
     // The numbering plan's type until the start's lookup tells better.

@@ -55,7 +55,21 @@ export interface SendGuard {
   recordWrongCode(siteKey: string, phone: string): Promise<void>;
   /** Throws `rate_limited` when the number had too many wrong codes: then no code approves. */
   assertCodesAccepted(siteKey: string, phone: string): Promise<void>;
+  /**
+   * The counter behind the two calls above, for a check to count or read in the store step that
+   * counts its attempt (one round trip); null: the check makes those calls instead.
+   */
+  readonly wrongCodeCounter: WrongCodeCounter | null;
 }
+
+/** A number's wrong-code counter, as a check tallies it in its own store step. */
+export type WrongCodeCounter = {
+  /** Its store key, written into each new record: a keyed hash of the number, never the number. */
+  keyOf(siteKey: string, phone: string): string;
+  windowMs: number;
+  /** What `assertCodesAccepted` decides, on a count (and ms left in its window) read by the check. */
+  assertAccepted(count: number, msLeft: number): void;
+};
 
 export const allowAllSends: SendGuard = {
   beforeSend: async () => ({ allow: true }),
@@ -63,6 +77,7 @@ export const allowAllSends: SendGuard = {
   onApproved: async () => {},
   recordWrongCode: async () => {},
   assertCodesAccepted: async () => {},
+  wrongCodeCounter: null,
 };
 
 /** A verification as the rules see it at each trigger. */

@@ -91,6 +91,11 @@ export type VerificationRecord = {
   test?: boolean;
   /** Approved at the start from the lookup alone (`require_otp: false`, a low-risk number). */
   approvedBy?: 'lookup' | null;
+  /**
+   * The store key of the number's wrong-code counter (a keyed hash of the number), in the clear so
+   * the check's store step counts a wrong code there itself; absent in records of earlier releases.
+   */
+  wrongCodesKey?: string;
   /** Started through the Vonage facade: its final webhook carries Vonage's summary. */
   summaryCallback?: boolean;
   createdAt: number;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type KeyedHash, keyedHash } from '../privacy/index.js';
-import type { QueueItem, Store } from '../store/index.js';
+import type { Guess, QueueItem, Store, Tally } from '../store/index.js';
 import type { VerificationRecord } from './record.js';
 import { plainRecords, type RecordCodec } from './record-codec.js';
 
@@ -116,20 +116,24 @@ export class VerificationRepository {
 
   /**
    * Counts one check attempt and reads the record, atomically, in one round trip, only when the
-   * record exists and belongs to `owner`; otherwise answers null and writes nothing.
+   * record exists and belongs to `owner`; otherwise answers null and writes nothing. With `guess`
+   * (the typed code's hash), the same step counts a wrong code on the number's counter, or reads
+   * it for a right one, when the record is open and names that counter (`tally`; see `Guess`).
    */
   async loadCountingAttempt(
     id: string,
     owner: Pick<VerificationRecord, 'siteKey' | 'surface'>,
-  ): Promise<Loaded | null> {
-    const { value, count } = await this.store.getAndIncrement(
+    guess?: Guess,
+  ): Promise<(Loaded & { tally: Tally | null }) | null> {
+    const { value, count, tally } = await this.store.getAndIncrement(
       recordKey(id),
       attemptsKey(id),
       this.retentionMs * 2,
       owner,
+      guess,
     );
     if (value === null) return null;
-    return { record: this.codec.decode(value), raw: value, attempts: count };
+    return { record: this.codec.decode(value), raw: value, attempts: count, tally: tally ?? null };
   }
 
   /**

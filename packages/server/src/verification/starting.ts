@@ -45,6 +45,7 @@ export class Starts {
         now,
         stepTimeoutMs: this.defaults.stepTimeoutMs,
         silentTimeoutMs: this.defaults.silentTimeoutMs,
+        wrongCodesKey: this.deps.guard.wrongCodeCounter?.keyOf(caller.siteKey, parsed.e164),
       });
     if (caller.surface === 'widget') return this.begin(recordAt(this.deps.clock.now()), settings);
 

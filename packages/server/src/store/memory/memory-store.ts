@@ -1,5 +1,14 @@
 import { type Clock, systemClock } from '../../clock/index.js';
-import type { BatchOperation, Expected, Limit, LimitDecision, QueueItem, Store } from '../port.js';
+import type {
+  BatchOperation,
+  Expected,
+  Guess,
+  Limit,
+  LimitDecision,
+  QueueItem,
+  Store,
+  Tally,
+} from '../port.js';
 
 type Entry =
   | { kind: 'string'; value: string; expiresAt: number | null }
@@ -88,10 +97,18 @@ export class MemoryStore implements Store {
     counterKey: string,
     ttlMs?: number,
     owner?: Readonly<Record<string, string>>,
-  ): Promise<{ value: string | null; count: number }> {
+    guess?: Guess,
+  ): Promise<{ value: string | null; count: number; tally?: Tally }> {
     const value = this.readString(valueKey);
     if (value === null || (owner && !ownedBy(value, owner))) return { value: null, count: 0 };
-    return { value, count: this.incrementNow(counterKey, 1, ttlMs) };
+    const count = this.incrementNow(counterKey, 1, ttlMs);
+    const tallied = guess && tallyOf(value, count, guess);
+    if (!tallied) return { value, count };
+    const tallyCount = tallied.matched
+      ? Number(this.readString(tallied.key) ?? 0)
+      : this.incrementNow(tallied.key, 1, guess.windowMs);
+    const tally = { matched: tallied.matched, count: tallyCount, msLeft: this.remaining(tallied.key) ?? 0 };
+    return { value, count, tally };
   }
 
   async setAdd(key: string, members: readonly string[], ttlMs?: number): Promise<number> {
@@ -353,13 +370,25 @@ export class MemoryStore implements Store {
 
 /** Whether a JSON object value holds every `owner` field with that value (as the Redis script decides). */
 function ownedBy(value: string, owner: Readonly<Record<string, string>>): boolean {
+  const record = jsonObject(value);
+  return record !== null && Object.entries(owner).every(([field, expected]) => record[field] === expected);
+}
+
+/** The counter a guess is tallied on and whether it matched, as the Redis script decides (see `Guess`). */
+function tallyOf(value: string, count: number, guess: Guess): { key: string; matched: boolean } | null {
+  const { wrongCodesKey: key, status, expiresAt, maxAttempts, codeHashes } = jsonObject(value) ?? {};
+  if (typeof key !== 'string' || status !== 'pending') return null;
+  if (typeof expiresAt !== 'number' || expiresAt <= guess.nowMs) return null;
+  if (typeof maxAttempts !== 'number' || count > maxAttempts) return null;
+  return { key, matched: Array.isArray(codeHashes) && codeHashes.includes(guess.hash) };
+}
+
+function jsonObject(value: string): Record<string, unknown> | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
-    return false;
+    return null;
   }
-  if (typeof parsed !== 'object' || parsed === null) return false;
-  const record = parsed as Record<string, unknown>;
-  return Object.entries(owner).every(([field, expected]) => record[field] === expected);
+  return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : null;
 }

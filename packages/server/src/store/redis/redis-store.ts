@@ -2,11 +2,13 @@ import { Cluster, Redis, ReplyError } from 'ioredis';
 import type {
   BatchOperation,
   Expected,
+  Guess,
   Limit,
   LimitDecision,
   QueueItem,
   Store,
   StoreDurability,
+  Tally,
 } from '../port.js';
 import { StoreUnavailableError } from '../port.js';
 import { encodeOperation, hashTagOf, pairsOf, parseScore, scoreArg, ttlArg } from './arguments.js';
@@ -29,6 +31,9 @@ export const defaultKeyPrefix = 'proofline:';
 
 /** Replies that mean "Redis cannot answer now" rather than "this call is wrong". */
 const unavailableReplies = /^(CLUSTERDOWN|LOADING|MASTERDOWN|READONLY|TRYAGAIN|NOREPLICAS|BUSY)\b/;
+
+/** A PTTL reply as ms left: 0 for a key without a TTL or gone. */
+const ttlLeft = (pttl: number | undefined) => Math.max(0, pttl ?? 0);
 
 function storeError(error: unknown): unknown {
   if (error instanceof StoreUnavailableError) return error;
@@ -174,17 +179,36 @@ export class RedisStore implements Store {
     return this.run(() => this.scripts.increment(this.key(key), by, ttlArg(ttlMs)));
   }
 
+  /** One script; on Cluster the guess's counter (in another slot) is tallied in a second one. */
   async getAndIncrement(
     valueKey: string,
     counterKey: string,
     ttlMs?: number,
     owner?: Readonly<Record<string, string>>,
-  ): Promise<{ value: string | null; count: number }> {
-    const pairs = Object.entries(owner ?? {}).flat();
-    const [value, count] = await this.run(() =>
-      this.scripts.getAndIncrement(this.key(valueKey), this.key(counterKey), ttlArg(ttlMs), ...pairs),
+    guess?: Guess,
+  ): Promise<{ value: string | null; count: number; tally?: Tally }> {
+    const mode = guess === undefined ? '' : this.isCluster ? 'report' : 'inline';
+    const [value, count, matched, counter, msLeft] = await this.run(() =>
+      this.scripts.getAndIncrement(
+        this.key(valueKey),
+        this.key(counterKey),
+        ttlArg(ttlMs),
+        mode,
+        guess?.hash ?? '',
+        guess?.nowMs ?? '',
+        guess ? ttlArg(guess.windowMs) : '',
+        this.prefix,
+        ...Object.entries(owner ?? {}).flat(),
+      ),
     );
-    return { value, count };
+    if (guess === undefined || matched === undefined || counter === undefined) return { value, count };
+    if (mode === 'inline') {
+      return { value, count, tally: { matched: matched === 1, count: Number(counter), msLeft: ttlLeft(msLeft) } };
+    }
+    const [tallied, left] = await this.run(() =>
+      this.scripts.tallyGuess(this.key(String(counter)), matched === 1 ? '1' : '0', ttlArg(guess.windowMs)),
+    );
+    return { value, count, tally: { matched: matched === 1, count: tallied, msLeft: ttlLeft(left) } };
   }
 
   async setAdd(key: string, members: readonly string[], ttlMs?: number): Promise<number> {

@@ -66,25 +66,73 @@ return total`,
 };
 
 /**
- * KEYS: value, counter; ARGV: ttlMs, then field, expected pairs the JSON value must hold.
- * Answers {value, new count}, or {nil, 0} without writing when the value is absent or not owned.
+ * KEYS: value, counter; ARGV: ttlMs, guess mode ('' none, 'inline', 'report'), guess hash, now,
+ * window ms, key prefix, then field, expected pairs the JSON value must hold. Answers {value, new
+ * count}, or {nil, 0} without writing when the value is absent or not owned. With a guess on an
+ * open record naming its wrong-code counter (see the port's `Guess`), 'inline' also counts a wrong
+ * code on that counter (or reads it for a right one) and answers {value, count, matched, counter,
+ * ms left}; 'report' (Cluster: the counter is in another slot) answers {value, count, matched,
+ * counter key} for the adapter to tally next. Reading a key named by a value, not given in KEYS,
+ * is what makes this one step; Redis allows it off Cluster, and the key gets the store's prefix.
+ * Equal hashes compare as interned Lua strings; the hash is an HMAC of the guessed code keyed by
+ * the server secret, so no guess can aim at the stored one, and the server compares again in
+ * constant time before it approves.
  */
 const getAndIncrement: ScriptDefinition = {
   numberOfKeys: 2,
   lua: `
 local value = redis.call('GET', KEYS[1])
 if not value then return {false, 0} end
-if #ARGV > 1 then
-  local ok, record = pcall(cjson.decode, value)
-  if not ok or type(record) ~= 'table' then return {false, 0} end
-  for i = 2, #ARGV, 2 do
-    if record[ARGV[i]] ~= ARGV[i + 1] then return {false, 0} end
-  end
+local record
+if #ARGV > 6 or ARGV[2] ~= '' then
+  local ok, decoded = pcall(cjson.decode, value)
+  if ok and type(decoded) == 'table' then record = decoded
+  elseif #ARGV > 6 then return {false, 0} end
+end
+for i = 7, #ARGV, 2 do
+  if record[ARGV[i]] ~= ARGV[i + 1] then return {false, 0} end
 end
 local created = redis.call('EXISTS', KEYS[2]) == 0
 local total = redis.call('INCRBY', KEYS[2], 1)
 if created and ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
-return {value, total}`,
+if ARGV[2] == '' or not record then return {value, total} end
+local tally, expiresAt, maxAttempts = record.wrongCodesKey, record.expiresAt, record.maxAttempts
+if type(tally) ~= 'string' or record.status ~= 'pending' then return {value, total} end
+if type(expiresAt) ~= 'number' or expiresAt <= tonumber(ARGV[4]) then return {value, total} end
+if type(maxAttempts) ~= 'number' or total > maxAttempts then return {value, total} end
+local matched = 0
+if type(record.codeHashes) == 'table' then
+  for _, hash in ipairs(record.codeHashes) do
+    if hash == ARGV[3] then matched = 1 end
+  end
+end
+if ARGV[2] == 'report' then return {value, total, matched, tally} end
+local key = ARGV[6] .. tally
+local count
+if matched == 1 then
+  count = tonumber(redis.call('GET', key) or '0')
+else
+  count = redis.call('INCR', key)
+  if count == 1 then redis.call('PEXPIRE', key, ARGV[5]) end
+end
+return {value, total, matched, count, redis.call('PTTL', key)}`,
+};
+
+/**
+ * The second step of a guess on Cluster: KEYS[1] the wrong-code counter; ARGV: matched ('1'|'0'),
+ * window ms. Counts a wrong code (TTL on creation) or reads the counter; answers {count, ms left}.
+ */
+const tallyGuess: ScriptDefinition = {
+  numberOfKeys: 1,
+  lua: `
+local count
+if ARGV[1] == '1' then
+  count = tonumber(redis.call('GET', KEYS[1]) or '0')
+else
+  count = redis.call('INCR', KEYS[1])
+  if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+end
+return {count, redis.call('PTTL', KEYS[1])}`,
 };
 
 /**
@@ -249,6 +297,7 @@ export const scripts = {
   setIfAbsentOrGet,
   increment,
   getAndIncrement,
+  tallyGuess,
   consumeLimits,
   setAdd,
   sortedAdd,
@@ -270,9 +319,9 @@ export interface ScriptCommands {
   getAndIncrement(
     valueKey: string,
     counterKey: string,
-    ttl: Arg,
-    ...owner: string[]
-  ): Promise<[string | null, number]>;
+    ...args: Arg[]
+  ): Promise<[string | null, number, number?, (number | string)?, number?]>;
+  tallyGuess(counterKey: string, matched: '1' | '0', windowMs: Arg): Promise<[number, number]>;
   consumeLimits(keyCount: number, ...args: Arg[]): Promise<[number, number, ...(string | null)[]]>;
   setAdd(key: string, ...args: Arg[]): Promise<number>;
   sortedAdd(key: string, ...args: Arg[]): Promise<number>;
