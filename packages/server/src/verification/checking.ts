@@ -24,7 +24,9 @@ export async function checkCode(
   const counted = await deps.repository.loadCountingAttempt(
     verificationId,
     { siteKey: caller.siteKey, surface: caller.surface },
-    counter ? { hash: deps.codes.hash(verificationId, code), nowMs: now, windowMs: counter.windowMs } : undefined,
+    counter
+      ? { hash: deps.codes.hash(verificationId, code), nowMs: now, windowMs: counter.windowMs }
+      : undefined,
   );
   if (!counted) throw new ProoflineError('not_found');
   let loaded: Loaded = counted;

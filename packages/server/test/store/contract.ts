@@ -219,6 +219,97 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.set(k('w'), 'not json');
         expect(await store.getAndIncrement(k('w'), k('n'), minute, owner)).toEqual({ value: null, count: 0 });
       });
+
+      describe('getAndIncrement with a guess (a code check)', () => {
+        // The number's counter has its own hash tag, as the fraud domain's does: on Cluster it is in
+        // another slot than the record.
+        const counter = 't:{number}:wrong-codes';
+        const owner = { siteKey: 'pk_a', surface: 'api' };
+        const open = {
+          ...owner,
+          status: 'pending',
+          expiresAt: t0 + 10 * minute,
+          maxAttempts: 3,
+          codeHashes: ['hash-new', 'hash-old'],
+          wrongCodesKey: counter,
+        };
+        const guess = (hash: string, nowMs = t0) => ({ hash, nowMs, windowMs: 60 * minute });
+
+        it('counts a wrong code on the counter the record names, and only reads it for a right one', async () => {
+          const record = JSON.stringify(open);
+          await store.set(k('v'), record);
+          const wrong = await store.getAndIncrement(k('v'), k('n'), minute, owner, guess('hash-typo'));
+          expect(wrong).toEqual({
+            value: record,
+            count: 1,
+            tally: { matched: false, count: 1, msLeft: expect.any(Number) },
+          });
+          expect(wrong.tally!.msLeft).toBeGreaterThan(59 * minute);
+          expect(wrong.tally!.msLeft).toBeLessThanOrEqual(60 * minute);
+          expect(await store.get(counter)).toBe('1');
+          expect(await store.ttlMs(counter)).toBeLessThanOrEqual(60 * minute);
+
+          const right = await store.getAndIncrement(k('v'), k('n'), minute, owner, guess('hash-old'));
+          expect(right).toEqual({
+            value: record,
+            count: 2,
+            tally: { matched: true, count: 1, msLeft: expect.any(Number) },
+          });
+          expect(await store.get(counter)).toBe('1');
+
+          // Counts on one counter across verifications; the window set on creation is kept.
+          await store.set(k('w'), JSON.stringify({ ...open, codeHashes: ['other'] }));
+          await subject.advance(30 * minute);
+          const again = await store.getAndIncrement(k('w'), k('m'), minute, owner, guess('hash-typo'));
+          expect(again.tally).toMatchObject({ matched: false, count: 2 });
+          expect(again.tally!.msLeft).toBeLessThanOrEqual(30 * minute);
+        });
+
+        it("counts nothing for a stranger's guess", async () => {
+          await store.set(k('v'), JSON.stringify(open));
+          const stranger = { siteKey: 'pk_b', surface: 'api' };
+          expect(await store.getAndIncrement(k('v'), k('n'), minute, stranger, guess('hash-typo'))).toEqual({
+            value: null,
+            count: 0,
+          });
+          expect(await store.get(k('n'))).toBeNull();
+          expect(await store.get(counter)).toBeNull();
+        });
+
+        it('tallies nothing once the record is final, expired or past its attempts, or names no counter', async () => {
+          const { wrongCodesKey: _, ...earlier } = open;
+          const cases: [string, object, number][] = [
+            ['final', { ...open, status: 'approved' }, t0],
+            ['expired', open, t0 + 10 * minute],
+            ['a record of an earlier release', earlier, t0],
+          ];
+          for (const [why, record, nowMs] of cases) {
+            const raw = JSON.stringify(record);
+            await store.set(k(why), raw);
+            const answer = await store.getAndIncrement(
+              k(why),
+              k(`${why}:n`),
+              minute,
+              owner,
+              guess('x', nowMs),
+            );
+            expect(answer, why).toEqual({ value: raw, count: 1 });
+          }
+          await store.set(k('v'), JSON.stringify(open));
+          for (let attempt = 1; attempt <= 3; attempt++) {
+            const { tally } = await store.getAndIncrement(k('v'), k('n'), minute, owner, guess('x'));
+            expect(tally?.count).toBe(attempt);
+          }
+          const past = await store.getAndIncrement(k('v'), k('n'), minute, owner, guess('x'));
+          expect(past).toEqual({ value: JSON.stringify(open), count: 4 });
+          expect(await store.get(counter)).toBe('3');
+          await store.set(k('plain'), 'not json');
+          expect(await store.getAndIncrement(k('plain'), k('n'), minute, undefined, guess('x'))).toEqual({
+            value: 'not json',
+            count: 5,
+          });
+        });
+      });
     });
 
     describe('sets', () => {

@@ -3,7 +3,9 @@ import { defaultSettings } from '@proofline/shared';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
+import { FraudGuard } from '../../src/fraud/index.js';
 import { DevInbox } from '../../src/messaging/index.js';
+import { keyedHash } from '../../src/privacy/index.js';
 import { createRedisStore, type RedisStore } from '../../src/store/redis/index.js';
 import { TokenIssuer } from '../../src/tokens/index.js';
 import {
@@ -134,6 +136,113 @@ describe('Redis commands per operation (MONITOR, script-internal commands left o
     }
   });
 });
+
+describe('a check with the fraud guard: one Redis round trip, the wrong-code counter included', () => {
+  let guarded: VerificationService;
+  let fraud: FraudGuard;
+  const wrongCodes = (phone: string) =>
+    store.get(fraud.wrongCodeCounter.keyOf(caller.siteKey, phone)).then((count) => Number(count ?? 0));
+
+  beforeAll(async () => {
+    fraud = new FraudGuard({
+      store,
+      clock,
+      numberKey: keyedHash('a-test-server-secret-of-at-least-32-chars'),
+      networkOf: async () => null,
+    });
+    guarded = new VerificationService({
+      repository: new VerificationRepository(store, 30 * 86_400_000),
+      clock,
+      logger: pino({ level: 'silent' }),
+      codes: createOtpCodes('a-test-server-secret-of-at-least-32-chars'),
+      messaging: inbox,
+      tokens: await TokenIssuer.create({ issuer: 'urn:test', clock }),
+      loadSettings: async () => settings,
+      sendGuard: fraud,
+    });
+  });
+
+  it('a wrong code is 1 command and counts on the number; a right one is 1 before the approval is written', async () => {
+    const monitor = await watchCommands(prefix);
+    try {
+      const phone = uniqueMobile();
+      const id = (await guarded.start(caller, { phone, channel: 'sms' })).record.id;
+      const code = codeIn(inbox.list({ to: phone }).messages[0]!.body);
+      const wrong = await commandsOf(monitor.seen, () =>
+        guarded.check(caller, { verificationId: id }, wrongCode(code)),
+      );
+      expect(await wrongCodes(phone)).toBe(1);
+      let approved = '';
+      const right = await commandsOf(monitor.seen, async () => {
+        approved = (await guarded.check(caller, { verificationId: id }, code)).record.status;
+      });
+      const named = (commands: string[][]) => commands.map((args) => keysOf(args).join(' '));
+      console.info(
+        `redis commands with the fraud guard: wrong check ${wrong.length} (${named(wrong)}), right check ${right.length} (${named(right)})`,
+      );
+      expect(approved).toBe('approved');
+      expect(wrong).toHaveLength(1);
+      // The right code: the same one step decides (no read of the number's counter of its own);
+      // what follows writes the approval (the record's compare-and-set, the pumping evidence).
+      expect(keysOf(right[0]!)).toEqual(keysOf(wrong[0]!));
+      const counterKey = `${prefix}${fraud.wrongCodeCounter.keyOf(caller.siteKey, phone)}`;
+      expect(right.slice(1).flatMap(keysOf)).not.toContain(counterKey);
+      expect(right.slice(1).flatMap(keysOf)).not.toContain(`${prefix}ver:{${id}}:attempts`);
+      expect(await wrongCodes(phone)).toBe(1);
+    } finally {
+      monitor.close();
+    }
+  });
+
+  it('a record of an earlier release (no counter named) is checked in two steps, counting alike', async () => {
+    const monitor = await watchCommands(prefix);
+    try {
+      const phone = uniqueMobile();
+      const id = (await guarded.start(caller, { phone, channel: 'sms' })).record.id;
+      const raw = (await store.get(`ver:{${id}}`))!;
+      const { wrongCodesKey, ...earlier } = JSON.parse(raw) as Record<string, unknown>;
+      expect(wrongCodesKey).toEqual(expect.stringContaining('wrong-codes'));
+      await store.set(`ver:{${id}}`, JSON.stringify(earlier));
+      const wrong = await commandsOf(monitor.seen, () =>
+        guarded.check(caller, { verificationId: id }, '000000'),
+      );
+      expect(wrong).toHaveLength(2);
+      expect(await wrongCodes(phone)).toBe(1);
+    } finally {
+      monitor.close();
+    }
+  });
+
+  it('past the cap no code approves, whichever verification of the number the wrong codes went to', async () => {
+    const phone = uniqueMobile();
+    const max = fraud.policy.wrongCodes.max;
+    const first = (await guarded.start(caller, { phone, channel: 'sms' })).record.id;
+    const second = (await guarded.start(caller, { phone, channel: 'sms' })).record.id;
+    const code = codeIn(inbox.list({ to: phone }).messages[0]!.body);
+    await store.increment(fraud.wrongCodeCounter.keyOf(caller.siteKey, phone), max - 1, 86_400_000);
+    expect((await guarded.check(caller, { verificationId: first }, '000000')).record.status).toBe('pending');
+    await expect(guarded.check(caller, { verificationId: second }, code)).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
+    expect(await wrongCodes(phone)).toBe(max);
+  });
+});
+
+/** The keys a command names (a script's KEYS; else its first argument), without its values. */
+function keysOf(args: string[]): string[] {
+  const command = args[0]!.toLowerCase();
+  if (command === 'eval' || command === 'evalsha') return args.slice(3, 3 + Number(args[2]));
+  return args.slice(1, 2);
+}
+
+/** The commands `work` sends, as MONITOR saw them (after the earlier ones have drained). */
+async function commandsOf(seen: string[][], work: () => Promise<unknown>): Promise<string[][]> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  seen.length = 0;
+  await work();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return seen.splice(0);
+}
 
 /**
  * Redis MONITOR on a raw connection: the commands clients send that touch keys under `keyPrefix`,

@@ -203,7 +203,11 @@ export class RedisStore implements Store {
     );
     if (guess === undefined || matched === undefined || counter === undefined) return { value, count };
     if (mode === 'inline') {
-      return { value, count, tally: { matched: matched === 1, count: Number(counter), msLeft: ttlLeft(msLeft) } };
+      return {
+        value,
+        count,
+        tally: { matched: matched === 1, count: Number(counter), msLeft: ttlLeft(msLeft) },
+      };
     }
     const [tallied, left] = await this.run(() =>
       this.scripts.tallyGuess(this.key(String(counter)), matched === 1 ? '1' : '0', ttlArg(guess.windowMs)),
