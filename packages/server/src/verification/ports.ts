@@ -63,7 +63,7 @@ export interface SendGuard {
 }
 
 /** A number's wrong-code counter, as a check tallies it in its own store step. */
-export type WrongCodeCounter = {
+type WrongCodeCounter = {
   /** Its store key, written into each new record: a keyed hash of the number, never the number. */
   keyOf(siteKey: string, phone: string): string;
   windowMs: number;

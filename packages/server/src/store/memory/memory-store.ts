@@ -1,14 +1,5 @@
 import { type Clock, systemClock } from '../../clock/index.js';
-import type {
-  BatchOperation,
-  Expected,
-  Guess,
-  Limit,
-  LimitDecision,
-  QueueItem,
-  Store,
-  Tally,
-} from '../port.js';
+import type { BatchOperation, Expected, Guess, Limit, LimitDecision, QueueItem, Store } from '../port.js';
 
 type Entry =
   | { kind: 'string'; value: string; expiresAt: number | null }
@@ -98,7 +89,7 @@ export class MemoryStore implements Store {
     ttlMs?: number,
     owner?: Readonly<Record<string, string>>,
     guess?: Guess,
-  ): Promise<{ value: string | null; count: number; tally?: Tally }> {
+  ) {
     const value = this.readString(valueKey);
     if (value === null || (owner && !ownedBy(value, owner))) return { value: null, count: 0 };
     const count = this.incrementNow(counterKey, 1, ttlMs);
