@@ -32,3 +32,21 @@ describe.each([
     expect(record).not.toHaveProperty('lineType');
   });
 });
+
+describe('sealed records', () => {
+  it('keep in the clear what the check’s store step reads, and seal the number', () => {
+    const codec = sealedRecords(new DataCipher('a-data-key-of-at-least-32-characters!!'));
+    const readable = {
+      siteKey: 'pk_a',
+      surface: 'widget',
+      status: 'pending',
+      expiresAt: 1_000,
+      maxAttempts: 5,
+      codeHashes: ['hash'],
+      wrongCodesKey: 'fraud:{pk_a}:wrong-codes:keyed-hash',
+    };
+    const raw = codec.encode({ ...earlier, ...readable } as unknown as VerificationRecord);
+    expect(JSON.parse(raw)).toMatchObject(readable);
+    expect(raw).not.toContain(earlier.phone);
+  });
+});
