@@ -4,7 +4,7 @@ import { OperatorError } from '../port.js';
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 /** One request to the operator, as `send` makes it: headers with lower-case names, a string body. */
-export type OperatorRequest = {
+type OperatorRequest = {
   method: string;
   headers: Record<string, string>;
   body?: string;
@@ -12,7 +12,7 @@ export type OperatorRequest = {
 };
 
 /** What `send` reads of an answer: its status, its body as text and its `Retry-After`. */
-export type OperatorReply = { status: number; text: string; retryAfter: string | null };
+type OperatorReply = { status: number; text: string; retryAfter: string | null };
 
 /**
  * The HTTP client of the operator calls. Answers a plain reply, not a fetch `Response`: building a
