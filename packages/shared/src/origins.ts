@@ -55,9 +55,22 @@ export function parseOriginPattern(entry: string): ParsedOriginPattern {
   return { ok: true, pattern: { scheme, host, wildcard, port } };
 }
 
+/** Entries parsed before: every widget request matches its Origin against the site's entries. */
+const parsedEntries = new Map<string, ParsedOriginPattern>();
+const parsedEntriesMax = 1_000;
+
+function parsedEntry(entry: string): ParsedOriginPattern {
+  let parsed = parsedEntries.get(entry);
+  if (parsed) return parsed;
+  parsed = parseOriginPattern(entry);
+  if (parsedEntries.size >= parsedEntriesMax) parsedEntries.clear();
+  parsedEntries.set(entry, parsed);
+  return parsed;
+}
+
 /** Whether the request's Origin header value matches the entry; an invalid entry matches nothing. */
 export function originMatches(entry: string, origin: string): boolean {
-  const parsed = parseOriginPattern(entry);
+  const parsed = parsedEntry(entry);
   if (!parsed.ok) return false;
   const pattern = parsed.pattern;
   let url: URL;

@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 export type KeyedHash = (...parts: string[]) => string;
 
 export function keyedHash(serverSecret: string): KeyedHash {
-  return (...parts) =>
-    createHmac('sha256', serverSecret).update(parts.join('\n')).digest('base64url').slice(0, 32);
+  // The key's bytes once (the UTF-8 bytes a string key gives too): a start hashes several times.
+  const key = Buffer.from(serverSecret, 'utf8');
+  return (...parts) => createHmac('sha256', key).update(parts.join('\n')).digest('base64url').slice(0, 32);
 }

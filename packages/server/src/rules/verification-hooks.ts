@@ -133,17 +133,18 @@ export function ruleHooks(deps: RuleHooksDeps) {
     /** `lookup`: the start's one lookup of the number, made by the flow (`wiring/flow-hooks.ts`). */
     async onStarted(event: RuleEvent, lookup: PhoneLookup): Promise<RuleStartDecision> {
       const { settings } = event;
-      const facts: RuleFacts = {
-        ...lookupFacts(lookup),
-        ...eventFacts({ ...event, risk: lookup.output.risk_assessment }),
-      };
+      const risk = lookup.output.risk_assessment;
       const flags = [...event.flags, ...settingsFlags(settings, lookup)];
       const rules = await deps.rules.list(event.siteKey);
-      const actions = [
-        ...evaluateRules(rules, 'phone_lookup_complete', facts),
-        ...evaluateRules(rules, 'verification_started', facts),
-      ];
-      const risk = lookup.output.risk_assessment;
+      // The facts only when a rule can read them: most sites have none, and a start builds them.
+      const facts: RuleFacts | null =
+        rules.length === 0 ? null : { ...lookupFacts(lookup), ...eventFacts({ ...event, risk }) };
+      const actions = facts
+        ? [
+            ...evaluateRules(rules, 'phone_lookup_complete', facts),
+            ...evaluateRules(rules, 'verification_started', facts),
+          ]
+        : [];
       const decision = await apply({ ...event, risk }, actions, flags);
       const simSwapDaysAgo = lookup.signals.simSwapDaysAgo;
       if (approvesWithoutCode(settings, { risk, simSwapDaysAgo }, decision))

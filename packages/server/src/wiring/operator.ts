@@ -6,8 +6,8 @@ import type { Metrics } from '../metrics/index.js';
 import {
   type ClientAuth,
   createCamaraOperator,
-  type FetchLike,
-  keepAliveFetch,
+  keepAliveTransport,
+  type Transport,
 } from '../operator/camara/index.js';
 import type { Operator } from '../operator/index.js';
 import { sandboxClientId, sandboxClientSecret } from '../operator/sandbox/index.js';
@@ -26,7 +26,7 @@ export type OperatorWiring = {
  * (when enabled), else none (no silent step; lookups from offline prefix data).
  */
 export function createOperator(config: Config, wiring: OperatorWiring): Operator | null {
-  const deps = { clock: wiring.clock, fetch: instrumentedFetch(wiring.metrics) };
+  const deps = { clock: wiring.clock, transport: instrumentedTransport(wiring.metrics) };
   if (config.OPERATOR_BASE_URL !== undefined) {
     return createCamaraOperator(
       {
@@ -74,22 +74,20 @@ function clientAuthOf(config: Config): ClientAuth {
 const defaultAlg: Record<string, string> = { 'EC:P-256': 'ES256', 'OKP:Ed25519': 'EdDSA', 'RSA:': 'RS256' };
 
 /**
- * `fetch` that times every operator call into `proofline_operator_call_seconds{api}` and counts
+ * The keep-alive transport, timing every operator call into `proofline_operator_call_seconds{api}`; counts
  * failures into `proofline_operator_errors_total{api, code}` (the CAMARA or OAuth error code).
  * The `api` label is the first path segment after the apiRoot's own path (`sim-swap`, `oauth2`).
  */
-function instrumentedFetch(metrics: Metrics): FetchLike {
-  return async (url, init) => {
+function instrumentedTransport(metrics: Metrics): Transport {
+  return async (url, request) => {
     const api = apiOf(url);
     const stop = metrics.operatorLatency.startTimer({ api });
     try {
-      const response = await keepAliveFetch(url, init);
-      if (response.status >= 400) {
-        metrics.operatorErrors.inc({ api, code: await errorCodeOf(response.clone()) });
-      }
-      return response;
+      const reply = await keepAliveTransport(url, request);
+      if (reply.status >= 400) metrics.operatorErrors.inc({ api, code: errorCodeOf(reply) });
+      return reply;
     } catch (error) {
-      metrics.operatorErrors.inc({ api, code: init.signal?.aborted ? 'TIMEOUT' : 'UNAVAILABLE' });
+      metrics.operatorErrors.inc({ api, code: request.signal.aborted ? 'TIMEOUT' : 'UNAVAILABLE' });
       throw error;
     } finally {
       stop();
@@ -104,13 +102,13 @@ function apiOf(url: string): string {
   return apiSegments.exec(path)?.[1] ?? 'other';
 }
 
-async function errorCodeOf(response: Response): Promise<string> {
+function errorCodeOf(reply: { status: number; text: string }): string {
   try {
-    const body = (await response.json()) as { code?: unknown; error?: unknown };
+    const body = JSON.parse(reply.text) as { code?: unknown; error?: unknown };
     if (typeof body.code === 'string') return body.code.slice(0, 64);
     if (typeof body.error === 'string') return body.error.slice(0, 64);
   } catch {}
-  return String(response.status);
+  return String(reply.status);
 }
 
 const dayMs = 86_400_000;

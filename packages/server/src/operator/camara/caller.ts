@@ -6,13 +6,13 @@ import {
   type ResolvedCamaraConfig,
   scopeString,
 } from './config.js';
-import { camaraError, type FetchLike, type HttpAnswer, send } from './http.js';
+import { camaraError, type HttpAnswer, send, type Transport } from './http.js';
 import type { TokenClient } from './tokens.js';
 
 /** The calls of a CAMARA operator: client-credentials (`twoLegged`) or with a subject's token. */
 export type CamaraCaller = ReturnType<typeof createCaller>;
 
-export function createCaller(config: ResolvedCamaraConfig, tokens: TokenClient, fetchImpl: FetchLike) {
+export function createCaller(config: ResolvedCamaraConfig, tokens: TokenClient, transport: Transport) {
   const urlOf = (api: CamaraApiName, path: string): string => {
     const base = config.paths[api];
     if (base === null) {
@@ -37,7 +37,7 @@ export function createCaller(config: ResolvedCamaraConfig, tokens: TokenClient, 
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       },
-      { fetch: fetchImpl, timeoutMs: config.timeoutMs, retryBackoffMs: config.retryBackoffMs },
+      { transport, timeoutMs: config.timeoutMs, retryBackoffMs: config.retryBackoffMs },
     );
 
   const read = <T>(answer: HttpAnswer, schema: z.ZodType<T>): T => {

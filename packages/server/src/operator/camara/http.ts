@@ -3,10 +3,39 @@ import { OperatorError } from '../port.js';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
+/** One request to the operator, as `send` makes it: headers with lower-case names, a string body. */
+type OperatorRequest = {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+};
+
+/** What `send` reads of an answer: its status, its body as text and its `Retry-After`. */
+type OperatorReply = { status: number; text: string; retryAfter: string | null };
+
+/**
+ * The HTTP client of the operator calls. Answers a plain reply, not a fetch `Response`: building a
+ * `Response` and reading it back cost more CPU than the rest of a call (three calls per start).
+ */
+export type Transport = (url: string, request: OperatorRequest) => Promise<OperatorReply>;
+
+/** A transport over a fetch (tests, or any fetch a deployment injects); no redirect is followed. */
+export function fetchTransport(fetchImpl: FetchLike): Transport {
+  return async (url, request) => {
+    const response = await fetchImpl(url, { ...request, redirect: 'manual' });
+    return {
+      status: response.status,
+      text: await response.text(),
+      retryAfter: response.headers.get('retry-after'),
+    };
+  };
+}
+
 export type HttpAnswer = { status: number; body: unknown; correlator: string; retryAfterSeconds?: number };
 
 export type SendOptions = {
-  fetch: FetchLike;
+  transport: Transport;
   timeoutMs: number;
   /** One retry on 5xx/429 after this wait; undefined → no retry (e.g. single-use auth codes). */
   retryBackoffMs: number | undefined;
@@ -33,14 +62,19 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * on 5xx/429. Transport failures become `UNAVAILABLE`, timeouts `TIMEOUT`; the answer's status is
  * returned as is, so callers decide whether it is an error (CAMARA vs OAuth bodies differ).
  */
-export async function send(url: string, init: RequestInit, options: SendOptions): Promise<HttpAnswer> {
+export async function send(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+  options: SendOptions,
+): Promise<HttpAnswer> {
   const correlator = randomUUID();
-  const headers = new Headers(init.headers);
-  headers.set('x-correlator', correlator);
-  headers.set('accept', 'application/json');
+  const request = {
+    ...init,
+    headers: { ...init.headers, 'x-correlator': correlator, accept: 'application/json' },
+  };
   let attempt = 0;
   for (;;) {
-    const answer = await sendOnce(url, { ...init, headers }, options, correlator);
+    const answer = await sendOnce(url, request, options, correlator);
     const retryable = answer.status === 429 || answer.status >= 500;
     if (!retryable || options.retryBackoffMs === undefined || attempt > 0) return answer;
     attempt++;
@@ -50,19 +84,18 @@ export async function send(url: string, init: RequestInit, options: SendOptions)
 
 async function sendOnce(
   url: string,
-  init: RequestInit,
+  init: Omit<OperatorRequest, 'signal'>,
   options: SendOptions,
   correlator: string,
 ): Promise<HttpAnswer> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), options.timeoutMs);
   try {
-    const response = await options.fetch(url, { ...init, signal: abort.signal, redirect: 'manual' });
-    const text = await response.text();
-    const retryAfter = Number(response.headers.get('retry-after'));
+    const reply = await options.transport(url, { ...init, signal: abort.signal });
+    const retryAfter = Number(reply.retryAfter);
     return {
-      status: response.status,
-      body: parseJson(text),
+      status: reply.status,
+      body: parseJson(reply.text),
       correlator,
       ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
     };

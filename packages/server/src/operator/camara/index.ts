@@ -2,6 +2,6 @@ export type {
   CamaraOperatorConfig,
   ClientAuth,
 } from './config.js';
-export type { FetchLike } from './http.js';
-export { keepAliveFetch } from './keep-alive-fetch.js';
+export type { Transport } from './http.js';
+export { keepAliveTransport } from './keep-alive-transport.js';
 export { createCamaraOperator } from './operator.js';

@@ -9,7 +9,7 @@ import {
 } from '../port.js';
 import { createCaller } from './caller.js';
 import { type CamaraOperatorConfig, resolveCamaraConfig, scopeString } from './config.js';
-import type { FetchLike } from './http.js';
+import { type FetchLike, fetchTransport, type Transport } from './http.js';
 import { camaraSubscriptions } from './subscriptions.js';
 import { TokenClient } from './tokens.js';
 
@@ -75,14 +75,20 @@ const answers = {
   }),
 };
 
-export type CamaraOperatorDeps = { clock: Clock; fetch?: FetchLike };
+export type CamaraOperatorDeps = {
+  clock: Clock;
+  /** The HTTP client of the calls (`keepAliveTransport` in production); else `fetch`. */
+  transport?: Transport;
+  /** A fetch to call through when there is no `transport`; else the global fetch. */
+  fetch?: FetchLike;
+};
 
 /** The operator port over CAMARA HTTP APIs, for one deployment's operator or aggregator. */
 export function createCamaraOperator(config: CamaraOperatorConfig, deps: CamaraOperatorDeps): Operator {
   const resolved = resolveCamaraConfig(config);
-  const fetchImpl: FetchLike = deps.fetch ?? ((url, init) => fetch(url, init));
-  const tokens = new TokenClient(resolved, deps.clock, fetchImpl);
-  const call = createCaller(resolved, tokens, fetchImpl);
+  const transport = deps.transport ?? fetchTransport(deps.fetch ?? ((url, init) => fetch(url, init)));
+  const tokens = new TokenClient(resolved, deps.clock, transport);
+  const call = createCaller(resolved, tokens, transport);
 
   const swap = (api: 'simSwap' | 'deviceSwap'): SwapApi => ({
     async check({ phoneNumber, maxAgeHours }) {

@@ -3,7 +3,7 @@ import { importJWK, SignJWT } from 'jose';
 import type { Clock } from '../../clock/index.js';
 import { OperatorError, type SubjectToken } from '../port.js';
 import type { ResolvedCamaraConfig } from './config.js';
-import { type FetchLike, type HttpAnswer, oauthError, send } from './http.js';
+import { type HttpAnswer, oauthError, send, type Transport } from './http.js';
 
 /** Refresh this long before the operator's expiry, so a token never dies in flight. */
 const expiryMarginMs = 30_000;
@@ -22,7 +22,7 @@ export class TokenClient {
   constructor(
     private readonly config: ResolvedCamaraConfig,
     private readonly clock: Clock,
-    private readonly fetch: FetchLike,
+    private readonly transport: Transport,
   ) {}
 
   async clientCredentials(scope: string): Promise<string> {
@@ -81,7 +81,7 @@ export class TokenClient {
       this.config.tokenUrl,
       { method: 'POST', headers, body: form.toString() },
       {
-        fetch: this.fetch,
+        transport: this.transport,
         timeoutMs: this.config.timeoutMs,
         retryBackoffMs: retry ? this.config.retryBackoffMs : undefined,
       },

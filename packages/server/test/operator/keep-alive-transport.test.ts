@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keepAliveFetch } from '../../src/operator/camara/index.js';
+import { keepAliveTransport } from '../../src/operator/camara/index.js';
+
+const idle = () => new AbortController().signal;
 
 let server: Server;
 let base: string;
@@ -35,45 +37,45 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe('keepAliveFetch', () => {
-  it('sends the method, headers and body, and answers status, headers and body as fetch does', async () => {
-    const headers = new Headers({ 'x-correlator': 'c-1', 'content-type': 'application/json' });
-    const response = await keepAliveFetch(`${base}/check`, {
+describe('keepAliveTransport', () => {
+  it('sends the method, headers and body, and answers status, Retry-After and body', async () => {
+    const reply = await keepAliveTransport(`${base}/check`, {
       method: 'POST',
-      headers,
+      headers: { 'x-correlator': 'c-1', 'content-type': 'application/json' },
       body: '{"phoneNumber":"+447700900000"}',
-      redirect: 'manual',
+      signal: idle(),
     });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('retry-after')).toBe('7');
-    expect(await response.json()).toEqual({
+    expect(reply.status).toBe(200);
+    expect(reply.retryAfter).toBe('7');
+    expect(JSON.parse(reply.text)).toEqual({
       method: 'POST',
       body: '{"phoneNumber":"+447700900000"}',
       correlator: 'c-1',
     });
-    const missing = await keepAliveFetch(`${base}/missing`, { method: 'GET', redirect: 'manual' });
+    const missing = await keepAliveTransport(`${base}/missing`, {
+      method: 'GET',
+      headers: {},
+      signal: idle(),
+    });
     expect(missing.status).toBe(404);
-    expect(((await missing.clone().json()) as { method: string }).method).toBe('GET');
-    const empty = await keepAliveFetch(`${base}/empty`, { method: 'GET', redirect: 'manual' });
+    expect((JSON.parse(missing.text) as { method: string }).method).toBe('GET');
+    const empty = await keepAliveTransport(`${base}/empty`, { method: 'GET', headers: {}, signal: idle() });
     expect(empty.status).toBe(204);
-    expect(await empty.text()).toBe('');
+    expect(empty.text).toBe('');
+    expect(empty.retryAfter).toBeNull();
   });
 
   it('reuses its connection for the next call', async () => {
     connections.clear();
     for (let index = 0; index < 3; index += 1) {
-      await (await keepAliveFetch(`${base}/again`, { method: 'GET', redirect: 'manual' })).text();
+      await keepAliveTransport(`${base}/again`, { method: 'GET', headers: {}, signal: idle() });
     }
     expect(connections.size).toBe(1);
   });
 
-  it('rejects when the signal aborts, as fetch does on a timeout', async () => {
+  it('rejects when the signal aborts (the timeout of a call)', async () => {
     const abort = new AbortController();
-    const pending = keepAliveFetch(`${base}/slow`, {
-      method: 'GET',
-      redirect: 'manual',
-      signal: abort.signal,
-    });
+    const pending = keepAliveTransport(`${base}/slow`, { method: 'GET', headers: {}, signal: abort.signal });
     abort.abort();
     await expect(pending).rejects.toBeDefined();
     expect(abort.signal.aborted).toBe(true);
