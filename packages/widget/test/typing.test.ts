@@ -194,6 +194,31 @@ function expected(value: string, caret: number, key: string): string {
   return chars;
 }
 
+describe('metadata arriving after the caret moved', () => {
+  it('keeps the caret after the digit the arrows put it after, so the next digit lands there', async () => {
+    // Myanmar's metadata (+95) is held until the user has typed and moved the caret back.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { page } = await fixture.open({
+      attributes: 'channels="sms" default-country="GB"',
+      before: (tab) =>
+        tab.route('**/phone-95-*.js', async (route) => {
+          await held;
+          await route.continue();
+        }),
+    });
+    await page.locator('proofline-verify #phone').click();
+    for (const key of ['+', '9', '5', '5', 'ArrowLeft']) await page.keyboard.press(key);
+    expect(await field(page)).toMatchObject({ value: '+955', caret: 3 });
+    release();
+    await expect.poll(async () => (await field(page)).value).not.toBe('+955');
+    await page.keyboard.press('4');
+    expect(significantOf((await field(page)).value)).toBe('+9545');
+  });
+});
+
 describe('keystroke property', () => {
   it('stays responsive, raises no page error and never loses a digit over 200 random key sequences', async () => {
     const { page, phone } = await open();

@@ -48,8 +48,12 @@ export class PhoneController implements ReactiveController {
   text = '';
   /** What `validate` found wrong, until the number or the country changes. */
   problem?: PhoneProblem;
-  /** Where the caret goes in `text` once rendered; undefined when it stays where the browser put it. */
-  private caret?: number;
+  /**
+   * Where the caret goes in `text` once rendered: an index after typing; `'same-digit'` after a
+   * reformat that no keystroke caused (metadata arrived), which keeps the caret after the digit it
+   * is after now, wherever the arrows moved it since; undefined: where the browser put it.
+   */
+  private caret?: number | 'same-digit';
   /** The number as digits (and a leading `+`) with the caret among them: the source of `text`. */
   private typed: Significant = { text: '', caret: 0 };
   private engine?: PhoneEngine;
@@ -125,7 +129,7 @@ export class PhoneController implements ReactiveController {
     }
     void this.loadEngine().then(async (engine) => {
       await engine.loadCountry(country);
-      if (this.typed.text) this.show(false);
+      if (this.typed.text) this.show(false, false);
     });
   }
 
@@ -145,8 +149,11 @@ export class PhoneController implements ReactiveController {
     this.show(true);
   }
 
-  /** Formats `typed` with the metadata at hand, then once more when missing metadata has loaded. */
-  private show(loadMissing: boolean): void {
+  /**
+   * Formats `typed` with the metadata at hand, then once more when missing metadata has loaded.
+   * `typedNow`: a keystroke caused this, so `typed.caret` is where the caret is.
+   */
+  private show(loadMissing: boolean, typedNow = loadMissing): void {
     const engine = this.engine;
     const typed = this.typed;
     let text = typed.text;
@@ -161,16 +168,16 @@ export class PhoneController implements ReactiveController {
       // Loads are started only from input, never from their own completion: no loop can form.
       if (!formatted.ready && loadMissing) {
         void engine.loadFor(typed.text, this.country).then(() => {
-          if (this.typed === typed) this.show(false);
+          if (this.typed === typed) this.show(false, false);
         });
       }
     } else if (loadMissing) {
       void this.loadEngine().then(() => {
-        if (this.typed === typed) this.show(true);
+        if (this.typed === typed) this.show(true, false);
       });
     }
     this.text = text;
-    this.caret = caretIn(text, typed.caret);
+    this.caret = typedNow ? caretIn(text, typed.caret) : 'same-digit';
     this.host.requestUpdate();
   }
 
@@ -199,9 +206,13 @@ export class PhoneController implements ReactiveController {
 
   /** After each render: the field shows `text` (unless an IME composes), the caret after the same digit. */
   showIn(input: HTMLInputElement | undefined, focused: boolean): void {
-    const caret = this.caret;
+    const wanted = this.caret;
     this.caret = undefined;
     if (!input) return;
+    const caret =
+      wanted === 'same-digit'
+        ? caretIn(this.text, significant(input.value, input.selectionStart ?? input.value.length).caret)
+        : wanted;
     if (!this.composing && input.value !== this.text) input.value = this.text;
     if (caret !== undefined && focused) input.setSelectionRange(caret, caret);
   }
