@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginOptions } from 'fastify';
+import { VonageSilentAuth } from '../../compat/index.js';
 import type { AppDeps } from '../../deps.js';
 import { casesRoutes } from './cases-routes.js';
 import { fraudRoutes } from './fraud-routes.js';
@@ -45,7 +46,14 @@ export async function registerRestRoutes(app: FastifyInstance, deps: AppDeps): P
     mounted.push(...plugin.routes);
   };
   await mount(verificationRoutes, deps);
-  if (deps.silent) await mount(silentRoutes, { ...deps, silent: deps.silent });
+  if (deps.silent) {
+    const vonage = new VonageSilentAuth(deps.keyedHash);
+    await mount(silentRoutes, {
+      ...deps,
+      silent: deps.silent,
+      facadeAnswer: (reply, record) => vonage.answerDevice(reply, record),
+    });
+  }
   await mount(siteverifyRoutes, deps);
   await mount(intelligenceRoutes, deps);
   if (deps.operator) await mount(operatorRoutes, { ...deps, operator: deps.operator });

@@ -4,12 +4,11 @@ import {
   SilentStartInput,
   SilentStartOutput,
 } from '@proofline/shared';
-import { VonageSilentAuth } from '../../compat/index.js';
+import type { FastifyReply } from 'fastify';
 import { ProoflineError } from '../../errors.js';
-import type { KeyedHash } from '../../privacy/index.js';
 import type { SilentCompletion, SilentVerification } from '../../silent/index.js';
 import type { TenantDirectory } from '../../tenants/index.js';
-import type { VerificationService } from '../../verification/index.js';
+import type { VerificationRecord, VerificationService } from '../../verification/index.js';
 import { defineRoute, routePlugin } from './route.js';
 import { backendCaller, sendRefusals } from './verification-routes.js';
 
@@ -17,7 +16,11 @@ export type SilentRoutesDeps = {
   silent: SilentVerification;
   verification: SilentCompletion & Pick<VerificationService, 'start'>;
   tenants: TenantDirectory;
-  keyedHash: KeyedHash;
+  /**
+   * Answers the device in a facade's own shape for the requests that facade started (Vonage's
+   * `silent_auth`); null keeps Proofline's answer.
+   */
+  facadeAnswer: (reply: FastifyReply, record: VerificationRecord) => FastifyReply | null;
 };
 
 /** Where the operator's authorize step sends the device back: the `redirect_uri` given to the operator. */
@@ -46,11 +49,11 @@ export const silentRoutes = routePlugin<SilentRoutesDeps>([
         'the line was not recognised. An unknown or used `state` is `not_found`.',
       errors: ['not_found'],
     },
-    handler: async ({ query, request, reply }, { silent, verification, keyedHash }) => {
+    handler: async ({ query, request, reply }, { silent, verification, facadeAnswer }) => {
       const result = await silent.callback(query, request.ip, verification);
       if (result.redirectTo !== null) return reply.redirect(result.redirectTo, 303);
-      const vonageAnswer = new VonageSilentAuth(keyedHash).answerDevice(reply, result.record);
-      if (vonageAnswer) return vonageAnswer;
+      const answered = facadeAnswer(reply, result.record);
+      if (answered) return answered;
       return { verification_id: result.verificationId, status: result.status, method: result.method };
     },
   }),
