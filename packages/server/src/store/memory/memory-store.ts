@@ -171,7 +171,7 @@ export class MemoryStore implements Store {
     item: QueueItem,
   ): Promise<boolean> {
     if (!(await this.compareAndSet(key, expected, next, ttlMs))) return false;
-    this.queue(item.queue).set(item.id, { payload: item.payload, dueAt: item.dueAtMs });
+    await this.enqueue(item.queue, item.id, item.payload, item.dueAtMs);
     return true;
   }
 
