@@ -1,4 +1,5 @@
 export {
+  askLineFacts,
   type LookupDeps,
   type LookupLineInfo,
   lookupPhone,
@@ -6,6 +7,7 @@ export {
 } from './lookup.js';
 export { offlinePrefixData, type PrefixData, prefixDataDirectory } from './prefix-data.js';
 export {
+  type LaterSource,
   type LookupSources,
   sharedByNumber,
   sourcesFor,

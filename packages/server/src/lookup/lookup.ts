@@ -126,6 +126,41 @@ async function attempt<T>(
   }
 }
 
+/** The facts of a line's optional sources (lookup's `simSwapDate`, `activatedAt`, `roaming`, `recycled`). */
+export type LineFacts = Required<Pick<RiskSignals, 'simSwapDaysAgo' | 'activatedDaysAgo' | 'numberRecycled'>> & {
+  roaming: boolean | null;
+};
+
+const unknownFacts: LineFacts = {
+  simSwapDaysAgo: null,
+  activatedDaysAgo: null,
+  numberRecycled: null,
+  roaming: null,
+};
+
+/**
+ * Asks the optional sources it is given, all at once: the start's lookup, and the approval for
+ * the facts a start left for it. A source that is absent or fails leaves its fact unknown.
+ */
+export async function askLineFacts(
+  sources: Pick<LookupDeps, 'simSwapDate' | 'activatedAt' | 'roaming' | 'recycled'>,
+  e164: string,
+  nowMs: number,
+): Promise<LineFacts> {
+  const [simSwapDate, activatedAt, roaming, recycled] = await Promise.all([
+    attempt(sources.simSwapDate, e164),
+    attempt(sources.activatedAt, e164),
+    attempt(sources.roaming, e164),
+    attempt(sources.recycled, e164),
+  ]);
+  return {
+    simSwapDaysAgo: daysSince(simSwapDate, nowMs),
+    activatedDaysAgo: daysSince(activatedAt, nowMs),
+    numberRecycled: recycled,
+    roaming,
+  };
+}
+
 /**
  * `POST /v1/phone/lookup`: line type, carrier, location, line status, porting and roaming — from
  * the operator when it knows the line, else from offline prefix data — and the risk assessment.
@@ -154,14 +189,11 @@ export async function lookupPhone(
   const mobileLike = rangeType === 'mobile' || rangeType === 'pager' || rangeType === 'voip';
   const geographic = rangeType === 'mobile' || rangeType === 'landline';
 
-  const [line, rangeHolder, region, simSwapDate, activatedAt, roaming, recycled] = await Promise.all([
+  const [line, rangeHolder, region, facts] = await Promise.all([
     parsed.valid ? attempt(deps.lineInfo, e164) : null,
     parsed.valid && mobileLike ? prefixData.carrier(key) : null,
     parsed.valid && geographic ? prefixData.region(key) : null,
-    parsed.valid ? attempt(deps.simSwapDate, e164) : null,
-    parsed.valid ? attempt(deps.activatedAt, e164) : null,
-    parsed.valid ? attempt(deps.roaming, e164) : null,
-    parsed.valid ? attempt(deps.recycled, e164) : null,
+    parsed.valid ? askLineFacts(deps, e164, nowMs) : unknownFacts,
   ]);
 
   const carrierName = line?.operatorName ?? rangeHolder;
@@ -199,12 +231,12 @@ export async function lookupPhone(
     applicantCountry: input.applicant_country ?? null,
     ipCountry: context.ipCountry ?? null,
     prepaid: line?.prepaid ?? null,
-    activatedDaysAgo: daysSince(activatedAt, nowMs),
-    simSwapDaysAgo: daysSince(simSwapDate, nowMs),
+    activatedDaysAgo: facts.activatedDaysAgo,
+    simSwapDaysAgo: facts.simSwapDaysAgo,
     ...(context.simSwapThresholdDays === undefined
       ? {}
       : { simSwapThresholdDays: context.simSwapThresholdDays }),
-    numberRecycled: recycled,
+    numberRecycled: facts.numberRecycled,
   };
   const risk = assessRisk(signals, context.riskWeights);
 
@@ -217,7 +249,7 @@ export async function lookupPhone(
     risk_assessment: risk,
     line_status: lineStatus,
     ported: line ? porting.length > 0 || line.ported : null,
-    roaming,
+    roaming: facts.roaming,
     porting_history: porting,
     prepaid: line?.prepaid ?? null,
     source: line ? line.source : 'prefix_data',

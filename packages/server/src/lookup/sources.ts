@@ -14,14 +14,23 @@ export type LookupUse = {
   simSwapCheck?: boolean;
   /** The fact fields the rules that run on this lookup read (`fieldsReadBy`). */
   ruleFields: ReadonlySet<string>;
+  /**
+   * Whether the risk decides anything now (a rule reads the score, level, factors or flags; the
+   * site approves low-risk numbers without a code). False: a fact that only feeds the risk the
+   * result reports is left for the approval (`atApproval`). Default true.
+   */
+  riskDecidesNow?: boolean;
 };
+
+/** An optional source whose fact can wait for the approval (roaming feeds no risk factor). */
+export type LaterSource = 'simSwapDate' | 'activatedAt' | 'recycled';
 
 /**
  * The sources only some sites need, with the rule fields and the risk factor each one feeds. Line
  * info is not among them: the line type decides the channels, the fraud gate keys on the network.
  */
 const optionalSources: Record<
-  'simSwapDate' | 'activatedAt' | 'recycled' | 'roaming',
+  LaterSource | 'roaming',
   { fields: readonly string[]; factor: RiskFactorName | null }
 > = {
   simSwapDate: { fields: ['sim_swap_days_ago'], factor: 'recent_sim_swap' },
@@ -32,18 +41,29 @@ const optionalSources: Record<
 
 /**
  * The sources a lookup needs for this use: one is asked only when a rule reads its fact, the risk
- * assessment weighs its factor above 0, or a setting needs it. The others stay unknown (null).
+ * assessment weighs its factor above 0, or a setting needs it; the others stay unknown (null).
+ * One needed only for the risk, while the risk decides nothing yet, is not asked now but named in
+ * `atApproval`: a verification that never gets that far never costs its operator call.
  */
-export function sourcesFor(sources: LookupSources, use: LookupUse): LookupSources {
-  const chosen: LookupSources = { ...sources };
+export function sourcesFor(
+  sources: LookupSources,
+  use: LookupUse,
+): { now: LookupSources; atApproval: LaterSource[] } {
+  const now: LookupSources = { ...sources };
+  const atApproval: LaterSource[] = [];
   for (const [name, feeds] of Object.entries(optionalSources)) {
-    const needed =
-      feeds.fields.some((field) => use.ruleFields.has(field)) ||
+    const source = name as keyof typeof optionalSources;
+    const ask = sources[source];
+    delete now[source];
+    if (!ask) continue;
+    const forRules = feeds.fields.some((field) => use.ruleFields.has(field));
+    const forRisk =
       (feeds.factor !== null && weightOf(feeds.factor, use.riskWeights ?? {}) > 0) ||
-      (name === 'simSwapDate' && use.simSwapCheck === true);
-    if (!needed) delete chosen[name as keyof typeof optionalSources];
+      (source === 'simSwapDate' && use.simSwapCheck === true);
+    if (forRules || (forRisk && use.riskDecidesNow !== false)) Object.assign(now, { [source]: ask });
+    else if (forRisk && source !== 'roaming') atApproval.push(source);
   }
-  return chosen;
+  return { now, atApproval };
 }
 
 export type SharedAnswersOptions = {

@@ -139,8 +139,39 @@ export function assessRisk(signals: RiskSignals, weights: RiskWeights = {}): Ris
   const factors: RiskFactor[] = applicableFactors(signals)
     .map(([factor, details]) => ({ factor, contribution: weightOf(factor, weights), details }))
     .filter((factor) => factor.contribution > 0)
-    .sort((a, b) => b.contribution - a.contribution || (a.factor < b.factor ? -1 : 1));
-  const total = factors.reduce((sum, factor) => sum + factor.contribution, 0);
-  const risk_score = Math.min(100, total);
+    .sort(largestFirst);
+  const risk_score = scoreOf(factors);
   return { risk_score, risk_level: withLineTypeFloor(riskLevelFor(risk_score), signals.lineType), factors };
+}
+
+/**
+ * An assessment with the factors of signals learnt later added (the facts a start left for the
+ * approval): the score is the capped sum again, and the level never falls below the earlier one,
+ * which already holds the line type's floor.
+ */
+export function withLaterSignals(
+  earlier: RiskAssessment,
+  later: RiskSignals,
+  weights: RiskWeights = {},
+): RiskAssessment {
+  const known = new Set(earlier.factors.map((factor) => factor.factor));
+  const added = assessRisk(later, weights).factors.filter((factor) => !known.has(factor.factor));
+  const factors = [...earlier.factors, ...added].sort(largestFirst);
+  const risk_score = scoreOf(factors);
+  const level = riskLevelFor(risk_score);
+  return {
+    risk_score,
+    risk_level: levels.indexOf(level) > levels.indexOf(earlier.risk_level) ? level : earlier.risk_level,
+    factors,
+  };
+}
+
+const levels: readonly RiskLevel[] = ['low', 'medium', 'high'];
+
+function largestFirst(a: RiskFactor, b: RiskFactor): number {
+  return b.contribution - a.contribution || (a.factor < b.factor ? -1 : 1);
+}
+
+function scoreOf(factors: readonly RiskFactor[]): number {
+  return Math.min(100, factors.reduce((sum, factor) => sum + factor.contribution, 0));
 }

@@ -4,5 +4,6 @@ export {
   type RiskWeights,
   riskLevelFor,
   weightOf,
+  withLaterSignals,
 } from './assess.js';
 export { assertLineTypeAccepted, receivesTexts, withLineTypeFloor } from './line-policy.js';

@@ -7,6 +7,7 @@ export {
 } from './evaluate.js';
 export { lookupFacts } from './lookup-facts.js';
 export { maxRulesPerSite, RulesRepository } from './repository.js';
+export { riskFlags } from './site-policy.js';
 export {
   type RuleEvent,
   type RuleStartDecision,

@@ -3,11 +3,14 @@ import type { PhoneLookup } from '../lookup/index.js';
 
 /** The flags the site's settings put on a looked-up number: `voip` (`flag_voip`), `sim_swap` (`sim_swap_check`). */
 export function settingsFlags(settings: Settings, lookup: PhoneLookup): string[] {
-  const flags: string[] = [];
-  if (settings.flag_voip && lookup.output.type === 'voip') flags.push('voip');
-  const swapped = lookup.output.risk_assessment.factors.some((factor) => factor.factor === 'recent_sim_swap');
-  if (settings.sim_swap_check && swapped) flags.push('sim_swap');
-  return flags;
+  const flags = riskFlags(settings, lookup.output.risk_assessment);
+  return settings.flag_voip && lookup.output.type === 'voip' ? ['voip', ...flags] : flags;
+}
+
+/** The flags the site's settings put on a risk assessment: `sim_swap` (`sim_swap_check`). */
+export function riskFlags(settings: Settings, risk: RiskAssessment): string[] {
+  const swapped = risk.factors.some((factor) => factor.factor === 'recent_sim_swap');
+  return settings.sim_swap_check && swapped ? ['sim_swap'] : [];
 }
 
 /**

@@ -24,8 +24,8 @@ export class Outcomes {
 
   /** Approves with one compare-and-set; null when the record changed first (the caller re-reads). */
   async approve(loaded: Loaded, settings?: Settings): Promise<VerificationState | null> {
+    const record = await this.withLaterFacts(loaded.record, settings);
     const now = this.deps.clock.now();
-    const { record } = loaded;
     const approved: VerificationRecord = {
       ...record,
       status: 'approved',
@@ -60,6 +60,15 @@ export class Outcomes {
     );
     await this.afterFinal(approved, loaded.attempts);
     return { record: approved, attempts: loaded.attempts, token };
+  }
+
+  /** The record with the risk facts its start left for the approval (asked now, before the token). */
+  private async withLaterFacts(record: VerificationRecord, settings?: Settings): Promise<VerificationRecord> {
+    const { riskAtApproval, ...assessed } = record;
+    if (!riskAtApproval?.length) return record;
+    const known = settings ?? (await this.deps.loadSettings(record.siteKey));
+    const { risk, flags } = await this.deps.hooks.onApproving(eventOf(record, known), riskAtApproval);
+    return { ...assessed, risk, flags };
   }
 
   /** Ends a pending verification in `status`; if another request ended it first, answers that. */

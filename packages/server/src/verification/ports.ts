@@ -122,7 +122,16 @@ export type StartDecision = {
    * it is approved at the start without a message (method `lookup`).
    */
   approveWithoutCode?: boolean;
+  /**
+   * Facts the risk needs that nothing at the start decides on (the lookup sources' names): asked
+   * by `onApproving` before the approval is written, so a verification that never gets that far
+   * never costs their operator calls.
+   */
+  atApproval?: string[];
 };
+
+/** A verification's risk and flags once the facts its start left for the approval are known. */
+export type ApprovalAssessment = { risk: RiskAssessment | null; flags: string[] };
 
 /**
  * The rules/risk seam: told at the product's triggers; only `onStarted` can change the flow, and
@@ -130,12 +139,15 @@ export type StartDecision = {
  */
 export interface VerificationHooks {
   onStarted(event: VerificationEvent): Promise<StartDecision | undefined>;
+  /** Before an approval is written, with the facts the start left for it (`StartDecision.atApproval`). */
+  onApproving(event: VerificationEvent, facts: readonly string[]): Promise<ApprovalAssessment>;
   onApproved(event: VerificationEvent): Promise<void>;
   onFailed(event: VerificationEvent): Promise<void>;
 }
 
 export const noVerificationHooks: VerificationHooks = {
   onStarted: async () => undefined,
+  onApproving: async (event) => ({ risk: event.risk, flags: event.flags }),
   onApproved: async () => {},
   onFailed: async () => {},
 };

@@ -75,6 +75,11 @@ export type VerificationRecord = {
   flags: string[];
   risk: RiskAssessment | null;
   /**
+   * Facts the risk still needs, asked when the verification is approved (`StartDecision.atApproval`);
+   * absent or empty once `risk` holds them all.
+   */
+  riskAtApproval?: string[];
+  /**
    * The line type (the start's lookup's, else the numbering plan's) and the lookup's carrier: every
    * line-type decision reads `line.type` (records of earlier releases are read by `record-codec.ts`).
    */

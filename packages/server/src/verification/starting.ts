@@ -124,6 +124,7 @@ export class Starts {
         : decidedWorkflow(record, { ...decision, ...(test ? { requireOtp: true } : {}) }),
       flags: [...new Set([...record.flags, ...(decision?.flags ?? [])])],
       risk: decision?.risk ?? record.risk,
+      ...(decision?.atApproval?.length ? { riskAtApproval: decision.atApproval } : {}),
       line: decision?.line ?? record.line,
       infoNeeded: decision?.infoNeeded ?? [],
       test,

@@ -1,13 +1,14 @@
 import type { RuleTrigger, Settings } from '@proofline/shared';
 import type { Clock } from '../clock/index.js';
 import { ProoflineError } from '../errors.js';
-import { type LookupSources, lookupPhone, sourcesFor } from '../lookup/index.js';
-import { assertLineTypeAccepted } from '../risk/index.js';
+import { askLineFacts, type LaterSource, type LookupSources, lookupPhone, sourcesFor } from '../lookup/index.js';
+import { assertLineTypeAccepted, withLaterSignals } from '../risk/index.js';
 import {
   type CasesRepository,
   fieldsReadBy,
   type RuleStartDecision,
   type RulesRepository,
+  riskFlags,
   ruleHooks,
 } from '../rules/index.js';
 import type { VerificationEvent, VerificationHooks, VerificationWebhooks } from '../verification/index.js';
@@ -15,6 +16,9 @@ import { publishRuleMatches } from './rule-matches.js';
 
 /** The triggers whose rules run on the start's lookup. */
 const startTriggers: readonly RuleTrigger[] = ['phone_lookup_complete', 'verification_started'];
+
+/** The rule fields that read the risk assessment or the flags the settings derive from it. */
+const riskFields: readonly string[] = ['risk_score', 'risk_level', 'risk_factors', 'flags'];
 
 export type FlowHooksDeps = {
   rules: RulesRepository;
@@ -56,15 +60,19 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
   return {
     async onStarted(event) {
       // Only the operator calls this site's rules, risk weights and settings use, asked together.
+      // The risk decides at the start only when a start rule reads it or a low risk skips the code;
+      // otherwise the facts that only feed it wait for the approval (`onApproving`).
       const rules = await deps.rules.list(event.siteKey);
+      const ruleFields = fieldsReadBy(rules, startTriggers);
       const sources = sourcesFor(deps.lookupSources, {
         riskWeights: event.settings.risk_weights,
         simSwapCheck: event.settings.sim_swap_check,
-        ruleFields: fieldsReadBy(rules, startTriggers),
+        ruleFields,
+        riskDecidesNow: !event.settings.require_otp || riskFields.some((field) => ruleFields.has(field)),
       });
       const lookup = await lookupPhone(
         { phone: event.phone },
-        { ...sources, clock: deps.clock },
+        { ...sources.now, clock: deps.clock },
         lookupContext(event.settings),
       );
       assertLineTypeAccepted(event.settings, lookup.output.type);
@@ -82,11 +90,20 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
         ...(decision.channel ? { channel: decision.channel } : {}),
         ...(decision.requestInfo ? { infoNeeded: decision.requestInfo } : {}),
         ...(decision.approveWithoutCode ? { approveWithoutCode: true } : {}),
+        ...(sources.atApproval.length > 0 ? { atApproval: sources.atApproval } : {}),
         line: { type: lookup.output.type, carrier: lookup.output.carrier.name },
         ...(deps.networkFromLookup !== false && lookup.network !== undefined
           ? { network: lookup.network }
           : {}),
       };
+    },
+    async onApproving(event, facts) {
+      const later = Object.fromEntries(facts.map((name) => [name, deps.lookupSources[name as LaterSource]]));
+      const known = await askLineFacts(later, event.phone, deps.clock.now());
+      const { riskWeights, simSwapThresholdDays } = lookupContext(event.settings);
+      const signals = { ...known, simSwapThresholdDays };
+      const risk = event.risk ? withLaterSignals(event.risk, signals, riskWeights) : null;
+      return { risk, flags: risk ? [...new Set([...event.flags, ...riskFlags(event.settings, risk)])] : event.flags };
     },
     async onApproved(event) {
       await announce('verification_approved', event, await hooks.onApproved(event));

@@ -13,7 +13,7 @@ const names = (sources: LookupSources) => Object.keys(sources).sort();
 
 describe('sourcesFor', () => {
   it('by default asks line info, SIM swap and recycling (weighted in the risk), activation date; not roaming', () => {
-    expect(names(sourcesFor(all, { ruleFields: new Set() }))).toEqual([
+    expect(names(sourcesFor(all, { ruleFields: new Set() }).now)).toEqual([
       'activatedAt',
       'lineInfo',
       'recycled',
@@ -23,8 +23,8 @@ describe('sourcesFor', () => {
 
   it('drops a source whose risk factor weighs 0, unless a rule or a setting reads its fact', () => {
     const riskWeights = { recent_sim_swap: 0, number_recycled: 0, new_number: 0.4 };
-    expect(names(sourcesFor(all, { riskWeights, ruleFields: new Set() }))).toEqual(['lineInfo']);
-    expect(names(sourcesFor(all, { riskWeights, simSwapCheck: true, ruleFields: new Set() }))).toEqual([
+    expect(names(sourcesFor(all, { riskWeights, ruleFields: new Set() }).now)).toEqual(['lineInfo']);
+    expect(names(sourcesFor(all, { riskWeights, simSwapCheck: true, ruleFields: new Set() }).now)).toEqual([
       'lineInfo',
       'simSwapDate',
     ]);
@@ -33,9 +33,32 @@ describe('sourcesFor', () => {
         sourcesFor(all, {
           riskWeights,
           ruleFields: new Set(['roaming', 'number_recycled', 'days_since_activation', 'sim_swap_days_ago']),
-        }),
+        }).now,
       ),
     ).toEqual(['activatedAt', 'lineInfo', 'recycled', 'roaming', 'simSwapDate']);
+  });
+});
+
+describe('sourcesFor, when the risk decides nothing yet', () => {
+  it('leaves the facts that only feed the risk for the approval; a rule still gets its fact now', () => {
+    const later = sourcesFor(all, { ruleFields: new Set(), riskDecidesNow: false });
+    expect(names(later.now)).toEqual(['lineInfo']);
+    expect(later.atApproval.sort()).toEqual(['activatedAt', 'recycled', 'simSwapDate']);
+
+    const read = sourcesFor(all, { ruleFields: new Set(['sim_swap_days_ago']), riskDecidesNow: false });
+    expect(names(read.now)).toEqual(['lineInfo', 'simSwapDate']);
+    expect(read.atApproval.sort()).toEqual(['activatedAt', 'recycled']);
+  });
+
+  it('names for the approval only what is weighed or checked, and only sources it has', () => {
+    const riskWeights = { recent_sim_swap: 0, number_recycled: 0, new_number: 0 };
+    expect(sourcesFor(all, { riskWeights, ruleFields: new Set(), riskDecidesNow: false }).atApproval).toEqual([]);
+    expect(
+      sourcesFor(all, { riskWeights, simSwapCheck: true, ruleFields: new Set(), riskDecidesNow: false })
+        .atApproval,
+    ).toEqual(['simSwapDate']);
+    const { lineInfo } = all;
+    expect(sourcesFor({ lineInfo }, { ruleFields: new Set(), riskDecidesNow: false }).atApproval).toEqual([]);
   });
 });
 

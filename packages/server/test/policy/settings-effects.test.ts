@@ -259,17 +259,51 @@ describe('line types', () => {
 });
 
 describe('SIM swap', () => {
+  /** A verification of a number whose SIM changed `days` ago, approved: its record and token claims. */
   const swappedDaysAgo = async (days: number) => {
     const phone = uniqueMobile();
     await subscriber(phone, { sim_changed_at: new Date(h.clock.now() - days * day).toISOString() });
     const sent = await sendOtp({ phone });
-    return record(sent.body.verification_id!);
+    const verified = await verifyOtp(sent.body.verification_id!, await h.client.latestCode(phone));
+    expect(verified.body.verification_status).toBe('verified');
+    return { ...(await record(sent.body.verification_id!)), claims: decodeJwt(verified.body.token!) };
   };
 
   it('sim_swap_check: default → a SIM changed 2 days ago flags the verification; false → no flag', async () => {
-    expect((await swappedDaysAgo(2)).flags).toContain('sim_swap');
+    const swapped = await swappedDaysAgo(2);
+    expect(swapped.flags).toContain('sim_swap');
+    expect(swapped.claims.flags).toContain('sim_swap');
     await put({ sim_swap_check: false });
     expect((await swappedDaysAgo(2)).flags).not.toContain('sim_swap');
+  });
+
+  it('with the default settings the SIM change is asked at the approval: the token reports it, the pending record not yet', async () => {
+    const phone = uniqueMobile();
+    await subscriber(phone, { sim_changed_at: new Date(h.clock.now() - 2 * day).toISOString() });
+    const sent = await sendOtp({ phone });
+    const pending = await record(sent.body.verification_id!);
+    expect(pending.flags).not.toContain('sim_swap');
+    expect(pending.risk?.factors.map((factor) => factor.factor)).not.toContain('recent_sim_swap');
+    const before = pending.risk?.risk_score ?? 0;
+    const verified = await verifyOtp(sent.body.verification_id!, await h.client.latestCode(phone));
+    expect(verified.body.phone_intelligence).toMatchObject({ risk_score: before + 35, risk_level: 'medium' });
+    const claims = decodeJwt(verified.body.token!);
+    expect(claims).toMatchObject({ risk_score: before + 35, risk_level: 'medium' });
+    expect(claims.flags).toContain('sim_swap');
+    const approved = await record(sent.body.verification_id!);
+    expect(approved.risk?.factors.map((factor) => factor.factor).sort()).toEqual(
+      [...(pending.risk?.factors ?? []).map((factor) => factor.factor), 'recent_sim_swap'].sort(),
+    );
+  });
+
+  it('a SIM changed after the start, while the code is on its way, is in the token (the SIM-swap attack on codes)', async () => {
+    const phone = uniqueMobile();
+    const sent = await sendOtp({ phone });
+    await subscriber(phone, { sim_changed_at: new Date(h.clock.now()).toISOString() });
+    const verified = await verifyOtp(sent.body.verification_id!, await h.client.latestCode(phone));
+    const claims = decodeJwt(verified.body.token!);
+    expect(claims.flags).toContain('sim_swap');
+    expect(claims.risk_level).not.toBe('low');
   });
 
   it('sim_swap_threshold_days: default 7 → a change 10 days ago is not recent; 14 → it is', async () => {
