@@ -127,7 +127,9 @@ async function attempt<T>(
 }
 
 /** The facts of a line's optional sources (lookup's `simSwapDate`, `activatedAt`, `roaming`, `recycled`). */
-export type LineFacts = Required<Pick<RiskSignals, 'simSwapDaysAgo' | 'activatedDaysAgo' | 'numberRecycled'>> & {
+export type LineFacts = Required<
+  Pick<RiskSignals, 'simSwapDaysAgo' | 'activatedDaysAgo' | 'numberRecycled'>
+> & {
   roaming: boolean | null;
 };
 

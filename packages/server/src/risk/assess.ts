@@ -173,5 +173,8 @@ function largestFirst(a: RiskFactor, b: RiskFactor): number {
 }
 
 function scoreOf(factors: readonly RiskFactor[]): number {
-  return Math.min(100, factors.reduce((sum, factor) => sum + factor.contribution, 0));
+  return Math.min(
+    100,
+    factors.reduce((sum, factor) => sum + factor.contribution, 0),
+  );
 }

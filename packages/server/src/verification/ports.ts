@@ -131,7 +131,7 @@ export type StartDecision = {
 };
 
 /** A verification's risk and flags once the facts its start left for the approval are known. */
-export type ApprovalAssessment = { risk: RiskAssessment | null; flags: string[] };
+type ApprovalAssessment = { risk: RiskAssessment | null; flags: string[] };
 
 /**
  * The rules/risk seam: told at the product's triggers; only `onStarted` can change the flow, and

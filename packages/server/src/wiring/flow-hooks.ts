@@ -1,7 +1,13 @@
 import type { RuleTrigger, Settings } from '@proofline/shared';
 import type { Clock } from '../clock/index.js';
 import { ProoflineError } from '../errors.js';
-import { askLineFacts, type LaterSource, type LookupSources, lookupPhone, sourcesFor } from '../lookup/index.js';
+import {
+  askLineFacts,
+  type LaterSource,
+  type LookupSources,
+  lookupPhone,
+  sourcesFor,
+} from '../lookup/index.js';
 import { assertLineTypeAccepted, withLaterSignals } from '../risk/index.js';
 import {
   type CasesRepository,
@@ -103,7 +109,10 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
       const { riskWeights, simSwapThresholdDays } = lookupContext(event.settings);
       const signals = { ...known, simSwapThresholdDays };
       const risk = event.risk ? withLaterSignals(event.risk, signals, riskWeights) : null;
-      return { risk, flags: risk ? [...new Set([...event.flags, ...riskFlags(event.settings, risk)])] : event.flags };
+      return {
+        risk,
+        flags: risk ? [...new Set([...event.flags, ...riskFlags(event.settings, risk)])] : event.flags,
+      };
     },
     async onApproved(event) {
       await announce('verification_approved', event, await hooks.onApproved(event));

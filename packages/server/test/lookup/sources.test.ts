@@ -52,7 +52,9 @@ describe('sourcesFor, when the risk decides nothing yet', () => {
 
   it('names for the approval only what is weighed or checked, and only sources it has', () => {
     const riskWeights = { recent_sim_swap: 0, number_recycled: 0, new_number: 0 };
-    expect(sourcesFor(all, { riskWeights, ruleFields: new Set(), riskDecidesNow: false }).atApproval).toEqual([]);
+    expect(sourcesFor(all, { riskWeights, ruleFields: new Set(), riskDecidesNow: false }).atApproval).toEqual(
+      [],
+    );
     expect(
       sourcesFor(all, { riskWeights, simSwapCheck: true, ruleFields: new Set(), riskDecidesNow: false })
         .atApproval,

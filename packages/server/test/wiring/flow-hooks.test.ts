@@ -153,7 +153,10 @@ describe('the approval completes the risk with the facts the start left for it',
       risk_level: 'low' as const,
       factors: [{ factor: 'prepaid' as const, contribution: 10, details: 'The line is prepaid.' }],
     };
-    const assessed = await hooks.onApproving({ ...event(), risk, flags: ['vip'] }, ['simSwapDate', 'recycled']);
+    const assessed = await hooks.onApproving({ ...event(), risk, flags: ['vip'] }, [
+      'simSwapDate',
+      'recycled',
+    ]);
     expect(assessed.risk?.factors.map((factor) => factor.factor)).toEqual([
       'recent_sim_swap',
       'number_recycled',
