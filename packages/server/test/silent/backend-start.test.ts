@@ -77,6 +77,31 @@ describe('on embedded defaults', () => {
     });
   });
 
+  it('a silent approval reports the SIM change the start left for it, like a code would', async () => {
+    const phone = uniqueMobile();
+    const changed = await fetch(`${server.url}/sandbox/operator/subscribers/${encodeURIComponent(phone)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sim_changed_at: new Date(Date.now() - 86_400_000).toISOString() }),
+    });
+    expect(changed.status).toBe(200);
+    const started = await call(server, 'POST', '/v1/silent/start', { phone });
+    const { verification_id, auth_url } = SilentStartOutput.parse(started.body);
+    const pending = VerificationRecordView.parse(
+      (await call(server, 'GET', `/v1/verifications/${verification_id}`)).body,
+    );
+    expect(pending.flags).not.toContain('sim_swap');
+
+    expect((await device(phone)).status).toBe(200);
+    expect((await openAsApp(auth_url)).status).toBe(200);
+    const approved = VerificationRecordView.parse(
+      (await call(server, 'GET', `/v1/verifications/${verification_id}`)).body,
+    );
+    expect(approved).toMatchObject({ status: 'approved', method: 'silent' });
+    expect(approved.flags).toContain('sim_swap');
+    expect(approved.risk?.factors.map((factor) => factor.factor)).toContain('recent_sim_swap');
+  });
+
   it('ends failed, without sending any code, when the device is on another line; return_url brings the app back', async () => {
     const phone = uniqueMobile();
     const started = await call(server, 'POST', '/v1/silent/start', {
