@@ -68,18 +68,46 @@ function parsedEntry(entry: string): ParsedOriginPattern {
   return parsed;
 }
 
+/** An Origin header value as matching reads it; null when it is not a serialized origin. */
+type ParsedOrigin = { protocol: string; hostname: string; port: string } | null;
+
+/**
+ * Origins parsed before: a widget request matches its Origin against each entry of every site
+ * (CORS) and then of its own site (the procedure). Any client can send any value, so both the
+ * count and the length of what is kept are bounded (a real origin is far shorter).
+ */
+const parsedOrigins = new Map<string, ParsedOrigin>();
+const parsedOriginsMax = 1_000;
+const parsedOriginMaxLength = 256;
+
+function parsedOrigin(origin: string): ParsedOrigin {
+  if (origin.length > parsedOriginMaxLength) return parseOrigin(origin);
+  let parsed = parsedOrigins.get(origin);
+  if (parsed !== undefined) return parsed;
+  parsed = parseOrigin(origin);
+  if (parsedOrigins.size >= parsedOriginsMax) parsedOrigins.clear();
+  parsedOrigins.set(origin, parsed);
+  return parsed;
+}
+
+function parseOrigin(origin: string): ParsedOrigin {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return null;
+  }
+  if (url.origin !== origin.toLowerCase()) return null;
+  return { protocol: url.protocol, hostname: url.hostname, port: url.port };
+}
+
 /** Whether the request's Origin header value matches the entry; an invalid entry matches nothing. */
 export function originMatches(entry: string, origin: string): boolean {
   const parsed = parsedEntry(entry);
   if (!parsed.ok) return false;
   const pattern = parsed.pattern;
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (url.origin !== origin.toLowerCase() || url.protocol !== `${pattern.scheme}:`) return false;
+  const url = parsedOrigin(origin);
+  if (url === null || url.protocol !== `${pattern.scheme}:`) return false;
   const host = url.hostname;
   const hostMatches = pattern.wildcard ? host.endsWith(`.${pattern.host}`) : host === pattern.host;
   if (!hostMatches) return false;

@@ -49,6 +49,18 @@ describe('allowed-origin patterns', () => {
     expect(result.error?.issues[0]?.path).toEqual(['allowed_origins', 1]);
   });
 
+  it('answers a repeated Origin as the first time, also once more origins came than it remembers', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(originMatches('https://shop.example.com', 'https://SHOP.example.com')).toBe(true);
+      expect(originMatches('https://shop.example.com', 'https://shop.example.com/path')).toBe(false);
+      expect(originMatches('http://shop.example.com', 'https://shop.example.com')).toBe(false);
+      expect(originMatches('https://*.example.com:*', 'https://a.example.com:8443')).toBe(true);
+      expect(originMatches('https://*.example.com', 'https://a.example.com:8443')).toBe(false);
+      for (let n = 0; n < 1_100; n++)
+        expect(originMatches('https://*.example.com', `https://s${n}.example.com`)).toBe(true);
+    }
+  });
+
   it('matches a long hostile Origin without backtracking (string comparison only)', () => {
     const origin = `http://${'a'.repeat(5_000)}.example.com`;
     expect(originMatches('http://*.example.com', origin)).toBe(true);

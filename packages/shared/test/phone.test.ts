@@ -1,5 +1,7 @@
+import { type CountryCode, Metadata } from 'libphonenumber-js/core';
 import { describe, expect, it } from 'vitest';
 import { maskPhone, maskPhonesIn, phone } from '../src/phone/max.js';
+import { parsePhone } from '../src/phone/normalize.js';
 
 describe('phone.parse', () => {
   it('answers a repeated parse from memory, typing the number once, as a fresh parse would', () => {
@@ -12,6 +14,24 @@ describe('phone.parse', () => {
     expect(phone.parse('+44 7400 123456', 'GB')).not.toBe(first);
     const voip = phone.parse('+445612345678');
     expect(voip.ok && [voip.number.getType(), voip.number.getType()]).toEqual(['VOIP', 'VOIP']);
+  });
+
+  it('types a number once for validity and type: every plan of the full metadata knows its types', () => {
+    const metadata = new Metadata(phone.metadata);
+    const { countries, nonGeographic = {} } = phone.metadata as {
+      countries: object;
+      nonGeographic?: object;
+    };
+    for (const plan of [...Object.keys(countries), ...Object.keys(nonGeographic)]) {
+      metadata.selectNumberingPlan(plan as CountryCode);
+      // `hasTypes()` is what `isValid()` branches on; the typings leave it out.
+      const numberingPlan = metadata.numberingPlan as unknown as { hasTypes(): boolean };
+      expect(numberingPlan.hasTypes(), plan).toBe(true);
+    }
+    // So the answer is libphonenumber's own `isValid()`, for valid and unassigned numbers alike.
+    for (const input of ['+447400123456', '+447700900123', '+12015550123', '+15555550123', '+80012345678']) {
+      expect(phone.parse(input).ok, input).toBe(parsePhone(input, undefined, phone.metadata).ok);
+    }
   });
 
   it.each([

@@ -92,18 +92,22 @@ export class FraudGuard {
   private readonly pumping: PumpingDetector;
   private readonly lastSeen = new LastSeenValues();
 
+  /** `deps.numberKey`, answering a value named lately from memory (see {@link recentlyNamed}). */
+  private readonly numberKey: (value: string) => string;
+
   constructor(private readonly deps: FraudGuardDeps) {
+    this.numberKey = recentlyNamed(deps.numberKey);
     this.policy = fraudPolicy(deps.policy);
     this.blocks = new NetworkBlocks(deps.store, deps.clock, this.policy);
     this.geo = new GeoPermissionsRepository(deps.store);
     this.bypassAudit = new FraudCheckBypassAudit(deps.store, deps.clock);
     this.limits = new SendRateLimits(deps.store, this.policy);
     this.wrongCodeCounter = {
-      keyOf: (siteKey, phone) => this.limits.wrongCodeLimit(siteKey, deps.numberKey(phone)).key,
+      keyOf: (siteKey, phone) => this.limits.wrongCodeLimit(siteKey, this.numberKey(phone)).key,
       windowMs: this.policy.wrongCodes.windowSeconds * 1_000,
       assertAccepted: (count, msLeft) => this.limits.assertCountAccepted(count, msLeft),
     };
-    this.pumping = new PumpingDetector(deps.store, deps.clock, this.policy.pumping, deps.numberKey);
+    this.pumping = new PumpingDetector(deps.store, deps.clock, this.policy.pumping, this.numberKey);
   }
 
   /**
@@ -140,10 +144,10 @@ export class FraudGuard {
       const found = await this.limits.consume(
         ctx.siteKey,
         {
-          number: this.deps.numberKey(ctx.phone),
+          number: this.numberKey(ctx.phone),
           ...(ctx.ip ? { ip: ctx.ip } : {}),
           site: 'all',
-          prefix: this.deps.numberKey(prefixOf(ctx.phone)),
+          prefix: this.numberKey(prefixOf(ctx.phone)),
           country: ctx.country ?? 'unknown',
         },
         keys.map((key, index) => ({ key, value: values[index] ?? null })),
@@ -223,12 +227,12 @@ export class FraudGuard {
 
   /** Counts a wrong code against the number at the site (all its verifications together). */
   recordWrongCode(siteKey: string, phone: string): Promise<void> {
-    return this.limits.recordWrongCode(siteKey, this.deps.numberKey(phone));
+    return this.limits.recordWrongCode(siteKey, this.numberKey(phone));
   }
 
   /** Refuses `rate_limited` once the number had too many wrong codes: no code is compared for it. */
   assertCodesAccepted(siteKey: string, phone: string): Promise<void> {
-    return this.limits.assertCodesAccepted(siteKey, this.deps.numberKey(phone));
+    return this.limits.assertCodesAccepted(siteKey, this.numberKey(phone));
   }
 
   private async announce(siteKey: string, imposed: ImposedBlock): Promise<void> {
@@ -260,4 +264,25 @@ export class FraudGuard {
       return null;
     }
   }
+}
+
+/** How many values {@link recentlyNamed} remembers: far more than the starts in flight at once. */
+const recentlyNamedMax = 256;
+
+/**
+ * One send names its number and prefix several times (the start's wrong-code key, the gate's
+ * buckets, the pumping evidence), a keyed hash each. The hash is pure: a repeat is answered from
+ * the latest values named, so each is hashed once while its start is in flight.
+ */
+function recentlyNamed(numberKey: (value: string) => string): (value: string) => string {
+  const named = new Map<string, string>();
+  return (value) => {
+    let key = named.get(value);
+    if (key === undefined) {
+      key = numberKey(value);
+      if (named.size >= recentlyNamedMax) named.delete(named.keys().next().value as string);
+      named.set(value, key);
+    }
+    return key;
+  };
 }

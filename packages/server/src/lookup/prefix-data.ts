@@ -45,12 +45,13 @@ function longestPrefix(table: Table | null, nationalNumber: string): string | nu
 export function offlinePrefixData(): PrefixData {
   const tables = new Map<string, Promise<Table | null>>();
   const table = (kind: 'carrier' | 'geocodes', callingCode: string) => {
-    if (!/^\d{1,3}$/.test(callingCode)) return Promise.resolve(null);
-    const file = join(resources, kind, 'en', `${callingCode}.bson`);
-    let loaded = tables.get(file);
+    // Keyed by kind and code, not by path: a start looks up its range two or three times.
+    const key = `${kind}/${callingCode}`;
+    let loaded = tables.get(key);
     if (!loaded) {
-      loaded = loadTable(file);
-      tables.set(file, loaded);
+      if (!/^\d{1,3}$/.test(callingCode)) return Promise.resolve(null);
+      loaded = loadTable(join(resources, kind, 'en', `${callingCode}.bson`));
+      tables.set(key, loaded);
     }
     return loaded;
   };

@@ -121,8 +121,8 @@ export class Starts {
       // A test number proves itself with its fixed code: no silent step either.
       workflow: byLookup
         ? []
-        : decidedWorkflow(record, { ...decision, ...(test ? { requireOtp: true } : {}) }),
-      flags: [...new Set([...record.flags, ...(decision?.flags ?? [])])],
+        : decidedWorkflow(record, test ? { ...decision, requireOtp: true } : (decision ?? {})),
+      flags: decision?.flags?.length ? [...new Set([...record.flags, ...decision.flags])] : record.flags,
       risk: decision?.risk ?? record.risk,
       ...(decision?.atApproval?.length ? { riskAtApproval: decision.atApproval } : {}),
       line: decision?.line ?? record.line,

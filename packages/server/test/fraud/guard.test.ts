@@ -610,6 +610,25 @@ describe('FraudGuard with the store down', () => {
   });
 });
 
+describe('FraudGuard naming numbers', () => {
+  it('hashes a send’s number and prefix once each, to the keys the keyed hash gives', async () => {
+    const named: string[] = [];
+    const counting = (value: string) => {
+      named.push(value);
+      return numberKey(value);
+    };
+    const store = new MemoryStore();
+    const guard = new FraudGuard({ store, clock: new ManualClock(), networkOf, numberKey: counting });
+    const phone = '+447700900091';
+    const wrongCodesKey = guard.wrongCodeCounter.keyOf('pk_test_naming', phone);
+    expect((await send(guard, phone, { siteKey: 'pk_test_naming' })).allow).toBe(true);
+    expect(named).toEqual([phone, '+44770090']);
+    expect(wrongCodesKey).toBe(`fraud:{pk_test_naming}:wrong-codes:${numberKey(phone)}`);
+    const prefixSends = `fraud:{pk_test_naming}:pfx:${numberKey('+44770090')}:sent`;
+    expect(await store.sortedCount(prefixSends, 0, Number.POSITIVE_INFINITY)).toBe(1);
+  });
+});
+
 describe('longestAdjacentRun', () => {
   it('counts distinct numbers chained by gaps no larger than the limit', () => {
     expect(longestAdjacentRun([], 10)).toBe(0);

@@ -1,4 +1,4 @@
-import type { MetadataJson } from 'libphonenumber-js/core';
+import type { MetadataJson, PhoneNumber } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/metadata.max.json';
 import { formatPhone, normalizePhone, type PhoneResult, parsePhone } from './normalize.js';
 
@@ -17,20 +17,21 @@ const max = metadata as unknown as MetadataJson;
 const recentParses = new Map<string, PhoneResult>();
 const recentParsesMax = 1_000;
 
+/**
+ * Every numbering plan of the full metadata knows its line types, and there libphonenumber's
+ * `isValid()` is `getType() !== undefined`: the number is typed once, for both questions.
+ */
+function validByType(number: PhoneNumber): boolean {
+  const type = number.getType();
+  number.getType = () => type;
+  return type !== undefined;
+}
+
 function parseRemembered(input: string, defaultCountry: string | undefined): PhoneResult {
   const key = `${defaultCountry ?? ''}|${input}`;
   const known = recentParses.get(key);
   if (known) return known;
-  const result = parsePhone(input, defaultCountry, max);
-  if (result.ok) {
-    const { number } = result;
-    const typeOf = number.getType.bind(number);
-    let typed: { type: ReturnType<typeof typeOf> } | null = null;
-    number.getType = () => {
-      typed ??= { type: typeOf() };
-      return typed.type;
-    };
-  }
+  const result = parsePhone(input, defaultCountry, max, validByType);
   if (recentParses.size >= recentParsesMax) recentParses.delete(recentParses.keys().next().value as string);
   recentParses.set(key, result);
   return result;

@@ -46,6 +46,7 @@ export function parsePhone(
   input: string,
   defaultCountry: string | undefined,
   metadata: MetadataJson,
+  isValid: (number: PhoneNumber) => boolean = (number) => number.isValid(),
 ): PhoneResult {
   let text = input.trim();
   if (defaultCountry !== undefined && !isSupportedCountry(defaultCountry as CountryCode, metadata)) {
@@ -67,7 +68,7 @@ export function parsePhone(
       const reason = validatePhoneNumberLength(text, options, metadata);
       return { ok: false, reason: reason ?? 'INVALID_LENGTH' };
     }
-    if (!number.isValid()) return { ok: false, reason: 'INVALID' };
+    if (!isValid(number)) return { ok: false, reason: 'INVALID' };
     return { ok: true, e164: number.number, country: number.country, number };
   } catch (error) {
     if (error instanceof ParseError && parseReasons.has(error.message)) {

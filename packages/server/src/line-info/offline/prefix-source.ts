@@ -67,6 +67,17 @@ export function rangeHolderNetwork(country: string, holder: string): string | nu
  * line type the numbering plan gives. No operator, no provider; a ported number keeps its old holder.
  */
 export function offlineLineInfoSource(prefixData: PrefixData = offlinePrefixData()): LineInfoSource {
+  // Holders and countries come from the tables and the metadata: a bounded set, each matched once.
+  const holderNetworks = new Map<string, string | null>();
+  const holderNetwork = (country: string, holder: string) => {
+    const key = `${country}|${holder}`;
+    let network = holderNetworks.get(key);
+    if (network === undefined) {
+      network = rangeHolderNetwork(country, holder);
+      holderNetworks.set(key, network);
+    }
+    return network;
+  };
   return {
     name: 'offline',
     async lookup(e164) {
@@ -84,7 +95,7 @@ export function offlineLineInfoSource(prefixData: PrefixData = offlinePrefixData
         : null;
       return {
         ...unknownFacts,
-        network: holder && parsed.country ? rangeHolderNetwork(parsed.country, holder) : null,
+        network: holder && parsed.country ? holderNetwork(parsed.country, holder) : null,
         carrierName: holder,
         lineType,
       };

@@ -420,7 +420,8 @@ export class RedisStore implements Store {
   }
 
   private async run<T>(command: () => Promise<T>): Promise<T> {
-    await this.whenConnected();
+    // Ready (nearly always): no wait to await, the command goes out in this tick.
+    if (this.client.status !== 'ready') await this.whenConnected();
     try {
       return await command();
     } catch (error) {
