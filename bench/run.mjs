@@ -32,12 +32,15 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const FIXED_RPS = 1_000;
 const ROUND_TRIP_SAMPLES = 50;
 const SILENT_SAMPLES = 20;
+const APPROVAL_SAMPLES = 20;
 /** One block of numbers per phase: no start ever meets a verification live for its number. */
 const blocks = { warmup: 0, start: 1, fixedStart: 2, checkTargets: 3, roundTrips: 4, silent: 5 };
 /** Numbers past the first half of a block: the offline server's starts share the start block. */
 const OFFLINE_OFFSET = 500_000;
 /** The peer keeps its own keys: its numbers only need to differ from one another. */
 const PEER_OFFSET = 750_000;
+/** The approvals' numbers share the silent flow's block, past its few. */
+const APPROVAL_OFFSET = 500_000;
 
 const began = Date.now();
 const log = (message) =>
@@ -197,6 +200,8 @@ try {
 
   log('Redis round trips');
   const roundTrips = await countRoundTrips(url, prefix, peer.url);
+  log('approvals');
+  const approvals = await approvalCost(url);
   log('silent flow');
   const silent = await silentOverhead(url, sandbox.baseUrl);
   log('widget sizes');
@@ -249,6 +254,7 @@ try {
         ratio_to_baseline: ratio(check),
         checks_per_verification: check.checks_per_verification,
       },
+      approval: approvals,
       fixed_rate: {
         target_rps: FIXED_RPS,
         start: pick(fixedStart),
@@ -386,6 +392,38 @@ async function countRoundTrips(url, prefix, peerUrl) {
 }
 
 /** The server's operator call histogram: how many calls, and seconds spent waiting on them. */
+/**
+ * What a start leaves for its approval (the risk's operator facts): sequential verifications
+ * completed with the right code from the dev inbox, the operator calls each check made and its
+ * time. Not load: the check phases above send wrong codes, which approve nothing.
+ */
+async function approvalCost(url) {
+  let calls = 0;
+  const times = [];
+  for (let index = 0; index < APPROVAL_SAMPLES; index += 1) {
+    const phone = phoneNumber(blocks.silent, APPROVAL_OFFSET + index);
+    const view = await trpc(url, 'verification.start', { siteKey: SITE_KEY, phone, connection: 'wifi' });
+    const inbox = await fetch(`${url}/dev/inbox?to=${encodeURIComponent(phone)}`).then((r) => r.json());
+    const code = /(\d{4,10})/.exec(inbox.messages[0]?.body ?? '')?.[1];
+    const before = await operatorCalls(url);
+    const t0 = performance.now();
+    const checked = await trpc(url, 'verification.check', {
+      siteKey: SITE_KEY,
+      verificationId: view.verificationId,
+      code,
+    });
+    times.push(performance.now() - t0);
+    calls += (await operatorCalls(url)).count - before.count;
+    if (checked.status !== 'approved') return { note: `a right code answered ${checked.status}` };
+  }
+  times.sort((a, b) => a - b);
+  return {
+    samples: APPROVAL_SAMPLES,
+    operator_calls_per_approval: Number((calls / APPROVAL_SAMPLES).toFixed(2)),
+    check_p50_ms: Number(times[Math.floor(APPROVAL_SAMPLES / 2)].toFixed(2)),
+  };
+}
+
 async function operatorCalls(url) {
   const text = await metricsText(url);
   return {
@@ -528,7 +566,7 @@ function printTable(results) {
     row(`start @ ${http.fixed_rate.target_rps} req/s`, http.fixed_rate.start),
     row(`check @ ${http.fixed_rate.target_rps} req/s`, http.fixed_rate.check),
     '',
-    `operator calls per start: ${http.start.operator_calls_per_start} (${http.start.operator_ms_per_start} ms waiting on the operator)`,
+    `operator calls per start: ${http.start.operator_calls_per_start} (${http.start.operator_ms_per_start} ms waiting on the operator); per approval: ${http.approval.operator_calls_per_approval ?? http.approval.note} (right-code check p50 ${http.approval.check_p50_ms} ms)`,
     `Redis round trips: start ${trips.start}, check ${trips.check} (ping ${trips.ping}, peer send-otp ${trips.peer_start}); inside Lua: start ${trips.commands_inside_lua.start}, check ${trips.commands_inside_lua.check}`,
     `silent flow server overhead: ${silent.p50 === null ? `n/a (${silent.note})` : `p50 ${silent.p50} ms, p99 ${silent.p99} ms`}`,
     `widget: initial ${widget.initial_gzip_bytes ?? 'n/a'} B gzip, largest country chunk ${widget.country_chunk_gzip_bytes_max ?? 'n/a'} B gzip`,
