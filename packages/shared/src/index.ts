@@ -16,6 +16,7 @@ export {
   type PhoneResult,
   parsePhone,
 } from './phone/normalize.js';
+export { remembered } from './remembered.js';
 export * from './rules.js';
 export * from './settings.js';
 export * from './silent.js';

@@ -1,3 +1,5 @@
+import { remembered } from './remembered.js';
+
 /**
  * Allowed-origin patterns, matched without regular expressions so that no saved pattern can make
  * matching slow. An entry is an exact origin (`https://shop.example.com`, with its port when not
@@ -56,17 +58,7 @@ export function parseOriginPattern(entry: string): ParsedOriginPattern {
 }
 
 /** Entries parsed before: every widget request matches its Origin against the site's entries. */
-const parsedEntries = new Map<string, ParsedOriginPattern>();
-const parsedEntriesMax = 1_000;
-
-function parsedEntry(entry: string): ParsedOriginPattern {
-  let parsed = parsedEntries.get(entry);
-  if (parsed) return parsed;
-  parsed = parseOriginPattern(entry);
-  if (parsedEntries.size >= parsedEntriesMax) parsedEntries.clear();
-  parsedEntries.set(entry, parsed);
-  return parsed;
-}
+const parsedEntry = remembered(parseOriginPattern, 1_000);
 
 /** An Origin header value as matching reads it; null when it is not a serialized origin. */
 type ParsedOrigin = { protocol: string; hostname: string; port: string } | null;
@@ -76,18 +68,11 @@ type ParsedOrigin = { protocol: string; hostname: string; port: string } | null;
  * (CORS) and then of its own site (the procedure). Any client can send any value, so both the
  * count and the length of what is kept are bounded (a real origin is far shorter).
  */
-const parsedOrigins = new Map<string, ParsedOrigin>();
-const parsedOriginsMax = 1_000;
+const rememberedOrigin = remembered(parseOrigin, 1_000);
 const parsedOriginMaxLength = 256;
 
 function parsedOrigin(origin: string): ParsedOrigin {
-  if (origin.length > parsedOriginMaxLength) return parseOrigin(origin);
-  let parsed = parsedOrigins.get(origin);
-  if (parsed !== undefined) return parsed;
-  parsed = parseOrigin(origin);
-  if (parsedOrigins.size >= parsedOriginsMax) parsedOrigins.clear();
-  parsedOrigins.set(origin, parsed);
-  return parsed;
+  return origin.length > parsedOriginMaxLength ? parseOrigin(origin) : rememberedOrigin(origin);
 }
 
 function parseOrigin(origin: string): ParsedOrigin {

@@ -2,6 +2,7 @@ import {
   type Channel,
   type NetworkBlockedEvent,
   networkBlockedReason,
+  remembered,
   type Settings,
 } from '@proofline/shared';
 import type { z } from 'zod';
@@ -92,11 +93,15 @@ export class FraudGuard {
   private readonly pumping: PumpingDetector;
   private readonly lastSeen = new LastSeenValues();
 
-  /** `deps.numberKey`, answering a value named lately from memory (see {@link recentlyNamed}). */
+  /**
+   * `deps.numberKey` for the latest 256 values: one send names its number and prefix several
+   * times (the start's wrong-code key, the gate's buckets, the pumping evidence), a keyed hash
+   * each; the hash is pure, so each is hashed once while its start is in flight.
+   */
   private readonly numberKey: (value: string) => string;
 
   constructor(private readonly deps: FraudGuardDeps) {
-    this.numberKey = recentlyNamed(deps.numberKey);
+    this.numberKey = remembered(deps.numberKey, 256);
     this.policy = fraudPolicy(deps.policy);
     this.blocks = new NetworkBlocks(deps.store, deps.clock, this.policy);
     this.geo = new GeoPermissionsRepository(deps.store);
@@ -264,25 +269,4 @@ export class FraudGuard {
       return null;
     }
   }
-}
-
-/** How many values {@link recentlyNamed} remembers: far more than the starts in flight at once. */
-const recentlyNamedMax = 256;
-
-/**
- * One send names its number and prefix several times (the start's wrong-code key, the gate's
- * buckets, the pumping evidence), a keyed hash each. The hash is pure: a repeat is answered from
- * the latest values named, so each is hashed once while its start is in flight.
- */
-function recentlyNamed(numberKey: (value: string) => string): (value: string) => string {
-  const named = new Map<string, string>();
-  return (value) => {
-    let key = named.get(value);
-    if (key === undefined) {
-      key = numberKey(value);
-      if (named.size >= recentlyNamedMax) named.delete(named.keys().next().value as string);
-      named.set(value, key);
-    }
-    return key;
-  };
 }

@@ -1,5 +1,6 @@
 import type { MetadataJson, PhoneNumber } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/metadata.max.json';
+import { remembered } from '../remembered.js';
 import { formatPhone, normalizePhone, type PhoneResult, parsePhone } from './normalize.js';
 
 /**
@@ -8,14 +9,6 @@ import { formatPhone, normalizePhone, type PhoneResult, parsePhone } from './nor
  * never bundles it by accident.
  */
 const max = metadata as unknown as MetadataJson;
-
-/**
- * A server parses one number several times per request (the flow, the lookup, the fraud gate),
- * and typing it (`getType`, a match against every range pattern) is the costly part: the latest
- * answers are kept, each number typed at most once. Parsing is pure, so sharing is safe.
- */
-const recentParses = new Map<string, PhoneResult>();
-const recentParsesMax = 1_000;
 
 /**
  * Every numbering plan of the full metadata knows its line types, and there libphonenumber's
@@ -27,18 +20,20 @@ function validByType(number: PhoneNumber): boolean {
   return type !== undefined;
 }
 
-function parseRemembered(input: string, defaultCountry: string | undefined): PhoneResult {
-  const key = `${defaultCountry ?? ''}|${input}`;
-  const known = recentParses.get(key);
-  if (known) return known;
-  const result = parsePhone(input, defaultCountry, max, validByType);
-  if (recentParses.size >= recentParsesMax) recentParses.delete(recentParses.keys().next().value as string);
-  recentParses.set(key, result);
-  return result;
-}
+/**
+ * A server parses one number several times per request (the flow, the lookup, the fraud gate),
+ * and typing it (`getType`, a match against every range pattern) is the costly part: the latest
+ * 1,000 answers are kept, each number typed at most once. Parsing is pure, so sharing is safe.
+ * Keyed `country|input`: a country code holds no `|`, so the first one splits the key again.
+ */
+const parseRemembered = remembered((key): PhoneResult => {
+  const bar = key.indexOf('|');
+  return parsePhone(key.slice(bar + 1), key.slice(0, bar) || undefined, max, validByType);
+}, 1_000);
 
 export const phone = {
-  parse: (input: string, defaultCountry?: string): PhoneResult => parseRemembered(input, defaultCountry),
+  parse: (input: string, defaultCountry?: string): PhoneResult =>
+    parseRemembered(`${defaultCountry ?? ''}|${input}`),
   normalize: (input: string, defaultCountry?: string): string => normalizePhone(input, defaultCountry, max),
   format: formatPhone,
   metadata: max,
