@@ -5,7 +5,7 @@ export {
   type RuleFacts,
   ruleMatches,
 } from './evaluate.js';
-export { lookupFacts } from './lookup-facts.js';
+export { lookupFacts, riskFactFields } from './lookup-facts.js';
 export { maxRulesPerSite, RulesRepository } from './repository.js';
 export { riskFlags } from './site-policy.js';
 export {

@@ -1,6 +1,9 @@
 import type { PhoneLookup } from '../lookup/index.js';
 import type { RuleFacts } from './evaluate.js';
 
+/** The fact fields that read the risk assessment, or the flags the settings derive from it. */
+export const riskFactFields: readonly string[] = ['risk_score', 'risk_level', 'risk_factors', 'flags'];
+
 /**
  * A lookup's answer by the rules' field names, for `phone_lookup_complete` and later triggers.
  * Kept in the rules so that lookup knows nothing of them (rules read lookup, never the reverse).

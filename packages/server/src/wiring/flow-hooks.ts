@@ -14,6 +14,7 @@ import {
   fieldsReadBy,
   type RuleStartDecision,
   type RulesRepository,
+  riskFactFields,
   riskFlags,
   ruleHooks,
 } from '../rules/index.js';
@@ -22,9 +23,6 @@ import { publishRuleMatches } from './rule-matches.js';
 
 /** The triggers whose rules run on the start's lookup. */
 const startTriggers: readonly RuleTrigger[] = ['phone_lookup_complete', 'verification_started'];
-
-/** The rule fields that read the risk assessment or the flags the settings derive from it. */
-const riskFields: readonly string[] = ['risk_score', 'risk_level', 'risk_factors', 'flags'];
 
 export type FlowHooksDeps = {
   rules: RulesRepository;
@@ -74,7 +72,7 @@ export function flowHooks(deps: FlowHooksDeps): VerificationHooks {
         riskWeights: event.settings.risk_weights,
         simSwapCheck: event.settings.sim_swap_check,
         ruleFields,
-        riskDecidesNow: !event.settings.require_otp || riskFields.some((field) => ruleFields.has(field)),
+        riskDecidesNow: !event.settings.require_otp || riskFactFields.some((field) => ruleFields.has(field)),
       });
       const lookup = await lookupPhone(
         { phone: event.phone },
