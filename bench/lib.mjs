@@ -54,10 +54,11 @@ export async function deleteKeys(redis, prefix) {
 
 /**
  * The server as production runs it: `src/main.ts` in its own process, on Redis with the run's key
- * prefix, logging warnings only. Resolves once it printed its listening line.
+ * prefix, logging warnings only. Resolves once it printed its listening line. `entry`: another
+ * script that starts the server the same way (bench/floor/widget-start.mjs).
  */
-export async function startServerProcess({ prefix, env = {} }) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
+export async function startServerProcess({ prefix, env = {}, entry = 'packages/server/src/main.ts' }) {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

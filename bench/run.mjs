@@ -37,6 +37,8 @@ const APPROVAL_SAMPLES = 20;
 const blocks = { warmup: 0, start: 1, fixedStart: 2, checkTargets: 3, roundTrips: 4, silent: 5 };
 /** Numbers past the first half of a block: the offline server's starts share the start block. */
 const OFFLINE_OFFSET = 500_000;
+/** The floor's server stores only its first start: its numbers only need to differ from the others'. */
+const FLOOR_OFFSET = 250_000;
 /** The peer keeps its own keys: its numbers only need to differ from one another. */
 const PEER_OFFSET = 750_000;
 /** The approvals' numbers share the silent flow's block, past its few. */
@@ -128,32 +130,14 @@ try {
   // The same start on a server without an operator (lookups from offline prefix data, no silent
   // step): what the OTP start costs by itself, apart from the operator calls of the lookup.
   log('verification.start without an operator');
-  const offlineServer = await startServerProcess({ prefix, env: { ENABLE_SANDBOX: 'false' } });
-  let startOffline;
-  try {
-    // Warmed up as the first server and the peer are: a fresh process loads and compiles lazily.
-    await runLoad({
-      url: offlineServer.url,
-      kind: 'start',
-      durationSeconds: 3,
-      connections: CONNECTIONS,
-      phoneBlock: blocks.warmup,
-      phoneOffset: OFFLINE_OFFSET,
-    });
-    startOffline = await runLoad(
-      {
-        url: offlineServer.url,
-        kind: 'start',
-        durationSeconds: DURATION_S,
-        connections: CONNECTIONS,
-        phoneBlock: blocks.start,
-        phoneOffset: OFFLINE_OFFSET,
-      },
-      offlineServer.pid,
-    );
-  } finally {
-    await offlineServer.stop();
-  }
+  const startOffline = await startOnOwnServer({ env: { ENABLE_SANDBOX: 'false' } }, OFFLINE_OFFSET);
+  // The floor under it: the same server whose service answers every start at once with one stored
+  // answer; what a widget mutation costs before the service runs. The start's own work is the rest.
+  log('verification.start floor: the service answering at once');
+  const startFloor = await startOnOwnServer(
+    { env: { ENABLE_SANDBOX: 'false' }, entry: 'bench/floor/widget-start.mjs' },
+    FLOOR_OFFSET,
+  );
 
   // The peer on the same machine and load generator: what a developer would otherwise pick.
   log('peer: better-auth phone-number send-otp');
@@ -234,6 +218,7 @@ try {
         ...pick(startOffline),
         ratio_to_baseline: ratio(startOffline),
         ratio_to_peer: Number((startOffline.rps / peerStart.rps).toFixed(3)),
+        ...ownWork(baseline, startOffline, startFloor),
         // The peer's CPU per request over Proofline's: the same comparison, less shaken by other load.
         ...(startOffline.cpu_ms_per_request && peerStart.cpu_ms_per_request
           ? {
@@ -242,6 +227,11 @@ try {
               ),
             }
           : {}),
+      },
+      start_floor: {
+        ...pick(startFloor),
+        ratio_to_baseline: ratio(startFloor),
+        what: 'verification.start on the server without an operator whose service answers every start at once with its first answer (bench/floor/widget-start.mjs): what a widget mutation costs before the service runs',
       },
       peer_start: {
         ...pick(peerStart),
@@ -286,6 +276,21 @@ try {
 }
 
 /**
+ * The start phase on a server process of its own (`startServerProcess` options), warmed up as the
+ * first server and the peer are (a fresh process loads and compiles lazily), then stopped.
+ */
+async function startOnOwnServer(options, phoneOffset) {
+  const own = await startServerProcess({ prefix, ...options });
+  try {
+    const phase = { url: own.url, kind: 'start', connections: CONNECTIONS, phoneOffset };
+    await runLoad({ ...phase, durationSeconds: 3, phoneBlock: blocks.warmup });
+    return await runLoad({ ...phase, durationSeconds: DURATION_S, phoneBlock: blocks.start }, own.pid);
+  } finally {
+    await own.stop();
+  }
+}
+
+/**
  * Setting up a phase must not fail on a busy machine: a 503 (the server shed load, e.g. a Redis
  * command past its timeout while the operator phase just ended) is asked again, a few times.
  */
@@ -298,6 +303,20 @@ async function untilServed(call) {
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }
   }
+}
+
+/**
+ * The start's own work (its CPU per request over the floor's), and what it could take if a start
+ * were to run at half the baseline's rate: twice the baseline's CPU per request, less the floor.
+ * Both phases are bound by the server's one thread, so requests per second follow CPU per request.
+ */
+function ownWork(baseline, start, floor) {
+  if (!baseline.cpu_ms_per_request || !start.cpu_ms_per_request || !floor.cpu_ms_per_request) return {};
+  const ms = (value) => Number(value.toFixed(3));
+  return {
+    own_cpu_ms_per_request: ms(start.cpu_ms_per_request - floor.cpu_ms_per_request),
+    own_cpu_ms_at_half_baseline: ms(2 * baseline.cpu_ms_per_request - floor.cpu_ms_per_request),
+  };
 }
 
 function pick(phase) {
@@ -556,6 +575,11 @@ function printTable(results) {
       'start, no operator',
       http.start_without_operator,
       `${Math.round(http.start_without_operator.ratio_to_baseline * 100)} % of baseline`,
+    ),
+    row(
+      'start floor (no service)',
+      http.start_floor,
+      `${Math.round(http.start_floor.ratio_to_baseline * 100)} % of baseline; the start's own work ${http.start_without_operator.own_cpu_ms_per_request ?? 'n/a'} ms CPU, at half the baseline it would have ${http.start_without_operator.own_cpu_ms_at_half_baseline ?? 'n/a'} ms`,
     ),
     row(
       'peer: better-auth send-otp',
